@@ -1,0 +1,1 @@
+//! Wiring the pipeline from the configuration.

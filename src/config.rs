@@ -1,0 +1,333 @@
+//! Layered configuration: the built-in `config/default.toml`, then a file given
+//! with `--config`, then `MAEUM__SECTION__KEY` variables; secrets only from their
+//! usual variables. Validated once at start, with errors that name the key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// A secret value: never printed by `Debug` or `Display`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub bot: BotSettings,
+    pub emotion: EmotionSettings,
+    pub llm: LlmSettings,
+    pub store: StoreSettings,
+    pub log: LogSettings,
+    /// Filled from the environment, never from files.
+    #[serde(skip)]
+    pub secrets: Secrets,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotSettings {
+    pub history_turns: u32,
+    pub max_message_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmotionSettings {
+    pub model_dir: PathBuf,
+    pub onnxruntime_path: PathBuf,
+    pub context_utterances: usize,
+    pub top_k: usize,
+    pub max_tokens: usize,
+    pub max_batch: usize,
+    pub intra_threads: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptFormat {
+    /// The emotion as a bracketed note beside the message.
+    Tagged,
+    /// The original paper's `<message> ;; <emotion>`.
+    Original,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmSettings {
+    pub base_url: String,
+    pub model: String,
+    pub temperature: f32,
+    pub max_tokens: u32,
+    pub timeout_secs: u64,
+    pub stream: bool,
+    pub history_token_budget: usize,
+    pub prompt_format: PromptFormat,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSettings {
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+/// Secrets and endpoints read from their usual environment variables.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub openai_api_key: Option<Secret>,
+    pub openai_base_url: Option<String>,
+    pub database_url: Option<Secret>,
+    pub marker_key: Option<Secret>,
+}
+
+impl Secrets {
+    pub fn from_env() -> Secrets {
+        Secrets::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `lookup`; empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Secrets {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        Secrets {
+            openai_api_key: get("OPENAI_API_KEY").map(Secret::new),
+            openai_base_url: get("OPENAI_BASE_URL"),
+            database_url: get("DATABASE_URL").map(Secret::new),
+            marker_key: get("MAEUM_MARKER_KEY").map(Secret::new),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("configuration: {0}")]
+    Parse(String),
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+/// Where replies come from, as decided by the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LlmEndpoint {
+    /// No endpoint configured: the embedded offline generator.
+    Offline,
+    OpenAiCompatible { base_url: String },
+}
+
+const OPENAI_DEFAULT_BASE: &str = "https://api.openai.com/v1";
+
+impl Settings {
+    /// Loads the defaults, the optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        Settings::load_with(file, Figment::new().merge(Env::prefixed("MAEUM__").split("__")), Secrets::from_env())
+    }
+
+    /// Like [`Settings::load`], with the environment layers given explicitly (for tests).
+    pub fn load_with(file: Option<&Path>, env_layer: Figment, secrets: Secrets) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::MissingFile(path.to_path_buf()));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(env_layer);
+        let mut settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigError::Parse(describe_figment_error(e)))?;
+        settings.secrets = secrets;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &'static str, reason: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                reason: reason.to_string(),
+            })
+        };
+        if !(0.0..=2.0).contains(&self.llm.temperature) {
+            return invalid("llm.temperature", "must be between 0 and 2");
+        }
+        if self.llm.max_tokens == 0 {
+            return invalid("llm.max_tokens", "must be at least 1");
+        }
+        if self.llm.timeout_secs == 0 {
+            return invalid("llm.timeout_secs", "must be at least 1");
+        }
+        if self.llm.model.trim().is_empty() {
+            return invalid("llm.model", "must name a model");
+        }
+        let base = self.llm_base_url();
+        if let Some(url) = &base {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return invalid("llm.base_url", "must start with http:// or https:// (or be empty for offline mode)");
+            }
+        }
+        if self.emotion.top_k == 0 || self.emotion.top_k > 60 {
+            return invalid("emotion.top_k", "must be between 1 and 60");
+        }
+        if self.emotion.max_tokens < 8 || self.emotion.max_tokens > 512 {
+            return invalid("emotion.max_tokens", "must be between 8 and 512");
+        }
+        if self.emotion.max_batch == 0 {
+            return invalid("emotion.max_batch", "must be at least 1");
+        }
+        if self.emotion.intra_threads == 0 {
+            return invalid("emotion.intra_threads", "must be at least 1");
+        }
+        if self.bot.max_message_chars < 16 {
+            return invalid("bot.max_message_chars", "must be at least 16");
+        }
+        if let Some(url) = &self.secrets.database_url {
+            let url = url.expose();
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return invalid("DATABASE_URL", "must start with sqlite: or postgres://");
+            }
+        }
+        Ok(())
+    }
+
+    /// The endpoint base URL: `OPENAI_BASE_URL`, else `llm.base_url`, else
+    /// OpenAI itself when only an API key is set; `None` means offline.
+    fn llm_base_url(&self) -> Option<String> {
+        let configured = self
+            .secrets
+            .openai_base_url
+            .clone()
+            .or_else(|| Some(self.llm.base_url.trim().to_string()).filter(|u| !u.is_empty()));
+        configured.or_else(|| self.secrets.openai_api_key.as_ref().map(|_| OPENAI_DEFAULT_BASE.to_string()))
+    }
+
+    pub fn llm_endpoint(&self) -> LlmEndpoint {
+        match self.llm_base_url() {
+            Some(base_url) => LlmEndpoint::OpenAiCompatible { base_url },
+            None => LlmEndpoint::Offline,
+        }
+    }
+
+    /// `DATABASE_URL`, else SQLite under `store.data_dir`.
+    pub fn database_url(&self) -> Secret {
+        match &self.secrets.database_url {
+            Some(url) => url.clone(),
+            None => Secret::new(format!("sqlite:{}", self.store.data_dir.join("maeum.db").display())),
+        }
+    }
+}
+
+/// Figment's messages name the key already; drop its noisy provider suffixes.
+fn describe_figment_error(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = if e.path.is_empty() {
+                String::new()
+            } else {
+                format!("key `{}`: ", e.path.join("."))
+            };
+            format!("{key}{}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Figment {
+        let mut figment = Figment::new();
+        for (k, v) in pairs {
+            let key = k.trim_start_matches("MAEUM__").replace("__", ".").to_lowercase();
+            figment = figment.merge(figment::providers::Serialized::default(&key, v.to_string()));
+        }
+        figment
+    }
+
+    #[test]
+    fn defaults_load_and_are_offline_on_sqlite() {
+        let s = Settings::load_with(None, Figment::new(), Secrets::default()).expect("defaults are valid");
+        assert_eq!(s.llm_endpoint(), LlmEndpoint::Offline);
+        assert_eq!(s.database_url().expose(), "sqlite:data/maeum.db");
+        assert_eq!(s.llm.prompt_format, PromptFormat::Tagged);
+    }
+
+    #[test]
+    fn secrets_choose_the_endpoint_and_database() {
+        let secrets = Secrets::from_lookup(|k| match k {
+            "OPENAI_API_KEY" => Some("sk-test".into()),
+            "DATABASE_URL" => Some("postgres://127.0.0.1/test".into()),
+            _ => None,
+        });
+        let s = Settings::load_with(None, Figment::new(), secrets).unwrap();
+        assert_eq!(
+            s.llm_endpoint(),
+            LlmEndpoint::OpenAiCompatible {
+                base_url: OPENAI_DEFAULT_BASE.into()
+            }
+        );
+        assert!(!format!("{s:?}").contains("sk-test"), "secrets must not show in Debug");
+    }
+
+    #[test]
+    fn a_wrongly_typed_value_names_its_key() {
+        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPERATURE", "warm")]), Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("llm.temperature"), "{err}");
+    }
+
+    #[test]
+    fn an_out_of_range_value_names_its_key() {
+        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPERATURE", "3.5")]), Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("llm.temperature"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_rejected_by_name() {
+        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPRATURE", "0.5")]), Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("temprature"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_config_file_is_named() {
+        let err = Settings::load_with(Some(Path::new("/nonexistent/maeum.toml")), Figment::new(), Secrets::default())
+            .unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/maeum.toml"), "{err}");
+    }
+}

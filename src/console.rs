@@ -1,0 +1,1 @@
+//! The terminal chat adapter (`maeum chat`).

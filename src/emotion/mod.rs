@@ -1,0 +1,146 @@
+//! Reading the emotion of a message.
+//!
+//! The pipeline sees only [`EmotionReader`]; [`onnx::OnnxClassifier`] is the real
+//! implementation (a BERT-style classifier run by ONNX Runtime).
+
+pub mod onnx;
+pub mod runtime;
+pub mod taxonomy;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+pub use taxonomy::{EmotionGroup, EmotionLabel, TAXONOMY};
+
+/// One emotion with the probability the model gave it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Emotion {
+    pub label: &'static EmotionLabel,
+    pub score: f32,
+}
+
+impl Emotion {
+    pub fn code(&self) -> &'static str {
+        self.label.code
+    }
+}
+
+/// The JSON shape of an emotion (`maeum classify --json`, exports, the HTTP API).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EmotionJson {
+    pub code: &'static str,
+    pub major: &'static str,
+    pub sub: &'static str,
+    pub emoji: &'static str,
+    pub score: f32,
+}
+
+impl From<&Emotion> for EmotionJson {
+    fn from(e: &Emotion) -> Self {
+        EmotionJson {
+            code: e.label.code,
+            major: e.label.group.korean(),
+            sub: e.label.sub,
+            emoji: e.label.emoji,
+            score: e.score,
+        }
+    }
+}
+
+/// What a reader needs to read one utterance: the utterance and the same
+/// speaker's earlier utterances in the conversation, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Utterance {
+    pub text: String,
+    pub context: Vec<String>,
+}
+
+impl Utterance {
+    pub fn alone(text: impl Into<String>) -> Self {
+        Utterance {
+            text: text.into(),
+            context: Vec::new(),
+        }
+    }
+
+    /// The model's input as a text pair, the one convention shared by serving,
+    /// `maeum eval --context` and the training pipeline (`model/train`):
+    /// segment A is the utterance itself, segment B the earlier utterances
+    /// newest first, joined by a space. Truncation cuts segment B from its end,
+    /// so the utterance and the most recent context survive.
+    pub fn model_input(&self) -> (String, Option<String>) {
+        let context: Vec<&str> = self
+            .context
+            .iter()
+            .rev()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let second = (!context.is_empty()).then(|| context.join(" "));
+        (self.text.trim().to_string(), second)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmotionError {
+    #[error("emotion model directory {path}: {reason}")]
+    ModelDir { path: String, reason: String },
+    #[error("ONNX Runtime library: {0}")]
+    Runtime(String),
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+    #[error("inference: {0}")]
+    Inference(String),
+    #[error("the emotion worker has stopped")]
+    WorkerGone,
+}
+
+/// Facts about the loaded model, for start-up messages and `/readyz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub path: String,
+    /// False for the small test model: its emotions are not meaningful.
+    pub meaningful: bool,
+}
+
+/// Reads emotions. Implementations run inference off the async runtime.
+#[async_trait]
+pub trait EmotionReader: Send + Sync {
+    /// The `top_k` most likely emotions of each utterance, most likely first.
+    /// An empty utterance is read like any other (the model sees only its
+    /// special tokens); over-long input is truncated, never rejected.
+    async fn read_batch(
+        &self,
+        utterances: Vec<Utterance>,
+        top_k: usize,
+    ) -> Result<Vec<Vec<Emotion>>, EmotionError>;
+
+    async fn read(&self, utterance: Utterance, top_k: usize) -> Result<Vec<Emotion>, EmotionError> {
+        let mut all = self.read_batch(vec![utterance], top_k).await?;
+        all.pop().ok_or(EmotionError::WorkerGone)
+    }
+
+    fn info(&self) -> ModelInfo;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_input_puts_newest_context_first() {
+        let u = Utterance {
+            text: " 오늘 또 혼났어 ".into(),
+            context: vec!["회사 가기 싫다".into(), "  ".into(), "팀장님이 무서워".into()],
+        };
+        assert_eq!(
+            u.model_input(),
+            (
+                "오늘 또 혼났어".to_string(),
+                Some("팀장님이 무서워 회사 가기 싫다".to_string())
+            )
+        );
+        assert_eq!(Utterance::alone("안녕").model_input(), ("안녕".to_string(), None));
+    }
+}

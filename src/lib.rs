@@ -1,0 +1,15 @@
+//! Maeum (마음): an emotion-aware companion bot.
+//!
+//! Platform adapters (`console`, later `telegram`, `discord`, `http`) translate
+//! platform events into [`pipeline`] types and back. The pipeline owns the
+//! flow — commands → classify → history → generate → store → reply — and uses
+//! three leaves through small interfaces: [`emotion`], [`reply`], [`store`].
+
+pub mod app;
+pub mod config;
+pub mod console;
+pub mod emotion;
+pub mod pipeline;
+pub mod reply;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,65 @@
+//! Writing the bot's reply.
+//!
+//! The pipeline sees only [`ReplyGenerator`]. [`openai::OpenAiGenerator`] talks to
+//! any OpenAI-compatible endpoint; [`offline::OfflineGenerator`] is the embedded
+//! fallback used when no endpoint is configured.
+
+pub mod offline;
+pub mod openai;
+pub mod prompt;
+
+use async_trait::async_trait;
+use futures::stream::{self, BoxStream, StreamExt};
+
+use crate::emotion::Emotion;
+
+/// One earlier exchange of the conversation, oldest first in [`ReplyRequest::history`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub user_text: String,
+    pub emotion: Option<&'static crate::emotion::EmotionLabel>,
+    /// `None` when no reply was stored (the LLM was down for that turn).
+    pub reply: Option<String>,
+}
+
+/// Everything a generator needs to answer one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyRequest {
+    pub user_name: Option<String>,
+    pub text: String,
+    /// The emotion read from the message, if any.
+    pub emotion: Option<Emotion>,
+    /// Earlier exchanges, oldest first (before trimming to the token budget).
+    pub history: Vec<Exchange>,
+    /// A reply the new one must not repeat (the one being regenerated, or the last one).
+    pub avoid: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplyError {
+    #[error("the language model did not answer within {0} s")]
+    Timeout(u64),
+    #[error("the language model endpoint failed: {0}")]
+    Endpoint(String),
+    #[error("the language model returned no text")]
+    Empty,
+}
+
+/// Text pieces of a reply as they arrive.
+pub type ReplyStream = BoxStream<'static, Result<String, ReplyError>>;
+
+#[async_trait]
+pub trait ReplyGenerator: Send + Sync {
+    /// Names the generator and model for storage with each turn, e.g.
+    /// `openai:gpt-4o-mini` or `offline`.
+    fn name(&self) -> String;
+
+    async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError>;
+
+    /// The reply as a stream of text pieces. Generators that cannot stream
+    /// yield the whole reply once.
+    async fn generate_stream(&self, request: &ReplyRequest) -> Result<ReplyStream, ReplyError> {
+        let text = self.generate(request).await?;
+        Ok(stream::once(async move { Ok(text) }).boxed())
+    }
+}

@@ -1,0 +1,1 @@
+//! Replies from any OpenAI-compatible chat-completions endpoint, through `async-openai`.
