@@ -147,7 +147,9 @@ pub enum ConfigError {
 pub enum LlmEndpoint {
     /// No endpoint configured: the embedded offline generator.
     Offline,
-    OpenAiCompatible { base_url: String },
+    OpenAiCompatible {
+        base_url: String,
+    },
 }
 
 const OPENAI_DEFAULT_BASE: &str = "https://api.openai.com/v1";
@@ -155,11 +157,19 @@ const OPENAI_DEFAULT_BASE: &str = "https://api.openai.com/v1";
 impl Settings {
     /// Loads the defaults, the optional file and the process environment.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
-        Settings::load_with(file, Figment::new().merge(Env::prefixed("MAEUM__").split("__")), Secrets::from_env())
+        Settings::load_with(
+            file,
+            Figment::new().merge(Env::prefixed("MAEUM__").split("__")),
+            Secrets::from_env(),
+        )
     }
 
     /// Like [`Settings::load`], with the environment layers given explicitly (for tests).
-    pub fn load_with(file: Option<&Path>, env_layer: Figment, secrets: Secrets) -> Result<Settings, ConfigError> {
+    pub fn load_with(
+        file: Option<&Path>,
+        env_layer: Figment,
+        secrets: Secrets,
+    ) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
         if let Some(path) = file {
             if !path.is_file() {
@@ -198,7 +208,10 @@ impl Settings {
         let base = self.llm_base_url();
         if let Some(url) = &base {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return invalid("llm.base_url", "must start with http:// or https:// (or be empty for offline mode)");
+                return invalid(
+                    "llm.base_url",
+                    "must start with http:// or https:// (or be empty for offline mode)",
+                );
             }
         }
         if self.emotion.top_k == 0 || self.emotion.top_k > 60 {
@@ -218,7 +231,10 @@ impl Settings {
         }
         if let Some(url) = &self.secrets.database_url {
             let url = url.expose();
-            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            if !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+            {
                 return invalid("DATABASE_URL", "must start with sqlite: or postgres://");
             }
         }
@@ -233,7 +249,12 @@ impl Settings {
             .openai_base_url
             .clone()
             .or_else(|| Some(self.llm.base_url.trim().to_string()).filter(|u| !u.is_empty()));
-        configured.or_else(|| self.secrets.openai_api_key.as_ref().map(|_| OPENAI_DEFAULT_BASE.to_string()))
+        configured.or_else(|| {
+            self.secrets
+                .openai_api_key
+                .as_ref()
+                .map(|_| OPENAI_DEFAULT_BASE.to_string())
+        })
     }
 
     pub fn llm_endpoint(&self) -> LlmEndpoint {
@@ -247,7 +268,10 @@ impl Settings {
     pub fn database_url(&self) -> Secret {
         match &self.secrets.database_url {
             Some(url) => url.clone(),
-            None => Secret::new(format!("sqlite:{}", self.store.data_dir.join("maeum.db").display())),
+            None => Secret::new(format!(
+                "sqlite:{}",
+                self.store.data_dir.join("maeum.db").display()
+            )),
         }
     }
 }
@@ -275,7 +299,10 @@ mod tests {
     fn env(pairs: &[(&str, &str)]) -> Figment {
         let mut figment = Figment::new();
         for (k, v) in pairs {
-            let key = k.trim_start_matches("MAEUM__").replace("__", ".").to_lowercase();
+            let key = k
+                .trim_start_matches("MAEUM__")
+                .replace("__", ".")
+                .to_lowercase();
             figment = figment.merge(figment::providers::Serialized::default(&key, v.to_string()));
         }
         figment
@@ -283,7 +310,8 @@ mod tests {
 
     #[test]
     fn defaults_load_and_are_offline_on_sqlite() {
-        let s = Settings::load_with(None, Figment::new(), Secrets::default()).expect("defaults are valid");
+        let s = Settings::load_with(None, Figment::new(), Secrets::default())
+            .expect("defaults are valid");
         assert_eq!(s.llm_endpoint(), LlmEndpoint::Offline);
         assert_eq!(s.database_url().expose(), "sqlite:data/maeum.db");
         assert_eq!(s.llm.prompt_format, PromptFormat::Tagged);
@@ -303,31 +331,53 @@ mod tests {
                 base_url: OPENAI_DEFAULT_BASE.into()
             }
         );
-        assert!(!format!("{s:?}").contains("sk-test"), "secrets must not show in Debug");
+        assert!(
+            !format!("{s:?}").contains("sk-test"),
+            "secrets must not show in Debug"
+        );
     }
 
     #[test]
     fn a_wrongly_typed_value_names_its_key() {
-        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPERATURE", "warm")]), Secrets::default()).unwrap_err();
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__LLM__TEMPERATURE", "warm")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("llm.temperature"), "{err}");
     }
 
     #[test]
     fn an_out_of_range_value_names_its_key() {
-        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPERATURE", "3.5")]), Secrets::default()).unwrap_err();
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__LLM__TEMPERATURE", "3.5")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("llm.temperature"), "{err}");
     }
 
     #[test]
     fn an_unknown_key_is_rejected_by_name() {
-        let err = Settings::load_with(None, env(&[("MAEUM__LLM__TEMPRATURE", "0.5")]), Secrets::default()).unwrap_err();
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__LLM__TEMPRATURE", "0.5")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("temprature"), "{err}");
     }
 
     #[test]
     fn a_missing_config_file_is_named() {
-        let err = Settings::load_with(Some(Path::new("/nonexistent/maeum.toml")), Figment::new(), Secrets::default())
-            .unwrap_err();
+        let err = Settings::load_with(
+            Some(Path::new("/nonexistent/maeum.toml")),
+            Figment::new(),
+            Secrets::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/maeum.toml"), "{err}");
     }
 }

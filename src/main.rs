@@ -1,1 +1,145 @@
-fn main() {}
+//! The `maeum` command line: the binary edge, where errors become messages.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use tokio::io::BufReader;
+
+use maeum::config::Settings;
+use maeum::console::{self, ConsoleUser};
+use maeum::emotion::{EmotionJson, Utterance};
+use maeum::{app, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "maeum",
+    version,
+    about = "마음 — an emotion-aware companion bot"
+)]
+struct Cli {
+    /// A TOML file layered over the built-in config/default.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chat with Maeum in the terminal.
+    Chat {
+        /// Show info-level logs in the terminal too.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Read the emotion of each TEXT.
+    Classify {
+        /// One JSON object per input, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Emotions to show per input (default: emotion.top_k).
+        #[arg(long)]
+        top_k: Option<usize>,
+        #[arg(required = true, value_name = "TEXT")]
+        texts: Vec<String>,
+    },
+    /// Create or update the database schema.
+    Migrate,
+    /// Start the platform adapters enabled in the configuration.
+    Run,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Chat { verbose } => {
+            if !verbose && std::env::var_os("RUST_LOG").is_none() {
+                // The terminal is the chat: keep routine logs out of it.
+                settings.log.level = "warn".to_string();
+            }
+            telemetry::init(&settings.log);
+            chat(&settings).await
+        }
+        Command::Classify { json, top_k, texts } => {
+            telemetry::init(&settings.log);
+            classify(&settings, json, top_k, texts).await
+        }
+        Command::Migrate => {
+            telemetry::init(&settings.log);
+            let store = app::open_store(&settings)
+                .await
+                .context("migrating the database")?;
+            println!("database schema is up to date ({:?})", store.backend());
+            Ok(())
+        }
+        Command::Run => {
+            telemetry::init(&settings.log);
+            bail!(
+                "no platform adapter is enabled: Telegram, Discord and HTTP adapters are not part of this build yet; \
+                 use `maeum chat` for the terminal"
+            )
+        }
+    }
+}
+
+async fn chat(settings: &Settings) -> Result<()> {
+    let (pipeline, notices) = app::build_pipeline(settings).await?;
+    for notice in &notices {
+        eprintln!("※ {}", notice.message());
+    }
+    let user = ConsoleUser {
+        display_name: std::env::var("USER")
+            .ok()
+            .filter(|u| !u.is_empty() && u != "root"),
+        ..ConsoleUser::default()
+    };
+    let input = BufReader::new(tokio::io::stdin());
+    console::run(&pipeline, user, input, tokio::io::stdout()).await?;
+    Ok(())
+}
+
+async fn classify(
+    settings: &Settings,
+    json: bool,
+    top_k: Option<usize>,
+    texts: Vec<String>,
+) -> Result<()> {
+    let reader = app::emotion_reader(settings)?;
+    let info = reader.info();
+    if !info.meaningful && !json {
+        eprintln!("※ {}", app::Notice::TestModel { name: info.name }.message());
+    }
+    let top_k = top_k.unwrap_or(settings.emotion.top_k).clamp(1, 60);
+    let utterances = texts.iter().cloned().map(Utterance::alone).collect();
+    let results = reader.read_batch(utterances, top_k).await?;
+    for (text, emotions) in texts.iter().zip(results) {
+        let Some(best) = emotions.first() else {
+            bail!("the model returned no emotion for {text:?}");
+        };
+        if json {
+            let top: Vec<EmotionJson> = emotions.iter().map(EmotionJson::from).collect();
+            let mut object = serde_json::to_value(EmotionJson::from(best))?;
+            object["text"] = serde_json::Value::String(text.clone());
+            object["top_k"] = serde_json::to_value(top)?;
+            println!("{object}");
+        } else {
+            let others: Vec<String> = emotions[1..]
+                .iter()
+                .map(|e| format!("{} {:.0}%", e.label.sub, e.score * 100.0))
+                .collect();
+            println!(
+                "{} {} {} {:.0}%  {}  (also: {})",
+                best.label.emoji,
+                best.label.code,
+                best.label.tag(),
+                best.score * 100.0,
+                text,
+                others.join(", ")
+            );
+        }
+    }
+    Ok(())
+}

@@ -132,7 +132,11 @@ mod tests {
     fn model_input_puts_newest_context_first() {
         let u = Utterance {
             text: " 오늘 또 혼났어 ".into(),
-            context: vec!["회사 가기 싫다".into(), "  ".into(), "팀장님이 무서워".into()],
+            context: vec![
+                "회사 가기 싫다".into(),
+                "  ".into(),
+                "팀장님이 무서워".into(),
+            ],
         };
         assert_eq!(
             u.model_input(),
@@ -141,6 +145,9 @@ mod tests {
                 Some("팀장님이 무서워 회사 가기 싫다".to_string())
             )
         );
-        assert_eq!(Utterance::alone("안녕").model_input(), ("안녕".to_string(), None));
+        assert_eq!(
+            Utterance::alone("안녕").model_input(),
+            ("안녕".to_string(), None)
+        );
     }
 }

@@ -52,7 +52,9 @@ impl EmotionGroup {
     }
 
     pub fn from_korean(name: &str) -> Option<EmotionGroup> {
-        EmotionGroup::ALL.into_iter().find(|g| g.korean() == name.trim())
+        EmotionGroup::ALL
+            .into_iter()
+            .find(|g| g.korean() == name.trim())
     }
 }
 
@@ -186,8 +188,14 @@ mod tests {
         let label = EmotionLabel::by_code("e24").expect("E24 exists");
         assert_eq!(label.sub, "우울한");
         assert_eq!(EmotionLabel::by_names("슬픔", "우울한"), Some(label));
-        assert_eq!(EmotionLabel::by_names("당황", "고립된").map(|l| l.code), Some("E51"));
-        assert_eq!(EmotionLabel::by_names("상처", "고립된").map(|l| l.code), Some("E43"));
+        assert_eq!(
+            EmotionLabel::by_names("당황", "고립된").map(|l| l.code),
+            Some("E51")
+        );
+        assert_eq!(
+            EmotionLabel::by_names("상처", "고립된").map(|l| l.code),
+            Some("E43")
+        );
         assert!(EmotionLabel::by_code("E70").is_none());
         assert_eq!(label.tag(), "#우울한 · 슬픔");
     }

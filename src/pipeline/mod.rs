@@ -1,1 +1,504 @@
 //! The platform-neutral message pipeline.
+//!
+//! Adapters turn platform events into an [`Incoming`] message or an [`Action`]
+//! and render the [`Outgoing`] reply. The flow for a message:
+//! command? → read the emotion (with the user's recent utterances) → load
+//! history → generate → store → reply. Turns of one user run one at a time.
+
+pub mod action;
+pub mod command;
+mod locks;
+pub mod texts;
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tracing::{info, warn};
+
+pub use action::Action;
+pub use command::Command;
+
+use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
+use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
+use crate::store::{NewTurn, Store, Turn, UserKey};
+use locks::UserLocks;
+
+/// A message from a user, on any platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    /// `console`, `telegram`, `discord`, `http`.
+    pub platform: String,
+    pub chat_id: String,
+    pub user_id: String,
+    pub display_name: Option<String>,
+    pub text: String,
+    pub is_group: bool,
+    /// In a group: whether the bot was mentioned or replied to.
+    pub addressed: bool,
+    pub message_id: Option<String>,
+    /// The bot's own username on the platform, so `/cmd@otherbot` is not taken as ours.
+    pub bot_username: Option<String>,
+}
+
+impl Incoming {
+    /// A private (one-to-one) message.
+    pub fn private(platform: &str, user_id: &str, text: &str) -> Incoming {
+        Incoming {
+            platform: platform.to_string(),
+            chat_id: user_id.to_string(),
+            user_id: user_id.to_string(),
+            display_name: None,
+            text: text.to_string(),
+            is_group: false,
+            addressed: true,
+            message_id: None,
+            bot_username: None,
+        }
+    }
+
+    pub fn user(&self) -> UserKey {
+        UserKey::new(&self.platform, &self.user_id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyKind {
+    /// A reply to something the user told the bot.
+    Conversation,
+    /// The answer to a command or a button.
+    Command,
+    /// `/export`: the text is the JSON document.
+    Export,
+}
+
+/// The bot's answer, for the adapter to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub text: String,
+    pub kind: ReplyKind,
+    /// The emotion read from the user's message (conversation replies).
+    pub emotion: Option<Emotion>,
+    /// The stored turn this reply belongs to, when it was stored.
+    pub turn_id: Option<i64>,
+    /// Buttons to offer under the reply.
+    pub actions: Vec<Action>,
+    /// Show only to the user (e.g. ephemeral on Discord): exports and privacy notices.
+    pub private: bool,
+}
+
+impl Outgoing {
+    fn command(text: String) -> Outgoing {
+        Outgoing {
+            text,
+            kind: ReplyKind::Command,
+            emotion: None,
+            turn_id: None,
+            actions: Vec::new(),
+            private: false,
+        }
+    }
+
+    fn private_command(text: String) -> Outgoing {
+        Outgoing {
+            private: true,
+            ..Outgoing::command(text)
+        }
+    }
+}
+
+/// Tunables of the flow, from the configuration.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    pub history_turns: u32,
+    pub context_utterances: usize,
+    pub top_k: usize,
+    pub max_message_chars: usize,
+}
+
+/// What a streaming adapter learns while a reply is made: first the emotion
+/// read from the message, then the reply's text pieces as they are written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplyEvent {
+    Emotion(Emotion),
+    Text(String),
+}
+
+/// Where a streaming adapter receives [`ReplyEvent`]s.
+pub type ChunkSender = mpsc::Sender<ReplyEvent>;
+
+pub struct Pipeline {
+    emotion: Arc<dyn EmotionReader>,
+    generator: Arc<dyn ReplyGenerator>,
+    store: Store,
+    options: PipelineOptions,
+    locks: UserLocks,
+}
+
+impl Pipeline {
+    pub fn new(
+        emotion: Arc<dyn EmotionReader>,
+        generator: Arc<dyn ReplyGenerator>,
+        store: Store,
+        options: PipelineOptions,
+    ) -> Pipeline {
+        Pipeline {
+            emotion,
+            generator,
+            store,
+            options,
+            locks: UserLocks::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn emotion_reader(&self) -> &Arc<dyn EmotionReader> {
+        &self.emotion
+    }
+
+    pub fn generator_name(&self) -> String {
+        self.generator.name()
+    }
+
+    /// Handles a message. `None` means the bot stays silent (a group message
+    /// not addressed to it).
+    pub async fn handle(&self, message: Incoming) -> Option<Outgoing> {
+        self.handle_streaming(message, None).await
+    }
+
+    /// Like [`Pipeline::handle`], sending the reply's pieces to `chunks` as they are written.
+    pub async fn handle_streaming(
+        &self,
+        message: Incoming,
+        chunks: Option<ChunkSender>,
+    ) -> Option<Outgoing> {
+        let command = Command::parse(&message.text, message.bot_username.as_deref());
+        if message.is_group && !message.addressed && command.is_none() {
+            return None;
+        }
+        let user = message.user();
+        let _turn = self.locks.acquire(&user).await;
+        let outgoing = match command {
+            Some(command) => self.run_command(&message, command, chunks).await,
+            None => self.converse(&message, chunks).await,
+        };
+        Some(outgoing)
+    }
+
+    /// Runs a button press (regenerate, 👍/👎) for `user`.
+    pub async fn act(
+        &self,
+        user: &UserKey,
+        action: Action,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
+        let _turn = self.locks.acquire(user).await;
+        match action {
+            Action::Regenerate { turn_id } => self.regenerate(user, Some(turn_id), chunks).await,
+            Action::Feedback { turn_id, feedback } => {
+                match self.store.set_feedback(user, turn_id, feedback).await {
+                    Ok(true) => Outgoing::command(texts::feedback_saved(
+                        feedback == crate::store::Feedback::Up,
+                    )),
+                    Ok(false) => Outgoing::command(texts::stale_action()),
+                    Err(error) => {
+                        warn!(%error, platform = %user.platform, "storing feedback failed");
+                        Outgoing::command(texts::store_unavailable())
+                    }
+                }
+            }
+        }
+    }
+
+    async fn run_command(
+        &self,
+        message: &Incoming,
+        command: Command,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
+        let user = message.user();
+        info!(platform = %user.platform, command = ?command, "command");
+        let result = match command {
+            Command::Start => Ok(Outgoing::command(texts::start(
+                message.display_name.as_deref(),
+            ))),
+            Command::Help => Ok(Outgoing::command(texts::help())),
+            Command::Privacy => Ok(Outgoing::private_command(texts::privacy())),
+            Command::Unknown(name) => Ok(Outgoing::command(texts::unknown_command(&name))),
+            Command::Regenerate => return self.regenerate(&user, None, chunks).await,
+            Command::Reset => self
+                .store
+                .clear_history(&user)
+                .await
+                .map(|n| Outgoing::command(texts::reset_done(n))),
+            Command::OptOut => self
+                .store
+                .opt_out(&user)
+                .await
+                .map(|()| Outgoing::private_command(texts::opted_out())),
+            Command::OptIn => self
+                .store
+                .opt_in(&user)
+                .await
+                .map(|was| Outgoing::command(texts::opted_in(was))),
+            Command::Export => self.export(&user).await,
+        };
+        result.unwrap_or_else(|error| {
+            warn!(%error, platform = %user.platform, "command failed in the store");
+            Outgoing::command(texts::store_unavailable())
+        })
+    }
+
+    async fn export(&self, user: &UserKey) -> Result<Outgoing, crate::store::StoreError> {
+        Ok(match self.store.export(user).await? {
+            Some(export) => Outgoing {
+                kind: ReplyKind::Export,
+                // Serialising plain data with string keys cannot fail.
+                text: serde_json::to_string_pretty(&export).unwrap_or_default(),
+                ..Outgoing::private_command(String::new())
+            },
+            None => Outgoing::private_command(texts::nothing_to_export()),
+        })
+    }
+
+    async fn converse(&self, message: &Incoming, chunks: Option<ChunkSender>) -> Outgoing {
+        let user = message.user();
+        let (text, truncated) = clip(message.text.trim(), self.options.max_message_chars);
+        if text.is_empty() {
+            return Outgoing::command(texts::empty_message());
+        }
+        // If the opt-out state can't be read, store nothing: privacy wins.
+        let remember = match self.store.is_opted_out(&user).await {
+            Ok(opted_out) => !opted_out,
+            Err(error) => {
+                warn!(%error, "reading the opt-out state failed; this turn is not stored");
+                false
+            }
+        };
+        let history = if remember {
+            self.history(&user, None).await
+        } else {
+            Vec::new()
+        };
+        let emotion = self.read_emotion(text, &history).await;
+        if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
+            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
+        }
+        let request = ReplyRequest {
+            user_name: message.display_name.clone(),
+            text: text.to_string(),
+            emotion,
+            avoid: history.last().and_then(|t| t.reply.clone()),
+            history: history.iter().map(exchange).collect(),
+        };
+        let reply = self.generate(&request, chunks).await;
+
+        let turn_id = if remember {
+            let turn = NewTurn {
+                chat_id: message.chat_id.clone(),
+                platform_message_id: message.message_id.clone(),
+                user_text: text.to_string(),
+                emotion_code: emotion.map(|e| e.code().to_string()),
+                emotion_score: emotion.map(|e| e.score),
+                reply: reply.as_ref().ok().cloned(),
+                generator: self.generator.name(),
+            };
+            if let Some(display_name) = message.display_name.as_deref() {
+                if let Err(error) = self.store.upsert_user(&user, Some(display_name)).await {
+                    warn!(%error, "storing the display name failed");
+                }
+            }
+            match self.store.insert_turn(&user, &turn).await {
+                Ok(id) => Some(id),
+                Err(error) => {
+                    warn!(%error, platform = %user.platform, "storing the turn failed; replying anyway");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+
+        let mut text = match reply {
+            Ok(reply) => reply,
+            Err(_) => texts::generation_failed(),
+        };
+        if truncated {
+            text = format!(
+                "{}\n{text}",
+                texts::truncated_note(self.options.max_message_chars)
+            );
+        }
+        Outgoing {
+            text,
+            kind: ReplyKind::Conversation,
+            emotion,
+            turn_id,
+            actions: turn_id.map(Action::for_turn).unwrap_or_default(),
+            private: false,
+        }
+    }
+
+    /// A new reply to the user's message of `turn_id` (or their latest), which
+    /// replaces the stored one.
+    async fn regenerate(
+        &self,
+        user: &UserKey,
+        turn_id: Option<i64>,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
+        let target = match turn_id {
+            Some(id) => self.store.turn(user, id).await,
+            None => self.store.recent_turns(user, 1).await.map(|mut t| t.pop()),
+        };
+        let target = match target {
+            Ok(Some(turn)) => turn,
+            Ok(None) if turn_id.is_some() => return Outgoing::command(texts::stale_action()),
+            Ok(None) => return Outgoing::command(texts::nothing_to_regenerate()),
+            Err(error) => {
+                warn!(%error, "loading the turn to regenerate failed");
+                return Outgoing::command(texts::store_unavailable());
+            }
+        };
+        let history = self.history(user, Some(target.id)).await;
+        let emotion = target
+            .emotion_code
+            .as_deref()
+            .and_then(EmotionLabel::by_code)
+            .map(|label| Emotion {
+                label,
+                score: target.emotion_score.unwrap_or(0.0),
+            });
+        if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
+            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
+        }
+        let request = ReplyRequest {
+            user_name: None,
+            text: target.user_text.clone(),
+            emotion,
+            avoid: target.reply.clone(),
+            history: history.iter().map(exchange).collect(),
+        };
+        let text = match self.generate(&request, chunks).await {
+            Ok(reply) => {
+                if let Err(error) = self
+                    .store
+                    .replace_reply(user, target.id, &reply, &self.generator.name())
+                    .await
+                {
+                    warn!(%error, "storing the regenerated reply failed");
+                }
+                reply
+            }
+            Err(_) => texts::generation_failed(),
+        };
+        Outgoing {
+            text,
+            kind: ReplyKind::Conversation,
+            emotion,
+            turn_id: Some(target.id),
+            actions: Action::for_turn(target.id),
+            private: false,
+        }
+    }
+
+    /// The user's recent turns, oldest first; only those before `before` when given.
+    async fn history(&self, user: &UserKey, before: Option<i64>) -> Vec<Turn> {
+        let limit = i64::from(self.options.history_turns) + i64::from(before.is_some());
+        match self.store.recent_turns(user, limit).await {
+            Ok(turns) => match before {
+                Some(id) => turns.into_iter().filter(|t| t.id < id).collect(),
+                None => turns,
+            },
+            Err(error) => {
+                warn!(%error, "loading history failed; answering without it");
+                Vec::new()
+            }
+        }
+    }
+
+    async fn read_emotion(&self, text: &str, history: &[Turn]) -> Option<Emotion> {
+        let skip = history
+            .len()
+            .saturating_sub(self.options.context_utterances);
+        let utterance = Utterance {
+            text: text.to_string(),
+            context: history[skip..]
+                .iter()
+                .map(|t| t.user_text.clone())
+                .collect(),
+        };
+        match self.emotion.read(utterance, self.options.top_k).await {
+            Ok(emotions) => emotions.first().copied(),
+            Err(error) => {
+                warn!(%error, "reading the emotion failed; replying without it");
+                None
+            }
+        }
+    }
+
+    async fn generate(
+        &self,
+        request: &ReplyRequest,
+        chunks: Option<ChunkSender>,
+    ) -> Result<String, ReplyError> {
+        let result = match chunks {
+            None => self.generator.generate(request).await,
+            Some(chunks) => self.generate_streaming(request, chunks).await,
+        };
+        if let Err(error) = &result {
+            warn!(%error, generator = %self.generator.name(), "generating a reply failed");
+        }
+        result
+    }
+
+    async fn generate_streaming(
+        &self,
+        request: &ReplyRequest,
+        chunks: ChunkSender,
+    ) -> Result<String, ReplyError> {
+        let mut stream = self.generator.generate_stream(request).await?;
+        let mut reply = String::new();
+        while let Some(piece) = stream.next().await {
+            let piece = piece?;
+            reply.push_str(&piece);
+            // The adapter may have gone away; the reply is still stored.
+            let _ = chunks.send(ReplyEvent::Text(piece)).await;
+        }
+        if reply.trim().is_empty() {
+            return Err(ReplyError::Empty);
+        }
+        Ok(reply)
+    }
+}
+
+fn exchange(turn: &Turn) -> Exchange {
+    Exchange {
+        user_text: turn.user_text.clone(),
+        emotion: turn.emotion_code.as_deref().and_then(EmotionLabel::by_code),
+        reply: turn.reply.clone(),
+    }
+}
+
+/// The first `limit` characters of `text`, and whether it was cut.
+fn clip(text: &str, limit: usize) -> (&str, bool) {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        assert_eq!(clip("안녕하세요", 2), ("안녕", true));
+        assert_eq!(clip("안녕", 2), ("안녕", false));
+        assert_eq!(clip("", 2), ("", false));
+    }
+}

@@ -62,7 +62,11 @@ impl Store {
     }
 
     /// Creates the user's row or refreshes its display name; returns its id.
-    pub async fn upsert_user(&self, user: &UserKey, display_name: Option<&str>) -> Result<i64, StoreError> {
+    pub async fn upsert_user(
+        &self,
+        user: &UserKey,
+        display_name: Option<&str>,
+    ) -> Result<i64, StoreError> {
         let _ = (user, display_name);
         todo!()
     }
@@ -98,7 +102,12 @@ impl Store {
     }
 
     /// Records 👍/👎 on a turn. Returns false if no such turn of this user.
-    pub async fn set_feedback(&self, user: &UserKey, turn_id: i64, feedback: Feedback) -> Result<bool, StoreError> {
+    pub async fn set_feedback(
+        &self,
+        user: &UserKey,
+        turn_id: i64,
+        feedback: Feedback,
+    ) -> Result<bool, StoreError> {
         let _ = (user, turn_id, feedback);
         todo!()
     }

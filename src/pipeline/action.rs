@@ -1,0 +1,120 @@
+//! Actions offered under a reply (regenerate, 👍/👎), and their compact
+//! encoding for platform buttons: at most 64 bytes, validated when decoded.
+
+use crate::store::Feedback;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Regenerate { turn_id: i64 },
+    Feedback { turn_id: i64, feedback: Feedback },
+}
+
+impl Action {
+    /// The three actions offered under a stored reply.
+    pub fn for_turn(turn_id: i64) -> Vec<Action> {
+        vec![
+            Action::Regenerate { turn_id },
+            Action::Feedback {
+                turn_id,
+                feedback: Feedback::Up,
+            },
+            Action::Feedback {
+                turn_id,
+                feedback: Feedback::Down,
+            },
+        ]
+    }
+
+    /// The button label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Regenerate { .. } => "🔄",
+            Action::Feedback {
+                feedback: Feedback::Up,
+                ..
+            } => "👍",
+            Action::Feedback {
+                feedback: Feedback::Down,
+                ..
+            } => "👎",
+        }
+    }
+
+    /// `m1:r:<turn>`, `m1:u:<turn>`, `m1:d:<turn>` — short, versioned, well under 64 bytes.
+    pub fn encode(&self) -> String {
+        match self {
+            Action::Regenerate { turn_id } => format!("m1:r:{turn_id}"),
+            Action::Feedback {
+                turn_id,
+                feedback: Feedback::Up,
+            } => format!("m1:u:{turn_id}"),
+            Action::Feedback {
+                turn_id,
+                feedback: Feedback::Down,
+            } => format!("m1:d:{turn_id}"),
+        }
+    }
+
+    /// Decodes button data; anything malformed, forged or from another version is `None`.
+    pub fn decode(data: &str) -> Option<Action> {
+        if data.len() > 64 {
+            return None;
+        }
+        let mut parts = data.split(':');
+        let (version, kind, id) = (parts.next()?, parts.next()?, parts.next()?);
+        if version != "m1" || parts.next().is_some() {
+            return None;
+        }
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let turn_id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+        match kind {
+            "r" => Some(Action::Regenerate { turn_id }),
+            "u" => Some(Action::Feedback {
+                turn_id,
+                feedback: Feedback::Up,
+            }),
+            "d" => Some(Action::Feedback {
+                turn_id,
+                feedback: Feedback::Down,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_within_64_bytes() {
+        for action in Action::for_turn(i64::MAX) {
+            let data = action.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Action::decode(&data), Some(action));
+        }
+    }
+
+    #[test]
+    fn malformed_data_is_rejected() {
+        for bad in [
+            "",
+            "m1",
+            "m1:r",
+            "m1:r:",
+            "m1:x:5",
+            "m2:r:5",
+            "m1:r:-5",
+            "m1:r:0",
+            "m1:r:5:6",
+            "m1:r:+5",
+            "m1:r:5a",
+            "m1:r:99999999999999999999",
+            "💥",
+        ] {
+            assert_eq!(Action::decode(bad), None, "{bad:?}");
+        }
+    }
+}
