@@ -1,1 +1,340 @@
 //! Replies from any OpenAI-compatible chat-completions endpoint, through `async-openai`.
+//!
+//! Failure is bounded: async-openai's built-in retry layer (up to three
+//! retries on 429, 5xx and refused connections, sleeping as long as a
+//! `Retry-After` header asks) is replaced by the bare transport, and every call
+//! runs under `llm.timeout_secs` — the whole request when not streaming; the
+//! wait for the first piece and between pieces when streaming. The pipeline
+//! decides what to do on failure (the offline generator, a retry button).
+
+use std::time::Duration;
+
+use async_openai::Client;
+use async_openai::config::{Config, OpenAIConfig};
+use async_openai::error::OpenAIError;
+use async_openai::middleware::ReqwestService;
+use async_openai::types::chat::{
+    ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
+    ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
+    ChatCompletionResponseStream, CreateChatCompletionRequest, CreateChatCompletionStreamResponse,
+};
+use async_trait::async_trait;
+use futures::stream::{self, StreamExt};
+use tokio::time::{Instant, timeout, timeout_at};
+
+use crate::config::{LlmSettings, PromptFormat, Secret};
+
+use super::prompt::{ChatMessage, Role, build_messages};
+use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream};
+
+/// Error texts from the endpoint are cut to this many characters.
+const MAX_ERROR_CHARS: usize = 200;
+
+/// Talks to one OpenAI-compatible endpoint with one model.
+pub struct OpenAiGenerator {
+    client: Client<EndpointConfig>,
+    model: String,
+    temperature: f32,
+    max_tokens: u32,
+    timeout_secs: u64,
+    prompt_format: PromptFormat,
+    history_token_budget: usize,
+    /// Kept only to scrub it from error texts.
+    api_key: Option<Secret>,
+}
+
+impl OpenAiGenerator {
+    /// `base_url` ends in `/v1` (e.g. `https://api.openai.com/v1`); without an
+    /// API key no `Authorization` header is sent, as local servers expect.
+    pub fn new(
+        settings: &LlmSettings,
+        base_url: &str,
+        api_key: Option<&Secret>,
+    ) -> OpenAiGenerator {
+        let api_key = api_key.filter(|k| !k.expose().trim().is_empty()).cloned();
+        // The base and key always come from our settings, never from
+        // async-openai's own reading of OPENAI_BASE_URL / OPENAI_API_KEY.
+        let config = OpenAIConfig::new()
+            .with_api_base(base_url.trim().trim_end_matches('/'))
+            .with_api_key(
+                api_key
+                    .as_ref()
+                    .map(|k| k.expose().trim())
+                    .unwrap_or_default(),
+            );
+        let client = Client::with_config(EndpointConfig {
+            inner: config,
+            send_key: api_key.is_some(),
+        })
+        // The plain transport: no hidden retries that could outlast the timeout.
+        .with_http_service(ReqwestService::default());
+        OpenAiGenerator {
+            client,
+            model: settings.model.clone(),
+            temperature: settings.temperature,
+            max_tokens: settings.max_tokens,
+            timeout_secs: settings.timeout_secs,
+            prompt_format: settings.prompt_format,
+            history_token_budget: settings.history_token_budget,
+            api_key,
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+
+    fn chat_request(&self, request: &ReplyRequest, stream: bool) -> CreateChatCompletionRequest {
+        let messages = build_messages(request, self.prompt_format, self.history_token_budget)
+            .into_iter()
+            .map(to_wire)
+            .collect();
+        CreateChatCompletionRequest {
+            model: self.model.clone(),
+            messages,
+            temperature: Some(self.temperature),
+            // The current name of the limit: OpenAI's reasoning models reject
+            // the deprecated `max_tokens`; vLLM and llama.cpp accept both.
+            max_completion_tokens: Some(self.max_tokens),
+            stream: stream.then_some(true),
+            ..Default::default()
+        }
+    }
+
+    fn endpoint_error(&self, error: &OpenAIError) -> ReplyError {
+        endpoint_error(error, self.api_key.as_ref(), &self.model)
+    }
+}
+
+#[async_trait]
+impl ReplyGenerator for OpenAiGenerator {
+    fn name(&self) -> String {
+        format!("openai:{}", self.model)
+    }
+
+    async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError> {
+        let chat = self.chat_request(request, false);
+        tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a reply");
+        let response = timeout(self.timeout(), self.client.chat().create(chat))
+            .await
+            .map_err(|_| ReplyError::Timeout(self.timeout_secs))?
+            .map_err(|e| self.endpoint_error(&e))?;
+        let text = response
+            .choices
+            .into_iter()
+            .next()
+            .and_then(|choice| choice.message.content)
+            .unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ReplyError::Empty);
+        }
+        Ok(text.to_string())
+    }
+
+    /// Streams the reply as the endpoint sends it. Returns only once the first
+    /// text has arrived, so a failure before any text is this call's error
+    /// (Timeout, Endpoint or Empty) and the caller can still fall back cleanly.
+    async fn generate_stream(&self, request: &ReplyRequest) -> Result<ReplyStream, ReplyError> {
+        let chat = self.chat_request(request, true);
+        tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a streamed reply");
+        let deadline = Instant::now() + self.timeout();
+        let mut pieces = PieceStream {
+            inner: timeout_at(deadline, self.client.chat().create_stream(chat))
+                .await
+                .map_err(|_| ReplyError::Timeout(self.timeout_secs))?
+                .map_err(|e| self.endpoint_error(&e))?,
+            timeout_secs: self.timeout_secs,
+            api_key: self.api_key.clone(),
+            model: self.model.clone(),
+        };
+        let first = pieces
+            .next_text(deadline)
+            .await
+            .ok_or(ReplyError::Empty)??;
+        let rest = stream::unfold(Some(pieces), |state| async move {
+            let mut pieces = state?;
+            let deadline = Instant::now() + Duration::from_secs(pieces.timeout_secs);
+            match pieces.next_text(deadline).await? {
+                Ok(text) => Some((Ok(text), Some(pieces))),
+                // The stream ends after its first error.
+                Err(e) => Some((Err(e), None)),
+            }
+        });
+        Ok(stream::once(async move { Ok(first) }).chain(rest).boxed())
+    }
+}
+
+/// The SSE chunks of one reply, read piece by piece under a deadline.
+struct PieceStream {
+    inner: ChatCompletionResponseStream,
+    timeout_secs: u64,
+    api_key: Option<Secret>,
+    model: String,
+}
+
+impl PieceStream {
+    /// The next non-empty text, skipping role-only and finish chunks; `None`
+    /// when the stream has ended.
+    async fn next_text(&mut self, deadline: Instant) -> Option<Result<String, ReplyError>> {
+        loop {
+            let chunk = match timeout_at(deadline, self.inner.next()).await {
+                Err(_) => return Some(Err(ReplyError::Timeout(self.timeout_secs))),
+                Ok(None) => return None,
+                Ok(Some(Err(e))) => {
+                    return Some(Err(endpoint_error(&e, self.api_key.as_ref(), &self.model)));
+                }
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            let text = chunk_text(chunk);
+            if !text.is_empty() {
+                return Some(Ok(text));
+            }
+        }
+    }
+}
+
+fn chunk_text(chunk: CreateChatCompletionStreamResponse) -> String {
+    chunk
+        .choices
+        .into_iter()
+        .filter(|choice| choice.index == 0)
+        .filter_map(|choice| choice.delta.content)
+        .collect()
+}
+
+fn to_wire(message: ChatMessage) -> ChatCompletionRequestMessage {
+    match message.role {
+        Role::System => ChatCompletionRequestSystemMessage::from(message.content).into(),
+        Role::User => ChatCompletionRequestUserMessage::from(message.content).into(),
+        Role::Assistant => ChatCompletionRequestAssistantMessage::from(message.content).into(),
+    }
+}
+
+/// Logs and wraps an async-openai error as a short text without the API key.
+fn endpoint_error(error: &OpenAIError, api_key: Option<&Secret>, model: &str) -> ReplyError {
+    let mut message = describe(error);
+    if let Some(key) = api_key {
+        message = message.replace(key.expose().trim(), "***");
+    }
+    tracing::warn!(model, error = %message, "the language model endpoint failed");
+    ReplyError::Endpoint(message)
+}
+
+/// A short, key-free description of an async-openai error: the status and the
+/// endpoint's own message, or what went wrong on the way. Response bodies that
+/// failed to parse are never quoted (they can be long, or HTML).
+fn describe(error: &OpenAIError) -> String {
+    let text = match error {
+        OpenAIError::ApiError(api) => {
+            let message = api
+                .api_error
+                .message
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("HTTP {}: {message}", api.status_code.as_u16())
+        }
+        OpenAIError::Reqwest(e) => {
+            let kind = if e.is_connect() {
+                "cannot connect"
+            } else if e.is_timeout() {
+                "timed out"
+            } else if e.is_body() || e.is_decode() {
+                "broken response body"
+            } else {
+                "request failed"
+            };
+            match root_cause(e) {
+                Some(cause) => format!("{kind}: {cause}"),
+                None => kind.to_string(),
+            }
+        }
+        OpenAIError::JSONDeserialize(e, _) => format!("unexpected response: {e}"),
+        OpenAIError::StreamError(e) => format!("stream failed: {e}"),
+        other => other.to_string(),
+    };
+    truncate(&text, MAX_ERROR_CHARS)
+}
+
+/// The innermost error's text (e.g. `Connection refused (os error 111)`),
+/// which unlike reqwest's own text does not repeat the URL.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = error.source()?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// async-openai's config, minus the `Authorization` header when there is no
+/// key (it would otherwise send `Bearer ` with nothing after it).
+#[derive(Debug, Clone)]
+struct EndpointConfig {
+    inner: OpenAIConfig,
+    send_key: bool,
+}
+
+impl Config for EndpointConfig {
+    fn headers(&self) -> http::HeaderMap {
+        let mut headers = self.inner.headers();
+        if !self.send_key {
+            headers.remove("authorization");
+        }
+        headers
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.inner.url(path)
+    }
+
+    fn query(&self) -> Vec<(&str, &str)> {
+        self.inner.query()
+    }
+
+    fn api_base(&self) -> &str {
+        self.inner.api_base()
+    }
+
+    fn api_key(&self) -> &secrecy::SecretString {
+        self.inner.api_key()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_cuts_on_characters() {
+        assert_eq!(truncate("가나다라", 2), "가나…");
+        assert_eq!(truncate("가나", 2), "가나");
+    }
+
+    #[test]
+    fn no_key_means_no_authorization_header() {
+        let config = EndpointConfig {
+            inner: OpenAIConfig::new().with_api_key(""),
+            send_key: false,
+        };
+        assert!(config.headers().get("authorization").is_none());
+        let config = EndpointConfig {
+            inner: OpenAIConfig::new().with_api_key("sk-x"),
+            send_key: true,
+        };
+        assert_eq!(
+            config
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok()),
+            Some("Bearer sk-x")
+        );
+    }
+}
