@@ -105,6 +105,9 @@ pub struct UserExport {
 pub enum StoreError {
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// The user opted out: nothing about them may be stored until they opt in.
+    #[error("the user opted out of storage")]
+    OptedOut,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]

@@ -1,6 +1,35 @@
 //! The sqlx implementation of [`Store`].
+//!
+//! Every statement here is written once and runs on both backends: `$n`
+//! placeholders (sqlx's SQLite driver maps `$n` to the n-th argument),
+//! `ON CONFLICT` upserts and `RETURNING` (SQLite ≥ 3.35, which sqlx bundles).
+
+use std::str::FromStr;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Executor, Row};
 
 use super::*;
+
+/// Key of the opt-out markers when the deployment sets none. A deployment that
+/// wants markers nobody else can recompute sets its own with [`Store::with_marker_key`].
+const DEFAULT_MARKER_KEY: &[u8] = b"maeum opt-out marker v1";
+
+/// Pool size for Postgres and SQLite files. SQLite writers still take turns
+/// (sqlx's busy timeout makes them wait); WAL lets reads run beside the writer.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// The columns of a [`Turn`], for `messages m`.
+const TURN_COLUMNS: &str = "m.id AS id, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
+     m.user_text AS user_text, m.emotion_code AS emotion_code, m.emotion_score AS emotion_score, \
+     m.reply AS reply, m.generator AS generator, m.feedback AS feedback, \
+     m.created_at AS created_at, m.updated_at AS updated_at";
+
+/// `$1`, `$2`: the user's (platform, user_id).
+const USER_ID_SUBQUERY: &str = "(SELECT id FROM users WHERE platform = $1 AND user_id = $2)";
 
 /// A connection pool to the conversation database.
 #[derive(Clone)]
@@ -15,8 +44,24 @@ impl Store {
     /// Connects to `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`),
     /// creating a SQLite file and its directory if needed. Does not migrate.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        let _ = url;
-        todo!()
+        sqlx::any::install_default_drivers();
+        let (backend, pool) = if url.starts_with("sqlite:") {
+            (Backend::Sqlite, connect_sqlite(url).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(MAX_CONNECTIONS)
+                .connect(url)
+                .await?;
+            (Backend::Postgres, pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        tracing::debug!(backend = ?backend, "connected to the conversation database");
+        Ok(Store {
+            pool,
+            backend,
+            marker_key: DEFAULT_MARKER_KEY.to_vec(),
+        })
     }
 
     /// Uses `key` for the opt-out markers instead of the built-in default.
@@ -36,57 +81,142 @@ impl Store {
 
     /// Applies the embedded migrations for this backend.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        todo!()
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {
-        todo!()
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn is_opted_out(&self, user: &UserKey) -> Result<bool, StoreError> {
-        let _ = user;
-        todo!()
+        let found = sqlx::query("SELECT 1 FROM opt_outs WHERE marker = $1")
+            .bind(self.opt_out_marker(user))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
     }
 
     /// Deletes every row about the user in one transaction and keeps only a
     /// keyed-hash marker, so nothing is stored again until [`Store::opt_in`].
     pub async fn opt_out(&self, user: &UserKey) -> Result<(), StoreError> {
-        let _ = user;
-        todo!()
+        let marker = self.opt_out_marker(user);
+        let mut tx = self.pool.begin().await?;
+        // The first statement writes, so SQLite takes the write lock at once
+        // (a read first could not be upgraded under contention).
+        sqlx::query(&format!(
+            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
+            .bind(&user.platform)
+            .bind(&user.user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO opt_outs (marker, created_at) VALUES ($1, $2) ON CONFLICT (marker) DO NOTHING")
+            .bind(marker)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(platform = %user.platform, "user opted out; their rows were deleted");
+        Ok(())
     }
 
     /// Removes the opt-out marker. Returns whether the user had opted out.
     pub async fn opt_in(&self, user: &UserKey) -> Result<bool, StoreError> {
-        let _ = user;
-        todo!()
+        let result = sqlx::query("DELETE FROM opt_outs WHERE marker = $1")
+            .bind(self.opt_out_marker(user))
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() > 0)
     }
 
     /// Creates the user's row or refreshes its display name; returns its id.
+    ///
+    /// Fails with [`StoreError::OptedOut`] for an opted-out user.
     pub async fn upsert_user(
         &self,
         user: &UserKey,
         display_name: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let _ = (user, display_name);
-        todo!()
+        let mut tx = self.pool.begin().await?;
+        let user_ref = self.upsert_user_in(&mut tx, user, display_name).await?;
+        tx.commit().await?;
+        Ok(user_ref)
     }
 
     /// Stores a turn (creating the user's row if needed); returns the turn id.
+    ///
+    /// Fails with [`StoreError::OptedOut`] for an opted-out user, even one who
+    /// opted out while this turn was being answered.
     pub async fn insert_turn(&self, user: &UserKey, turn: &NewTurn) -> Result<i64, StoreError> {
-        let _ = (user, turn);
-        todo!()
+        let mut tx = self.pool.begin().await?;
+        let user_ref = self.upsert_user_in(&mut tx, user, None).await?;
+        let now = now_ms();
+        let turn_id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
+             emotion_score, reply, generator, feedback, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9) RETURNING id",
+        )
+        .bind(user_ref)
+        .bind(&turn.chat_id)
+        .bind(turn.platform_message_id.as_deref())
+        .bind(&turn.user_text)
+        .bind(turn.emotion_code.as_deref())
+        // f64 because sqlx's Any driver decodes SQLite's REAL only as f64.
+        .bind(turn.emotion_score.map(f64::from))
+        .bind(turn.reply.as_deref())
+        .bind(&turn.generator)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(turn_id)
     }
 
     /// The user's most recent `limit` turns, oldest first.
     pub async fn recent_turns(&self, user: &UserKey, limit: i64) -> Result<Vec<Turn>, StoreError> {
-        let _ = (user, limit);
-        todo!()
+        let rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} \
+             ORDER BY m.id DESC LIMIT $3"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        // SQLite reads a negative LIMIT as "no limit", Postgres rejects it.
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut turns = rows
+            .iter()
+            .map(turn_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        turns.reverse();
+        Ok(turns)
     }
 
     /// One turn, only if it belongs to `user`.
     pub async fn turn(&self, user: &UserKey, turn_id: i64) -> Result<Option<Turn>, StoreError> {
-        let _ = (user, turn_id);
-        todo!()
+        let row = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} AND m.id = $3"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(turn_from_row).transpose()
     }
 
     /// Replaces a turn's reply (regenerate). Returns false if no such turn of this user.
@@ -97,8 +227,19 @@ impl Store {
         reply: &str,
         generator: &str,
     ) -> Result<bool, StoreError> {
-        let _ = (user, turn_id, reply, generator);
-        todo!()
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET reply = $4, generator = $5, updated_at = $6 \
+             WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .bind(reply)
+        .bind(generator)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
     }
 
     /// Records 👍/👎 on a turn. Returns false if no such turn of this user.
@@ -108,19 +249,217 @@ impl Store {
         turn_id: i64,
         feedback: Feedback,
     ) -> Result<bool, StoreError> {
-        let _ = (user, turn_id, feedback);
-        todo!()
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET feedback = $4, updated_at = $5 WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .bind(feedback.as_i64())
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
     }
 
     /// Deletes the user's turns (the user row stays). Returns how many were deleted.
     pub async fn clear_history(&self, user: &UserKey) -> Result<u64, StoreError> {
-        let _ = user;
-        todo!()
+        let result = sqlx::query(&format!(
+            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
     }
 
     /// Everything stored about the user; `None` if nothing is.
     pub async fn export(&self, user: &UserKey) -> Result<Option<UserExport>, StoreError> {
-        let _ = user;
-        todo!()
+        // One transaction so the user row and the turns are one snapshot.
+        let mut tx = self.pool.begin().await?;
+        let user_row = sqlx::query(
+            "SELECT id, display_name, created_at, consent_version, consented_at \
+             FROM users WHERE platform = $1 AND user_id = $2",
+        )
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user_row) = user_row else {
+            return Ok(None);
+        };
+        let user_ref: i64 = user_row.try_get("id")?;
+        let turn_rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref = $1 ORDER BY m.id"
+        ))
+        .bind(user_ref)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(UserExport {
+            platform: user.platform.clone(),
+            user_id: user.user_id.clone(),
+            display_name: user_row.try_get("display_name")?,
+            created_at: from_ms(user_row.try_get("created_at")?)?,
+            consent_version: user_row.try_get("consent_version")?,
+            consented_at: user_row
+                .try_get::<Option<i64>, _>("consented_at")?
+                .map(from_ms)
+                .transpose()?,
+            turns: turn_rows
+                .iter()
+                .map(turn_from_row)
+                .collect::<Result<_, _>>()?,
+        }))
     }
+
+    /// Upserts the user's row inside `tx` and returns its id, or
+    /// [`StoreError::OptedOut`] (the caller's transaction then rolls back on drop).
+    async fn upsert_user_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user: &UserKey,
+        display_name: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        // Write first, then check the marker inside the same transaction: the
+        // write takes SQLite's lock (or Postgres's row lock) so an opt-out
+        // cannot slip in between the check and the insert.
+        let user_ref: i64 = sqlx::query_scalar(
+            "INSERT INTO users (platform, user_id, display_name, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (platform, user_id) \
+             DO UPDATE SET display_name = COALESCE(excluded.display_name, users.display_name) \
+             RETURNING id",
+        )
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(display_name)
+        .bind(now_ms())
+        .fetch_one(&mut **tx)
+        .await?;
+        let opted_out = sqlx::query("SELECT 1 FROM opt_outs WHERE marker = $1")
+            .bind(self.opt_out_marker(user))
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some();
+        if opted_out {
+            return Err(StoreError::OptedOut);
+        }
+        Ok(user_ref)
+    }
+
+    /// Hex HMAC-SHA256 of `platform \0 user_id`: recognises the user again
+    /// without storing who they are.
+    fn opt_out_marker(&self, user: &UserKey) -> String {
+        // HMAC takes keys of any length; `new_from_slice` cannot fail here.
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.marker_key)
+            .expect("HMAC accepts keys of any length");
+        mac.update(user.platform.as_bytes());
+        mac.update(b"\0");
+        mac.update(user.user_id.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// Opens a SQLite pool. A file database gets its directory created, WAL and
+/// foreign keys; `:memory:` gets a single connection, since each connection
+/// to it would otherwise be a separate, empty database.
+async fn connect_sqlite(url: &str) -> Result<sqlx::AnyPool, StoreError> {
+    if is_sqlite_memory_url(url) {
+        let pool = AnyPoolOptions::new()
+            .min_connections(1)
+            .max_connections(1)
+            // Closing the only connection would drop the database with it.
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move { conn.execute("PRAGMA foreign_keys = ON").await.map(drop) })
+            })
+            .connect(url)
+            .await?;
+        return Ok(pool);
+    }
+
+    // sqlx's own parser, so the path is read exactly as the driver will read it.
+    let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+    if let Some(dir) = options
+        .get_filename()
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    // The Any driver takes only a URL: this one carries `mode=rwc`.
+    let any_url = options.to_url_lossy();
+    let pool = AnyPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                Ok(())
+            })
+        })
+        .connect(any_url.as_str())
+        .await?;
+    Ok(pool)
+}
+
+/// The URL forms sqlx reads as an in-memory SQLite database.
+fn is_sqlite_memory_url(url: &str) -> bool {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (database, params) = rest.split_once('?').unwrap_or((rest, ""));
+    database == ":memory:" || params.split('&').any(|param| param == "mode=memory")
+}
+
+/// The URL's scheme only: a URL may carry a password, and errors get logged.
+fn redact_url(url: &str) -> String {
+    match url.split_once(':') {
+        Some((scheme, _)) => format!("{scheme}:…"),
+        None => "…".to_string(),
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("timestamp out of range: {ms} ms").into(),
+        ))
+    })
+}
+
+fn turn_from_row(row: &AnyRow) -> Result<Turn, StoreError> {
+    let feedback = match row.try_get::<Option<i64>, _>("feedback")? {
+        None => None,
+        Some(value) => Some(Feedback::from_i64(value).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("feedback must be 1 or -1, not {value}").into(),
+            ))
+        })?),
+    };
+    Ok(Turn {
+        id: row.try_get("id")?,
+        chat_id: row.try_get("chat_id")?,
+        platform_message_id: row.try_get("platform_message_id")?,
+        user_text: row.try_get("user_text")?,
+        emotion_code: row.try_get("emotion_code")?,
+        // Stored from an f32, so narrowing back is exact.
+        emotion_score: row
+            .try_get::<Option<f64>, _>("emotion_score")?
+            .map(|score| score as f32),
+        reply: row.try_get("reply")?,
+        generator: row.try_get("generator")?,
+        feedback,
+        created_at: from_ms(row.try_get("created_at")?)?,
+        updated_at: from_ms(row.try_get("updated_at")?)?,
+    })
 }

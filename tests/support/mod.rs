@@ -1,5 +1,7 @@
-//! Test doubles shared by the integration tests (`mod support;` in a test file).
-//! Each one is a real server on loopback, bound to port 0, that speaks the wire
-//! format of the service it stands in for.
+//! Shared by the integration tests (`mod support;` in a test file): test
+//! doubles that are real servers on loopback, bound to port 0, speaking the
+//! wire format of the service they stand in for, and fresh test databases.
+#![allow(dead_code)]
 
+pub mod db;
 pub mod fake_llm;

@@ -1,0 +1,826 @@
+//! The conversation store against real databases. One suite, written once
+//! below as functions of a `&Store`, runs on SQLite and on Postgres
+//! (`sqlite::NAME` and `postgres::NAME`); Postgres must be running (CI starts it).
+
+mod support;
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use maeum::store::{Backend, Feedback, NewTurn, Store, StoreError, UserKey};
+use sqlx::Row;
+
+/// Generates `sqlite::NAME` and `postgres::NAME` tests running `suite::NAME`
+/// on a fresh migrated database of each backend.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let (store, _dir) = crate::support::db::sqlite_store().await;
+                    crate::suite::$name(&store).await;
+                }
+            )+
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let db = crate::support::db::postgres_store().await;
+                    crate::suite::$name(&db).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_backends!(
+    migrate_is_idempotent,
+    turn_round_trips_every_field,
+    recent_turns_are_the_newest_oldest_first,
+    users_are_isolated,
+    replace_reply_only_for_the_owner,
+    set_feedback_only_for_the_owner,
+    clear_history_deletes_only_that_users_turns,
+    opt_out_leaves_nothing_about_the_user,
+    opt_in_allows_storing_again,
+    export_returns_exactly_what_is_stored,
+    upsert_user_keeps_or_refreshes_the_display_name,
+    large_message_round_trips,
+    concurrent_inserts_all_land,
+    foreign_keys_are_enforced,
+);
+
+fn new_turn(chat_id: &str, user_text: &str) -> NewTurn {
+    NewTurn {
+        chat_id: chat_id.to_string(),
+        platform_message_id: None,
+        user_text: user_text.to_string(),
+        emotion_code: None,
+        emotion_score: None,
+        reply: None,
+        generator: "offline".to_string(),
+    }
+}
+
+async fn count(store: &Store, sql: &str, bind: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn count_by_ref(store: &Store, sql: &str, user_ref: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(user_ref)
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Every (table, column) of the schema, sqlx's bookkeeping included.
+async fn all_columns(store: &Store) -> Vec<(String, String)> {
+    let (tables_sql, columns_sql) = match store.backend() {
+        Backend::Sqlite => (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            "SELECT name FROM pragma_table_info($1)",
+        ),
+        Backend::Postgres => (
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1",
+        ),
+    };
+    let tables: Vec<String> = sqlx::query_scalar(tables_sql)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let mut columns = Vec::new();
+    for table in tables {
+        let names: Vec<String> = sqlx::query_scalar(columns_sql)
+            .bind(&table)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        columns.extend(names.into_iter().map(|column| (table.clone(), column)));
+    }
+    columns
+}
+
+/// How many cells anywhere in the database contain `needle`.
+async fn cells_containing(store: &Store, needle: &str) -> i64 {
+    let mut total = 0;
+    for (table, column) in all_columns(store).await {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE $1");
+        total += count(store, &sql, &format!("%{needle}%")).await;
+    }
+    total
+}
+
+mod suite {
+    use super::*;
+
+    pub async fn migrate_is_idempotent(store: &Store) {
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap();
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, 1, "each migration is recorded once");
+        store.ping().await.unwrap();
+        let user = UserKey::new("console", "local");
+        store
+            .insert_turn(&user, &new_turn("c", "still works"))
+            .await
+            .unwrap();
+        assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 1);
+    }
+
+    pub async fn turn_round_trips_every_field(store: &Store) {
+        let user = UserKey::new("telegram", "1001");
+        let before = Utc::now().timestamp_millis();
+        let full = NewTurn {
+            chat_id: "chat-7".to_string(),
+            platform_message_id: Some("msg-42".to_string()),
+            user_text: "오늘 진짜 힘들었어… 😢 ünïcödé 'quotes' \"and\" \\ back".to_string(),
+            emotion_code: Some("E18".to_string()),
+            emotion_score: Some(0.873_412_3),
+            reply: Some("많이 지쳤겠다. 무슨 일 있었어? 🫂".to_string()),
+            generator: "openai:gpt-4o-mini".to_string(),
+        };
+        let bare = new_turn("chat-7", "응");
+        let full_id = store.insert_turn(&user, &full).await.unwrap();
+        let bare_id = store.insert_turn(&user, &bare).await.unwrap();
+        let after = Utc::now().timestamp_millis();
+        assert_ne!(full_id, bare_id);
+
+        for (id, sent) in [(full_id, &full), (bare_id, &bare)] {
+            let turn = store
+                .turn(&user, id)
+                .await
+                .unwrap()
+                .expect("the turn just stored");
+            assert_eq!(turn.id, id);
+            assert_eq!(turn.chat_id, sent.chat_id);
+            assert_eq!(turn.platform_message_id, sent.platform_message_id);
+            assert_eq!(turn.user_text, sent.user_text);
+            assert_eq!(turn.emotion_code, sent.emotion_code);
+            assert_eq!(
+                turn.emotion_score, sent.emotion_score,
+                "f32 scores come back bit-exact"
+            );
+            assert_eq!(turn.reply, sent.reply);
+            assert_eq!(turn.generator, sent.generator);
+            assert_eq!(turn.feedback, None);
+            assert_eq!(turn.created_at, turn.updated_at);
+            let created = turn.created_at.timestamp_millis();
+            assert!(
+                (before..=after).contains(&created),
+                "{before} <= {created} <= {after}"
+            );
+        }
+        assert_eq!(store.turn(&user, bare_id + 1000).await.unwrap(), None);
+    }
+
+    pub async fn recent_turns_are_the_newest_oldest_first(store: &Store) {
+        let user = UserKey::new("console", "local");
+        for i in 1..=5 {
+            store
+                .insert_turn(&user, &new_turn("c", &format!("message {i}")))
+                .await
+                .unwrap();
+        }
+        let texts = |turns: Vec<maeum::store::Turn>| {
+            turns.into_iter().map(|t| t.user_text).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            texts(store.recent_turns(&user, 3).await.unwrap()),
+            ["message 3", "message 4", "message 5"]
+        );
+        assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 5);
+        assert!(store.recent_turns(&user, 0).await.unwrap().is_empty());
+        assert!(store.recent_turns(&user, -1).await.unwrap().is_empty());
+        let ids: Vec<i64> = store
+            .recent_turns(&user, 5)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert!(
+            ids.windows(2).all(|pair| pair[0] < pair[1]),
+            "oldest first: {ids:?}"
+        );
+    }
+
+    pub async fn users_are_isolated(store: &Store) {
+        let alice = UserKey::new("telegram", "alice");
+        let bob = UserKey::new("telegram", "bob");
+        // The same id on another platform is another person.
+        let discord_alice = UserKey::new("discord", "alice");
+        let alice_turn = store
+            .insert_turn(&alice, &new_turn("group", "alice here"))
+            .await
+            .unwrap();
+        let bob_turn = store
+            .insert_turn(&bob, &new_turn("group", "bob here"))
+            .await
+            .unwrap();
+        let discord_turn = store
+            .insert_turn(&discord_alice, &new_turn("group", "discord alice"))
+            .await
+            .unwrap();
+
+        for (user, own_turn, text) in [
+            (&alice, alice_turn, "alice here"),
+            (&bob, bob_turn, "bob here"),
+            (&discord_alice, discord_turn, "discord alice"),
+        ] {
+            let turns = store.recent_turns(user, 10).await.unwrap();
+            assert_eq!(turns.len(), 1, "{user:?} sees only their own turn");
+            assert_eq!(turns[0].user_text, text);
+            for other_turn in [alice_turn, bob_turn, discord_turn] {
+                let found = store.turn(user, other_turn).await.unwrap();
+                assert_eq!(
+                    found.is_some(),
+                    other_turn == own_turn,
+                    "{user:?} reading turn {other_turn}"
+                );
+            }
+        }
+        assert_eq!(
+            store
+                .recent_turns(&UserKey::new("telegram", "carol"), 10)
+                .await
+                .unwrap(),
+            []
+        );
+    }
+
+    pub async fn replace_reply_only_for_the_owner(store: &Store) {
+        let owner = UserKey::new("telegram", "owner");
+        let other = UserKey::new("telegram", "other");
+        store
+            .insert_turn(&other, &new_turn("c", "other's turn"))
+            .await
+            .unwrap();
+        let mut turn = new_turn("c", "hi");
+        turn.reply = Some("first reply".to_string());
+        let id = store.insert_turn(&owner, &turn).await.unwrap();
+        // Backdate the row so the update must visibly move updated_at.
+        sqlx::query("UPDATE messages SET updated_at = 0 WHERE id = $1")
+            .bind(id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+
+        assert!(
+            !store
+                .replace_reply(&other, id, "hijacked", "evil")
+                .await
+                .unwrap()
+        );
+        let unchanged = store.turn(&owner, id).await.unwrap().unwrap();
+        assert_eq!(unchanged.reply.as_deref(), Some("first reply"));
+        assert_eq!(unchanged.generator, "offline");
+        assert_eq!(unchanged.updated_at.timestamp_millis(), 0);
+
+        assert!(
+            store
+                .replace_reply(&owner, id, "second reply", "openai:m")
+                .await
+                .unwrap()
+        );
+        let replaced = store.turn(&owner, id).await.unwrap().unwrap();
+        assert_eq!(replaced.reply.as_deref(), Some("second reply"));
+        assert_eq!(replaced.generator, "openai:m");
+        assert_eq!(replaced.user_text, "hi");
+        assert!(
+            replaced.updated_at >= replaced.created_at,
+            "updated_at moved to now"
+        );
+
+        assert!(
+            !store
+                .replace_reply(&owner, id + 1000, "nothing", "offline")
+                .await
+                .unwrap()
+        );
+    }
+
+    pub async fn set_feedback_only_for_the_owner(store: &Store) {
+        let owner = UserKey::new("discord", "owner");
+        let other = UserKey::new("discord", "other");
+        let id = store
+            .insert_turn(&owner, &new_turn("c", "hi"))
+            .await
+            .unwrap();
+
+        assert!(
+            !store
+                .set_feedback(&other, id, Feedback::Down)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store.turn(&owner, id).await.unwrap().unwrap().feedback,
+            None
+        );
+
+        assert!(store.set_feedback(&owner, id, Feedback::Up).await.unwrap());
+        assert_eq!(
+            store.turn(&owner, id).await.unwrap().unwrap().feedback,
+            Some(Feedback::Up)
+        );
+        assert!(
+            store
+                .set_feedback(&owner, id, Feedback::Down)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store.turn(&owner, id).await.unwrap().unwrap().feedback,
+            Some(Feedback::Down)
+        );
+
+        assert!(
+            !store
+                .set_feedback(&owner, id + 1000, Feedback::Up)
+                .await
+                .unwrap()
+        );
+    }
+
+    pub async fn clear_history_deletes_only_that_users_turns(store: &Store) {
+        let leaving = UserKey::new("telegram", "clearer");
+        let staying = UserKey::new("telegram", "keeper");
+        for i in 0..3 {
+            store
+                .insert_turn(&leaving, &new_turn("shared", &format!("gone {i}")))
+                .await
+                .unwrap();
+            store
+                .insert_turn(&staying, &new_turn("shared", &format!("kept {i}")))
+                .await
+                .unwrap();
+        }
+        let leaving_ref = store.upsert_user(&leaving, None).await.unwrap();
+
+        assert_eq!(store.clear_history(&leaving).await.unwrap(), 3);
+        assert!(store.recent_turns(&leaving, 10).await.unwrap().is_empty());
+        assert_eq!(
+            count_by_ref(
+                store,
+                "SELECT COUNT(*) FROM messages WHERE user_ref = $1",
+                leaving_ref
+            )
+            .await,
+            0
+        );
+        assert_eq!(store.recent_turns(&staying, 10).await.unwrap().len(), 3);
+        let export = store
+            .export(&leaving)
+            .await
+            .unwrap()
+            .expect("the user row stays");
+        assert!(export.turns.is_empty());
+        assert_eq!(store.clear_history(&leaving).await.unwrap(), 0);
+    }
+
+    pub async fn opt_out_leaves_nothing_about_the_user(store: &Store) {
+        // Distinctive, so finding it in any cell means it was kept.
+        let raw_id = "optout-5f2c9e71";
+        let user = UserKey::new("telegram", raw_id);
+        let bystander = UserKey::new("telegram", "bystander");
+        let user_ref = store.upsert_user(&user, Some("떠나는 사람")).await.unwrap();
+        for i in 0..3 {
+            let mut turn = new_turn("chat-1", &format!("secret {i}"));
+            turn.platform_message_id = Some(format!("{raw_id}-msg-{i}"));
+            let id = store.insert_turn(&user, &turn).await.unwrap();
+            store.set_feedback(&user, id, Feedback::Up).await.unwrap();
+        }
+        store
+            .insert_turn(&bystander, &new_turn("chat-1", "stay"))
+            .await
+            .unwrap();
+        assert!(
+            cells_containing(store, raw_id).await > 0,
+            "the scan finds the id while it is stored"
+        );
+        assert!(!store.is_opted_out(&user).await.unwrap());
+
+        store.opt_out(&user).await.unwrap();
+
+        assert_eq!(
+            cells_containing(store, raw_id).await,
+            0,
+            "no cell in any table holds the id"
+        );
+        assert_eq!(
+            count_by_ref(
+                store,
+                "SELECT COUNT(*) FROM messages WHERE user_ref = $1",
+                user_ref
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count_by_ref(store, "SELECT COUNT(*) FROM users WHERE id = $1", user_ref).await,
+            0
+        );
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM users WHERE user_id = $1",
+                raw_id
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM messages WHERE user_text LIKE $1",
+                "secret%"
+            )
+            .await,
+            0
+        );
+        let markers: Vec<String> = sqlx::query_scalar("SELECT marker FROM opt_outs")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(markers.len(), 1);
+        assert_eq!(markers[0].len(), 64, "hex HMAC-SHA256");
+        assert!(markers[0].chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(!markers[0].contains(raw_id));
+
+        assert!(store.is_opted_out(&user).await.unwrap());
+        assert!(!store.is_opted_out(&bystander).await.unwrap());
+        assert!(
+            !store
+                .is_opted_out(&UserKey::new("discord", raw_id).clone())
+                .await
+                .unwrap()
+        );
+        // The marker is keyed: under another key it does not recognise the user.
+        assert!(
+            !store
+                .clone()
+                .with_marker_key(b"another key")
+                .is_opted_out(&user)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.export(&user).await.unwrap(), None);
+        // Nothing is stored again until opt-in.
+        assert!(matches!(
+            store.insert_turn(&user, &new_turn("chat-1", "again")).await,
+            Err(StoreError::OptedOut)
+        ));
+        assert!(matches!(
+            store.upsert_user(&user, Some("x")).await,
+            Err(StoreError::OptedOut)
+        ));
+        assert_eq!(
+            cells_containing(store, raw_id).await,
+            0,
+            "refused writes left nothing behind"
+        );
+        // Opting out twice is fine and keeps one marker.
+        store.opt_out(&user).await.unwrap();
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM opt_outs WHERE marker <> $1",
+                ""
+            )
+            .await,
+            1
+        );
+
+        assert_eq!(store.recent_turns(&bystander, 10).await.unwrap().len(), 1);
+    }
+
+    pub async fn opt_in_allows_storing_again(store: &Store) {
+        let user = UserKey::new("discord", "returning");
+        store
+            .insert_turn(&user, &new_turn("c", "before"))
+            .await
+            .unwrap();
+        store.opt_out(&user).await.unwrap();
+        assert!(store.is_opted_out(&user).await.unwrap());
+
+        assert!(store.opt_in(&user).await.unwrap(), "the user had opted out");
+        assert!(!store.is_opted_out(&user).await.unwrap());
+        assert!(
+            !store.opt_in(&user).await.unwrap(),
+            "no marker left to remove"
+        );
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM opt_outs WHERE marker <> $1",
+                ""
+            )
+            .await,
+            0
+        );
+
+        store
+            .insert_turn(&user, &new_turn("c", "after"))
+            .await
+            .unwrap();
+        let turns = store.recent_turns(&user, 10).await.unwrap();
+        assert_eq!(turns.len(), 1, "the old history stays deleted");
+        assert_eq!(turns[0].user_text, "after");
+    }
+
+    pub async fn export_returns_exactly_what_is_stored(store: &Store) {
+        let user = UserKey::new("telegram", "exporter");
+        let before = Utc::now().timestamp_millis();
+        store.upsert_user(&user, Some("민지")).await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..4 {
+            let mut turn = new_turn("c", &format!("turn {i}"));
+            turn.emotion_code = Some(format!("E{}", 10 + i));
+            turn.emotion_score = Some(0.25 * i as f32);
+            turn.reply = (i % 2 == 0).then(|| format!("reply {i}"));
+            ids.push(store.insert_turn(&user, &turn).await.unwrap());
+        }
+        store
+            .set_feedback(&user, ids[1], Feedback::Down)
+            .await
+            .unwrap();
+        store
+            .replace_reply(&user, ids[2], "regenerated", "openai:m")
+            .await
+            .unwrap();
+        store
+            .insert_turn(
+                &UserKey::new("telegram", "someone else"),
+                &new_turn("c", "not mine"),
+            )
+            .await
+            .unwrap();
+
+        let export = store
+            .export(&user)
+            .await
+            .unwrap()
+            .expect("the user is stored");
+        assert_eq!(export.platform, "telegram");
+        assert_eq!(export.user_id, "exporter");
+        assert_eq!(export.display_name.as_deref(), Some("민지"));
+        assert!(export.created_at.timestamp_millis() >= before);
+        assert_eq!(export.consent_version, None);
+        assert_eq!(export.consented_at, None);
+        assert_eq!(export.turns, store.recent_turns(&user, 100).await.unwrap());
+        assert_eq!(export.turns.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+        assert_eq!(export.turns[1].feedback, Some(Feedback::Down));
+        assert_eq!(export.turns[2].reply.as_deref(), Some("regenerated"));
+
+        assert_eq!(
+            store
+                .export(&UserKey::new("telegram", "unknown"))
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    pub async fn upsert_user_keeps_or_refreshes_the_display_name(store: &Store) {
+        let user = UserKey::new("discord", "named");
+        let id = store.upsert_user(&user, Some("first")).await.unwrap();
+        assert_eq!(
+            store.upsert_user(&user, None).await.unwrap(),
+            id,
+            "same row"
+        );
+        store
+            .insert_turn(&user, &new_turn("c", "hi"))
+            .await
+            .unwrap();
+        let name = || async { store.export(&user).await.unwrap().unwrap().display_name };
+        assert_eq!(
+            name().await.as_deref(),
+            Some("first"),
+            "unknown name keeps the stored one"
+        );
+        assert_eq!(store.upsert_user(&user, Some("second")).await.unwrap(), id);
+        assert_eq!(name().await.as_deref(), Some("second"));
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM users WHERE user_id = $1",
+                "named"
+            )
+            .await,
+            1
+        );
+    }
+
+    pub async fn large_message_round_trips(store: &Store) {
+        let user = UserKey::new("console", "long");
+        let unit = "마음이 복잡해 — feelings ✨ ";
+        let text: String = unit.repeat(100 * 1024 / unit.len() + 1);
+        assert!(text.len() >= 100 * 1024);
+        let mut turn = new_turn("c", &text);
+        turn.reply = Some(text.chars().rev().collect());
+        let id = store.insert_turn(&user, &turn).await.unwrap();
+        let stored = store.turn(&user, id).await.unwrap().unwrap();
+        assert_eq!(stored.user_text, text);
+        assert_eq!(stored.reply, turn.reply);
+    }
+
+    pub async fn concurrent_inserts_all_land(store: &Store) {
+        const TASKS: usize = 16;
+        const PER_TASK: usize = 8;
+        // A user nobody has stored yet, so the tasks also race to create the row.
+        let user = UserKey::new("telegram", "busy");
+        let handles: Vec<_> = (0..TASKS)
+            .map(|task| {
+                let store = store.clone();
+                let user = user.clone();
+                tokio::spawn(async move {
+                    let mut ids = Vec::new();
+                    for i in 0..PER_TASK {
+                        let turn = new_turn("c", &format!("task {task} turn {i}"));
+                        ids.push(store.insert_turn(&user, &turn).await.unwrap());
+                    }
+                    ids
+                })
+            })
+            .collect();
+        let mut ids = HashSet::new();
+        for handle in handles {
+            ids.extend(handle.await.unwrap());
+        }
+        assert_eq!(ids.len(), TASKS * PER_TASK, "every insert got its own id");
+
+        let turns = store.recent_turns(&user, 1000).await.unwrap();
+        assert_eq!(turns.len(), TASKS * PER_TASK);
+        let texts: HashSet<String> = turns.into_iter().map(|t| t.user_text).collect();
+        for task in 0..TASKS {
+            for i in 0..PER_TASK {
+                assert!(texts.contains(&format!("task {task} turn {i}")));
+            }
+        }
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM users WHERE user_id = $1",
+                "busy"
+            )
+            .await,
+            1
+        );
+    }
+
+    pub async fn foreign_keys_are_enforced(store: &Store) {
+        let orphan = sqlx::query(
+            "INSERT INTO messages (user_ref, chat_id, user_text, generator, created_at, updated_at) \
+             VALUES ($1, 'c', 'orphan', 'offline', 0, 0)",
+        )
+        .bind(987_654_i64)
+        .execute(store.pool())
+        .await;
+        assert!(orphan.is_err(), "a message needs its user");
+
+        // Deleting a user row directly cascades to their messages.
+        let user = UserKey::new("telegram", "cascade");
+        store
+            .insert_turn(&user, &new_turn("c", "one"))
+            .await
+            .unwrap();
+        let user_ref = store.upsert_user(&user, None).await.unwrap();
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_ref)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            count_by_ref(
+                store,
+                "SELECT COUNT(*) FROM messages WHERE user_ref = $1",
+                user_ref
+            )
+            .await,
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn unsupported_url_is_rejected_without_leaking_it() {
+    for url in [
+        "mysql://root:hunter2@db/maeum",
+        "maeum.db",
+        "http://example.invalid/",
+    ] {
+        match Store::connect(url).await {
+            Err(error @ StoreError::UnsupportedUrl(_)) => {
+                assert!(!error.to_string().contains("hunter2"), "{error}");
+            }
+            Err(other) => panic!("{url}: expected UnsupportedUrl, got {other}"),
+            Ok(_) => panic!("{url}: expected UnsupportedUrl, got a store"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn sqlite_creates_a_new_nested_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep").join("er").join("maeum.db");
+    assert!(!path.parent().unwrap().exists());
+
+    let store = Store::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    assert!(path.is_file(), "{} was created", path.display());
+
+    let user = UserKey::new("console", "local");
+    store
+        .insert_turn(&user, &new_turn("c", "saved"))
+        .await
+        .unwrap();
+    store.pool().close().await;
+
+    // A second connection to the same file sees what the first wrote.
+    let reopened = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    reopened.migrate().await.unwrap();
+    assert_eq!(
+        reopened.recent_turns(&user, 10).await.unwrap()[0].user_text,
+        "saved"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_and_foreign_keys() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    // Hold several connections at once so more than the first is checked.
+    let mut connections = Vec::new();
+    for _ in 0..3 {
+        connections.push(store.pool().acquire().await.unwrap());
+    }
+    for connection in &mut connections {
+        let journal: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&mut **connection)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(journal.to_lowercase(), "wal");
+        let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(&mut **connection)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(foreign_keys, 1);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_in_memory_is_one_database() {
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let user = UserKey::new("console", "local");
+    store
+        .insert_turn(&user, &new_turn("c", "in memory"))
+        .await
+        .unwrap();
+    // Every query must reach the same (only) connection's database.
+    for _ in 0..3 {
+        assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 1);
+    }
+    sqlx::query("DELETE FROM users")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        store.recent_turns(&user, 10).await.unwrap().is_empty(),
+        "foreign keys cascade here too"
+    );
+}
+
+#[tokio::test]
+async fn postgres_accepts_both_url_schemes() {
+    let url = support::db::postgres_admin_url();
+    let rest = url.split_once("://").expect("a URL with a scheme").1;
+    for scheme in ["postgres", "postgresql"] {
+        let store = Store::connect(&format!("{scheme}://{rest}"))
+            .await
+            .unwrap_or_else(|e| panic!("{scheme}:// (is Postgres running?): {e}"));
+        assert_eq!(store.backend(), Backend::Postgres);
+        store.ping().await.unwrap();
+    }
+}
