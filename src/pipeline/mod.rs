@@ -313,6 +313,8 @@ impl Pipeline {
             }
             match self.store.insert_turn(&user, &turn).await {
                 Ok(id) => Some(id),
+                // They opted out while the reply was being written: respect it.
+                Err(crate::store::StoreError::OptedOut) => None,
                 Err(error) => {
                     warn!(%error, platform = %user.platform, "storing the turn failed; replying anyway");
                     None

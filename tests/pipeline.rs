@@ -1,0 +1,781 @@
+//! The pipeline end to end: the real async-openai client against a fake
+//! OpenAI-compatible server on loopback, and real SQLite / Postgres stores.
+//! Emotions come from a scripted reader so the tests can name the emotion
+//! they expect; the ONNX classifier has its own tests (`tests/emotion.rs`)
+//! and runs inside the pipeline in `tests/cli.rs`.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use maeum::config::{PromptFormat, Settings};
+use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+use maeum::pipeline::{
+    Action, Incoming, Outgoing, Pipeline, PipelineOptions, ReplyEvent, ReplyKind,
+};
+use maeum::reply::ReplyGenerator;
+use maeum::reply::offline::OfflineGenerator;
+use maeum::reply::openai::OpenAiGenerator;
+use maeum::store::{Feedback, Store, UserKey};
+use sqlx::Row;
+use support::fake_llm::FakeLlm;
+use tokio::sync::mpsc;
+
+/// Reads 슬픔/우울한 when the text mentions 슬프/우울, 기쁨/신이 난 for 신나,
+/// else 불안/불안; records every utterance it was asked to read.
+#[derive(Default)]
+struct ScriptedReader {
+    seen: Mutex<Vec<Utterance>>,
+}
+
+impl ScriptedReader {
+    fn label_for(text: &str) -> &'static EmotionLabel {
+        let code = if text.contains("슬프") || text.contains("우울") {
+            "E24"
+        } else if text.contains("신나") {
+            "E68"
+        } else {
+            "E30"
+        };
+        EmotionLabel::by_code(code).expect("a taxonomy code")
+    }
+
+    fn seen(&self) -> Vec<Utterance> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl EmotionReader for ScriptedReader {
+    async fn read_batch(
+        &self,
+        utterances: Vec<Utterance>,
+        _top_k: usize,
+    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
+        self.seen.lock().unwrap().extend(utterances.iter().cloned());
+        Ok(utterances
+            .iter()
+            .map(|u| {
+                vec![Emotion {
+                    label: Self::label_for(&u.text),
+                    score: 0.75,
+                }]
+            })
+            .collect())
+    }
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: "scripted".into(),
+            path: String::new(),
+            meaningful: false,
+        }
+    }
+}
+
+fn options() -> PipelineOptions {
+    PipelineOptions {
+        history_turns: 20,
+        context_utterances: 2,
+        top_k: 3,
+        max_message_chars: 4000,
+    }
+}
+
+fn llm_settings(stream: bool, budget: usize, format: PromptFormat) -> maeum::config::LlmSettings {
+    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings")
+        .llm;
+    settings.stream = stream;
+    settings.history_token_budget = budget;
+    settings.prompt_format = format;
+    settings.timeout_secs = 2;
+    settings
+}
+
+struct Harness {
+    pipeline: Pipeline,
+    reader: Arc<ScriptedReader>,
+    fake: FakeLlm,
+}
+
+async fn harness_on(store: Store, budget: usize) -> Harness {
+    let fake = FakeLlm::start().await;
+    let generator: Arc<dyn ReplyGenerator> = Arc::new(OpenAiGenerator::new(
+        &llm_settings(true, budget, PromptFormat::Tagged),
+        &fake.base_url,
+        None,
+    ));
+    let reader = Arc::new(ScriptedReader::default());
+    let pipeline = Pipeline::new(reader.clone(), generator, store, options());
+    Harness {
+        pipeline,
+        reader,
+        fake,
+    }
+}
+
+fn dm(user: &str, text: &str) -> Incoming {
+    Incoming::private("test", user, text)
+}
+
+/// Rows in any table that belong to the user, counted with SQL.
+async fn rows_about(store: &Store, user: &UserKey) -> i64 {
+    let users: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2")
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    let messages: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_ref WHERE u.platform = $1 AND u.user_id = $2",
+    )
+    .bind(&user.platform)
+    .bind(&user.user_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get(0);
+    let markers: i64 = sqlx::query("SELECT COUNT(*) FROM opt_outs WHERE marker LIKE $1")
+        .bind(format!("%{}%", user.user_id))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    users + messages + markers
+}
+
+async fn message_count(store: &Store) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM messages")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+async fn say(h: &Harness, user: &str, text: &str) -> Outgoing {
+    h.pipeline
+        .handle(dm(user, text))
+        .await
+        .expect("a private message is answered")
+}
+
+/// The command suite, run on both backends.
+mod suite {
+    use super::*;
+
+    pub async fn reset_leaves_no_messages(store: Store) {
+        let h = harness_on(store.clone(), 1500).await;
+        say(&h, "a", "오늘 좀 우울해").await;
+        say(&h, "a", "그냥 그래").await;
+        say(&h, "b", "나는 신나!").await;
+        let reset = say(&h, "a", "/reset").await;
+        assert_eq!(reset.kind, ReplyKind::Command);
+        assert!(
+            reset.text.contains('2'),
+            "says how many were forgotten: {}",
+            reset.text
+        );
+        let a = UserKey::new("test", "a");
+        assert!(store.recent_turns(&a, 100).await.unwrap().is_empty());
+        assert_eq!(message_count(&store).await, 1, "only b's message is left");
+    }
+
+    pub async fn optout_leaves_no_rows_and_stores_nothing_after(store: Store) {
+        let h = harness_on(store.clone(), 1500).await;
+        let user = UserKey::new("test", "u-optout-4242");
+        say(&h, &user.user_id, "/start").await;
+        say(&h, &user.user_id, "오늘 너무 슬프다").await;
+        assert!(rows_about(&store, &user).await > 0);
+
+        let out = say(&h, &user.user_id, "/optout").await;
+        assert!(out.private);
+        assert_eq!(
+            rows_about(&store, &user).await,
+            0,
+            "no row tied to the user"
+        );
+
+        // Still answered, but nothing stored and no buttons.
+        let reply = say(&h, &user.user_id, "그래도 얘기하고 싶어").await;
+        assert_eq!(reply.kind, ReplyKind::Conversation);
+        assert!(reply.turn_id.is_none() && reply.actions.is_empty());
+        assert_eq!(rows_about(&store, &user).await, 0);
+        assert_eq!(message_count(&store).await, 0);
+        let export = say(&h, &user.user_id, "/export").await;
+        assert_eq!(
+            export.kind,
+            ReplyKind::Command,
+            "nothing to export: {}",
+            export.text
+        );
+
+        say(&h, &user.user_id, "/optin").await;
+        say(&h, &user.user_id, "다시 기억해줘").await;
+        assert_eq!(message_count(&store).await, 1, "stored again after /optin");
+    }
+
+    pub async fn export_returns_exactly_what_is_stored(store: Store) {
+        let h = harness_on(store.clone(), 1500).await;
+        let user = UserKey::new("test", "exporter");
+        let first = say(&h, "exporter", "오늘 너무 우울해").await;
+        say(&h, "exporter", "내일은 신나는 일이 있을까").await;
+        h.pipeline
+            .act(
+                &user,
+                Action::Feedback {
+                    turn_id: first.turn_id.unwrap(),
+                    feedback: Feedback::Up,
+                },
+                None,
+            )
+            .await;
+        say(&h, "someone-else", "나도 있어").await;
+
+        let out = say(&h, "exporter", "/export").await;
+        assert_eq!(out.kind, ReplyKind::Export);
+        assert!(out.private);
+        let exported: serde_json::Value = serde_json::from_str(&out.text).expect("export is JSON");
+        let stored = serde_json::to_value(store.export(&user).await.unwrap().unwrap()).unwrap();
+        assert_eq!(exported, stored);
+        let turns = exported["turns"].as_array().unwrap();
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[0]["user_text"], "오늘 너무 우울해");
+        assert_eq!(turns[0]["emotion_code"], "E24");
+        assert_eq!(turns[0]["feedback"], "up");
+        assert_eq!(turns[0]["reply"], support::fake_llm::DEFAULT_REPLY);
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, _dir) = crate::support::db::sqlite_store().await;
+                    crate::suite::$name(store).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = crate::support::db::postgres_store().await;
+                    crate::suite::$name(db.store.clone()).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_backends!(
+    reset_leaves_no_messages,
+    optout_leaves_no_rows_and_stores_nothing_after,
+    export_returns_exactly_what_is_stored,
+);
+
+async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {
+    let (store, dir) = support::db::sqlite_store().await;
+    (harness_on(store, budget).await, dir)
+}
+
+#[tokio::test]
+async fn a_turn_is_answered_tagged_and_stored() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.set_reply("에구, 많이 속상했겠다.");
+    let out = say(&h, "u1", "시험 망쳐서 너무 우울해").await;
+    assert_eq!(out.kind, ReplyKind::Conversation);
+    assert_eq!(out.text, "에구, 많이 속상했겠다.");
+    let emotion = out.emotion.expect("an emotion");
+    assert_eq!(emotion.label.code, "E24");
+    let turn_id = out.turn_id.expect("stored");
+    assert_eq!(out.actions, Action::for_turn(turn_id));
+
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "u1"), 10)
+        .await
+        .unwrap();
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0].user_text, "시험 망쳐서 너무 우울해");
+    assert_eq!(turns[0].emotion_code.as_deref(), Some("E24"));
+    assert_eq!(turns[0].reply.as_deref(), Some("에구, 많이 속상했겠다."));
+    assert!(
+        turns[0].generator.starts_with("openai:"),
+        "{}",
+        turns[0].generator
+    );
+}
+
+#[tokio::test]
+async fn streaming_sends_the_emotion_then_the_pieces() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.set_reply("와 진짜 신나겠다! 무슨 일인데?");
+    h.fake.set_stream_pieces(4);
+    let (tx, mut rx) = mpsc::channel(32);
+    let out = h
+        .pipeline
+        .handle_streaming(dm("s", "내일 여행 가서 신나"), Some(tx))
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        events.push(event);
+    }
+    assert!(matches!(events.first(), Some(ReplyEvent::Emotion(e)) if e.label.code == "E68"));
+    let pieces: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            ReplyEvent::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(pieces.len() >= 2, "streamed in pieces: {pieces:?}");
+    assert_eq!(pieces.concat(), out.text);
+    assert_eq!(out.text, "와 진짜 신나겠다! 무슨 일인데?");
+    assert_eq!(h.fake.requests().last().unwrap()["stream"], true);
+}
+
+#[tokio::test]
+async fn the_emotion_goes_into_the_prompt_beside_the_message() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    say(&h, "p", "요즘 너무 우울해").await;
+    let body = h.fake.requests().pop().unwrap();
+    let messages = FakeLlm::messages_of(&body);
+    let (role, content) = messages.last().unwrap();
+    assert_eq!(role, "user");
+    assert!(
+        content.contains("우울한") && content.contains("슬픔"),
+        "{content}"
+    );
+    assert!(content.contains("요즘 너무 우울해"), "{content}");
+}
+
+#[tokio::test]
+async fn history_is_sent_in_order_and_the_emotion_reads_recent_utterances() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake
+        .set_reply_with(|body| format!("답장 {}", FakeLlm::messages_of(body).len()));
+    for text in ["첫째 이야기", "둘째 이야기", "셋째 이야기", "넷째 이야기"] {
+        say(&h, "h", text).await;
+    }
+    let body = h.fake.requests().pop().unwrap();
+    let users: Vec<String> = FakeLlm::messages_of(&body)
+        .into_iter()
+        .filter(|(role, _)| role == "user")
+        .map(|(_, content)| content)
+        .collect();
+    let order: Vec<usize> = ["첫째", "둘째", "셋째", "넷째"]
+        .iter()
+        .map(|w| {
+            users
+                .iter()
+                .position(|u| u.contains(w))
+                .expect("every turn is sent")
+        })
+        .collect();
+    assert_eq!(
+        order,
+        vec![0, 1, 2, 3],
+        "oldest first, the new message last"
+    );
+    let assistants = FakeLlm::messages_of(&body)
+        .into_iter()
+        .filter(|(role, _)| role == "assistant")
+        .count();
+    assert_eq!(assistants, 3);
+
+    // The emotion of the 4th message was read with the two before it.
+    let last = h.reader.seen().pop().unwrap();
+    assert_eq!(last.text, "넷째 이야기");
+    assert_eq!(
+        last.context,
+        vec!["둘째 이야기".to_string(), "셋째 이야기".to_string()]
+    );
+}
+
+#[tokio::test]
+async fn history_is_trimmed_to_the_token_budget_newest_kept() {
+    // About 60 tokens: the new message and only the newest exchanges fit.
+    let (h, _dir) = sqlite_harness(60).await;
+    for i in 0..8 {
+        say(
+            &h,
+            "t",
+            &format!("{i}번째로 하는 꽤 긴 이야기야 정말로 길어"),
+        )
+        .await;
+    }
+    let body = h.fake.requests().pop().unwrap();
+    let users: Vec<String> = FakeLlm::messages_of(&body)
+        .into_iter()
+        .filter(|(role, _)| role == "user")
+        .map(|(_, c)| c)
+        .collect();
+    assert!(
+        users.last().unwrap().contains("7번째"),
+        "the new message is always sent"
+    );
+    assert!(users.len() < 8, "older turns were dropped: {}", users.len());
+    assert!(users.len() >= 2, "some history fits: {}", users.len());
+    assert!(
+        !users.iter().any(|u| u.contains("0번째")),
+        "the oldest went first"
+    );
+    assert!(
+        users.iter().any(|u| u.contains("6번째")),
+        "the newest history is kept"
+    );
+}
+
+#[tokio::test]
+async fn regenerate_replaces_the_stored_reply_and_edits_in_place() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.set_reply("첫 번째 답장");
+    let first = say(&h, "r", "오늘 좀 슬프다").await;
+    let turn_id = first.turn_id.unwrap();
+    h.fake.set_reply("다시 쓴 답장");
+    let user = UserKey::new("test", "r");
+    let again = h
+        .pipeline
+        .act(&user, Action::Regenerate { turn_id }, None)
+        .await;
+    assert_eq!(again.text, "다시 쓴 답장");
+    assert_eq!(
+        again.turn_id,
+        Some(turn_id),
+        "the same turn, for editing in place"
+    );
+    assert_eq!(again.emotion.map(|e| e.label.code), Some("E24"));
+    let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
+    assert_eq!(turns.len(), 1, "no new turn");
+    assert_eq!(turns[0].reply.as_deref(), Some("다시 쓴 답장"));
+
+    // The regenerate request carries the same user message, not a new one.
+    let body = h.fake.requests().pop().unwrap();
+    let (_, content) = FakeLlm::messages_of(&body).pop().unwrap();
+    assert!(content.contains("오늘 좀 슬프다"));
+
+    // /regen in text does the same for the latest turn.
+    h.fake.set_reply("세 번째 답장");
+    let regen = say(&h, "r", "/regen").await;
+    assert_eq!(regen.text, "세 번째 답장");
+    let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
+    assert_eq!(turns[0].reply.as_deref(), Some("세 번째 답장"));
+}
+
+#[tokio::test]
+async fn buttons_of_another_user_or_unknown_turns_change_nothing() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    let out = say(&h, "owner", "우울한 하루").await;
+    let turn_id = out.turn_id.unwrap();
+    let stranger = UserKey::new("test", "stranger");
+    let requests = h.fake.request_count();
+    for action in [
+        Action::Regenerate { turn_id },
+        Action::Feedback {
+            turn_id,
+            feedback: Feedback::Down,
+        },
+        Action::Regenerate { turn_id: 999_999 },
+    ] {
+        let answer = h.pipeline.act(&stranger, action, None).await;
+        assert_eq!(answer.kind, ReplyKind::Command, "{action:?}");
+        assert!(answer.actions.is_empty());
+    }
+    assert_eq!(h.fake.request_count(), requests, "no reply was generated");
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "owner"), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        turns[0].reply,
+        Some(support::fake_llm::DEFAULT_REPLY.to_string())
+    );
+    assert_eq!(turns[0].feedback, None);
+}
+
+#[tokio::test]
+async fn feedback_is_stored_with_the_turn() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    let out = say(&h, "f", "신나는 날").await;
+    let user = UserKey::new("test", "f");
+    let action = out
+        .actions
+        .iter()
+        .copied()
+        .find(|a| a.label() == "👎")
+        .unwrap();
+    let answer = h
+        .pipeline
+        .act(&user, Action::decode(&action.encode()).unwrap(), None)
+        .await;
+    assert_eq!(answer.kind, ReplyKind::Command);
+    let turns = h.pipeline.store().recent_turns(&user, 1).await.unwrap();
+    assert_eq!(turns[0].feedback, Some(Feedback::Down));
+}
+
+#[tokio::test]
+async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.fail_with(500);
+    let out = say(&h, "d", "오늘 우울해").await;
+    assert_eq!(out.kind, ReplyKind::Conversation);
+    assert!(out.text.contains("미안"), "{}", out.text);
+    let turn_id = out.turn_id.expect("the turn is kept");
+    let user = UserKey::new("test", "d");
+    let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
+    assert_eq!(turns[0].user_text, "오늘 우울해");
+    assert_eq!(turns[0].reply, None);
+
+    // Once the endpoint is back, 🔄 fills the kept turn in.
+    h.fake.recover();
+    h.fake.set_reply("이제 들려. 무슨 일 있었어?");
+    let again = h
+        .pipeline
+        .act(&user, Action::Regenerate { turn_id }, None)
+        .await;
+    assert_eq!(again.text, "이제 들려. 무슨 일 있었어?");
+    assert_eq!(
+        h.pipeline.store().recent_turns(&user, 10).await.unwrap()[0]
+            .reply
+            .as_deref(),
+        Some("이제 들려. 무슨 일 있었어?")
+    );
+}
+
+#[tokio::test]
+async fn a_slow_llm_times_out_with_an_apology() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.set_delay(Duration::from_secs(10));
+    let started = std::time::Instant::now();
+    let out = say(&h, "slow", "대답해 줘").await;
+    assert!(out.text.contains("미안"), "{}", out.text);
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "bounded by llm.timeout_secs"
+    );
+    assert!(out.turn_id.is_some());
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_is_answered_too() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let generator = Arc::new(OpenAiGenerator::new(
+        &llm_settings(false, 1500, PromptFormat::Tagged),
+        &FakeLlm::dead_base_url(),
+        None,
+    ));
+    let pipeline = Pipeline::new(
+        Arc::new(ScriptedReader::default()),
+        generator,
+        store,
+        options(),
+    );
+    let out = pipeline.handle(dm("x", "안녕")).await.unwrap();
+    assert!(out.text.contains("미안"));
+    let out = pipeline.handle(dm("x", "/help")).await.unwrap();
+    assert!(out.text.contains("/reset"), "commands still work");
+}
+
+#[tokio::test]
+async fn empty_and_whitespace_messages_get_a_note_and_store_nothing() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    for text in ["", "   ", "\n\t "] {
+        let out = say(&h, "e", text).await;
+        assert_eq!(out.kind, ReplyKind::Command);
+        assert!(out.turn_id.is_none());
+    }
+    assert_eq!(message_count(h.pipeline.store()).await, 0);
+    assert_eq!(h.fake.request_count(), 0);
+}
+
+#[tokio::test]
+async fn a_100_kb_message_is_read_up_to_the_limit_and_says_so() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    let huge = "가".repeat(100 * 1024 / 3);
+    let out = say(&h, "big", &huge).await;
+    assert_eq!(out.kind, ReplyKind::Conversation);
+    assert!(out.text.contains("4000"), "the user is told: {}", out.text);
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "big"), 1)
+        .await
+        .unwrap();
+    assert_eq!(turns[0].user_text.chars().count(), 4000);
+    let sent = FakeLlm::messages_of(&h.fake.requests().pop().unwrap())
+        .pop()
+        .unwrap()
+        .1;
+    assert!(sent.chars().count() < 4200, "the LLM gets the clipped text");
+}
+
+#[tokio::test]
+async fn groups_answer_only_when_addressed_or_commanded() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    let group = |text: &str, addressed: bool| Incoming {
+        chat_id: "group-1".into(),
+        is_group: true,
+        addressed,
+        bot_username: Some("maeumbot".into()),
+        ..dm("g", text)
+    };
+    assert!(
+        h.pipeline
+            .handle(group("다들 뭐해?", false))
+            .await
+            .is_none()
+    );
+    assert_eq!(h.fake.request_count(), 0);
+    assert!(
+        h.pipeline
+            .handle(group("/help@otherbot", false))
+            .await
+            .is_none()
+    );
+    let answered = h
+        .pipeline
+        .handle(group("마음아 나 우울해", true))
+        .await
+        .unwrap();
+    assert_eq!(answered.kind, ReplyKind::Conversation);
+    let help = h
+        .pipeline
+        .handle(group("/help@maeumbot", false))
+        .await
+        .unwrap();
+    assert_eq!(help.kind, ReplyKind::Command);
+    assert_eq!(message_count(h.pipeline.store()).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn turns_of_one_user_run_one_at_a_time_in_order() {
+    let (h, _dir) = sqlite_harness(100_000).await;
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    {
+        let (in_flight, most) = (in_flight.clone(), most.clone());
+        h.fake.set_reply_with(move |body| {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(20));
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            let (_, last) = FakeLlm::messages_of(body).pop().unwrap();
+            format!("re: {}", last.lines().last().unwrap_or_default())
+        });
+    }
+    let h = Arc::new(h);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let h = h.clone();
+        tasks.push(tokio::spawn(async move {
+            say(&h, "same-user", &format!("메시지 {i}")).await
+        }));
+        // Arrival order is the order the turns must run in.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(
+        most.load(Ordering::SeqCst),
+        1,
+        "never two turns of one user at once"
+    );
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "same-user"), 20)
+        .await
+        .unwrap();
+    let texts: Vec<&str> = turns.iter().map(|t| t.user_text.as_str()).collect();
+    let expected: Vec<String> = (0..8).map(|i| format!("메시지 {i}")).collect();
+    assert_eq!(texts, expected);
+    // Each reply saw all earlier turns: the history grew one turn at a time.
+    let bodies = h.fake.requests();
+    let history_sizes: Vec<usize> = bodies
+        .iter()
+        .map(|b| FakeLlm::messages_of(b).len())
+        .collect();
+    assert!(
+        history_sizes.windows(2).all(|w| w[1] == w[0] + 2),
+        "{history_sizes:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_database_still_gets_a_reply() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.pipeline.store().pool().close().await;
+    let out = say(&h, "nodb", "오늘 우울해").await;
+    assert_eq!(out.kind, ReplyKind::Conversation);
+    assert_eq!(out.text, support::fake_llm::DEFAULT_REPLY);
+    assert!(out.turn_id.is_none() && out.actions.is_empty());
+    let reset = say(&h, "nodb", "/reset").await;
+    assert!(reset.text.contains("저장소"), "{}", reset.text);
+}
+
+#[tokio::test]
+async fn offline_replies_vary_and_never_repeat_the_last_one() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let pipeline = Pipeline::new(
+        Arc::new(ScriptedReader::default()),
+        Arc::new(OfflineGenerator::with_seed(7)),
+        store,
+        options(),
+    );
+    let mut previous: Option<String> = None;
+    let mut distinct = std::collections::HashSet::new();
+    for _ in 0..12 {
+        let out = pipeline.handle(dm("o", "오늘 너무 우울해")).await.unwrap();
+        assert_ne!(
+            Some(&out.text),
+            previous.as_ref(),
+            "never the user's last reply"
+        );
+        distinct.insert(out.text.clone());
+        previous = Some(out.text);
+    }
+    assert!(distinct.len() >= 4, "{distinct:?}");
+    let turns = pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "o"), 1)
+        .await
+        .unwrap();
+    assert_eq!(turns[0].generator, "offline");
+}
+
+#[tokio::test]
+async fn commands_answer_with_their_texts() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    let start = say(&h, "c", "/start").await;
+    assert!(start.text.contains("/privacy"));
+    let help = say(&h, "c", "/help").await;
+    for name in [
+        "/reset", "/optout", "/optin", "/export", "/privacy", "/regen",
+    ] {
+        assert!(help.text.contains(name), "help lists {name}");
+    }
+    let privacy = say(&h, "c", "/privacy").await;
+    assert!(privacy.private);
+    let unknown = say(&h, "c", "/dance").await;
+    assert!(unknown.text.contains("/help"));
+    let nothing = say(&h, "c", "/regen").await;
+    assert_eq!(nothing.kind, ReplyKind::Command);
+    assert_eq!(h.fake.request_count(), 0);
+    assert_eq!(
+        message_count(h.pipeline.store()).await,
+        0,
+        "commands are not stored as turns"
+    );
+}
