@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::config::{LlmEndpoint, Settings};
 use crate::emotion::onnx::OnnxClassifier;
@@ -98,7 +98,7 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         "pipeline ready"
     );
     for notice in &notices {
-        warn!("{}", notice.message());
+        info!(notice = %notice.message(), "start-up notice");
     }
 
     let options = PipelineOptions {

@@ -206,13 +206,13 @@ impl Settings {
             return invalid("llm.model", "must name a model");
         }
         let base = self.llm_base_url();
-        if let Some(url) = &base {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return invalid(
-                    "llm.base_url",
-                    "must start with http:// or https:// (or be empty for offline mode)",
-                );
-            }
+        if let Some(url) = &base
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return invalid(
+                "llm.base_url",
+                "must start with http:// or https:// (or be empty for offline mode)",
+            );
         }
         if self.emotion.top_k == 0 || self.emotion.top_k > 60 {
             return invalid("emotion.top_k", "must be between 1 and 60");

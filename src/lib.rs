@@ -9,6 +9,7 @@ pub mod app;
 pub mod config;
 pub mod console;
 pub mod emotion;
+pub mod eval;
 pub mod pipeline;
 pub mod reply;
 pub mod store;

@@ -1,9 +1,10 @@
 //! The `maeum` command line: the binary edge, where errors become messages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::BufReader;
 
 use maeum::config::Settings;
@@ -44,6 +45,22 @@ enum Command {
         #[arg(required = true, value_name = "TEXT")]
         texts: Vec<String>,
     },
+    /// Measure the emotion model on a labelled file.
+    Eval {
+        /// The corpus layout (xlsx/csv with 감정_대분류, 감정_소분류, 사람문장1..3)
+        /// or a CSV with `sentence,code`.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Read each utterance with the speaker's earlier utterances, as the bot does.
+        #[arg(long)]
+        context: bool,
+        /// Print one summary object: n, top1, top3, fine58, group6, macro_f1.
+        #[arg(long)]
+        json: bool,
+        /// Utterances sent to the model at a time.
+        #[arg(long, default_value_t = 64)]
+        batch: usize,
+    },
     /// Create or update the database schema.
     Migrate,
     /// Start the platform adapters enabled in the configuration.
@@ -66,6 +83,15 @@ async fn main() -> Result<()> {
         Command::Classify { json, top_k, texts } => {
             telemetry::init(&settings.log);
             classify(&settings, json, top_k, texts).await
+        }
+        Command::Eval {
+            data,
+            context,
+            json,
+            batch,
+        } => {
+            telemetry::init(&settings.log);
+            eval(&settings, &data, context, json, batch).await
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
@@ -98,6 +124,41 @@ async fn chat(settings: &Settings) -> Result<()> {
     };
     let input = BufReader::new(tokio::io::stdin());
     console::run(&pipeline, user, input, tokio::io::stdout()).await?;
+    Ok(())
+}
+
+async fn eval(
+    settings: &Settings,
+    data: &Path,
+    context: bool,
+    json: bool,
+    batch: usize,
+) -> Result<()> {
+    let examples = maeum::eval::load_examples(data, context)?;
+    let reader = app::emotion_reader(settings)?;
+    let info = reader.info();
+    eprintln!(
+        "evaluating {} on {} utterances from {}{}",
+        info.name,
+        examples.len(),
+        data.display(),
+        if context { " with context" } else { "" }
+    );
+    let bar = ProgressBar::new(examples.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} utterances, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let predictions = maeum::eval::predict_all(reader.as_ref(), &examples, batch, |done| {
+        bar.set_position(done as u64)
+    })
+    .await?;
+    bar.finish_and_clear();
+    let report = maeum::eval::evaluate(&examples, &predictions);
+    if json {
+        println!("{}", serde_json::to_string(&report.summary())?);
+    } else {
+        print!("{report}");
+    }
     Ok(())
 }
 

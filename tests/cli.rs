@@ -17,14 +17,19 @@ fn maeum(data_dir: &std::path::Path) -> Command {
     command
 }
 
-fn run_with_stdin(mut command: Command, stdin: &[u8]) -> Output {
+fn run_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start maeum");
-    child.stdin.take().unwrap().write_all(stdin).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin)
+        .expect("write stdin");
     child.wait_with_output().expect("maeum finishes")
 }
 
@@ -46,10 +51,22 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
 
-    assert!(stderr.contains("offline mode"), "offline mode is announced: {stderr}");
-    assert!(stderr.contains("not meaningful"), "the test model is announced: {stderr}");
-    assert!(stdout.contains("UTF-8"), "invalid UTF-8 gets a message: {stdout}");
-    assert!(stdout.contains("4000"), "the long message is clipped and said so");
+    assert!(
+        stderr.contains("offline mode"),
+        "offline mode is announced: {stderr}"
+    );
+    assert!(
+        stderr.contains("not meaningful"),
+        "the test model is announced: {stderr}"
+    );
+    assert!(
+        stdout.contains("UTF-8"),
+        "invalid UTF-8 gets a message: {stdout}"
+    );
+    assert!(
+        stdout.contains("4000"),
+        "the long message is clipped and said so"
+    );
     // Every conversation reply carries a tag like `[😢 #우울한 · 슬픔 41%]`.
     let tagged = stdout
         .lines()
@@ -60,24 +77,37 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
     // The export is JSON holding the three stored turns, the long one clipped.
     let start = stdout.find("{\n").expect("the export is printed");
     let end = stdout.rfind("\n}").expect("the export ends") + 2;
-    let export: serde_json::Value = serde_json::from_str(&stdout[start..end]).expect("export is JSON");
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout[start..end]).expect("export is JSON");
     let turns = export["turns"].as_array().unwrap();
     assert_eq!(turns.len(), 3, "{export}");
     assert_eq!(turns[0]["user_text"], "오늘 면접에서 떨어져서 너무 속상해");
-    assert_eq!(turns[2]["user_text"].as_str().unwrap().chars().count(), 4000);
+    assert_eq!(
+        turns[2]["user_text"].as_str().unwrap().chars().count(),
+        4000
+    );
     for turn in turns {
         assert_eq!(turn["generator"], "offline");
         assert!(turn["emotion_code"].as_str().unwrap().starts_with('E'));
         assert!(turn["reply"].as_str().is_some_and(|r| !r.is_empty()));
     }
-    assert!(dir.path().join("maeum.db").exists(), "SQLite lives in the data directory");
+    assert!(
+        dir.path().join("maeum.db").exists(),
+        "SQLite lives in the data directory"
+    );
 }
 
 #[test]
 fn classify_json_prints_one_object_per_input() {
     let dir = tempfile::tempdir().unwrap();
     let out = maeum(dir.path())
-        .args(["classify", "--json", "오늘 너무 행복해", "", "I failed my exam"])
+        .args([
+            "classify",
+            "--json",
+            "오늘 너무 행복해",
+            "",
+            "I failed my exam",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -86,7 +116,10 @@ fn classify_json_prints_one_object_per_input() {
         .map(|l| serde_json::from_str(l).expect("each line is a JSON object"))
         .collect();
     assert_eq!(lines.len(), 3);
-    for (line, input) in lines.iter().zip(["오늘 너무 행복해", "", "I failed my exam"]) {
+    for (line, input) in lines
+        .iter()
+        .zip(["오늘 너무 행복해", "", "I failed my exam"])
+    {
         assert_eq!(line["text"], input);
         let code = line["code"].as_str().unwrap();
         let label = maeum::emotion::EmotionLabel::by_code(code).expect("a taxonomy code");
@@ -107,31 +140,47 @@ fn a_misconfigured_key_is_named() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("llm.temperature"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("llm.temperature"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn a_missing_model_directory_stops_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_with_stdin(
-        maeum(dir.path()).env("MAEUM__EMOTION__MODEL_DIR", "/nonexistent/maeum-model").arg("chat"),
+        maeum(dir.path())
+            .env("MAEUM__EMOTION__MODEL_DIR", "/nonexistent/maeum-model")
+            .arg("chat"),
         b"hello\n",
     );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("/nonexistent/maeum-model"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("/nonexistent/maeum-model"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn a_missing_onnx_runtime_says_how_to_fix_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = maeum(dir.path())
-        .env("MAEUM__EMOTION__ONNXRUNTIME_PATH", "/nonexistent/libonnxruntime.so")
+        .env(
+            "MAEUM__EMOTION__ONNXRUNTIME_PATH",
+            "/nonexistent/libonnxruntime.so",
+        )
         .args(["classify", "안녕"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("/nonexistent/libonnxruntime.so") && stderr.contains("scripts/setup"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/libonnxruntime.so") && stderr.contains("scripts/setup"),
+        "{stderr}"
+    );
 }
 
 #[test]

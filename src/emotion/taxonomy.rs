@@ -84,9 +84,15 @@ impl EmotionLabel {
             .find(|l| l.group == group && l.sub == sub.trim())
     }
 
-    /// The tag shown to users, e.g. `#우울한 · 슬픔`.
+    /// The tag shown to users, e.g. `#우울한 · 슬픔`; just `#슬픔` where the
+    /// fine name is the group's own name.
     pub fn tag(&self) -> String {
-        format!("#{} · {}", self.sub.replace(' ', "_"), self.group.korean())
+        let sub = self.sub.replace(' ', "_");
+        if self.sub == self.group.korean() {
+            format!("#{sub}")
+        } else {
+            format!("#{sub} · {}", self.group.korean())
+        }
     }
 }
 
@@ -198,5 +204,10 @@ mod tests {
         );
         assert!(EmotionLabel::by_code("E70").is_none());
         assert_eq!(label.tag(), "#우울한 · 슬픔");
+        assert_eq!(EmotionLabel::by_code("E20").unwrap().tag(), "#슬픔");
+        assert_eq!(
+            EmotionLabel::by_code("E27").unwrap().tag(),
+            "#눈물이_나는 · 슬픔"
+        );
     }
 }

@@ -45,16 +45,16 @@ impl Command {
     /// without arguments (ignored). Returns `None` for ordinary messages.
     /// `bot_username` (without `@`), when given, makes `/cmd@otherbot` not ours.
     pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
-        let first = text.trim_start().split_whitespace().next()?;
+        let first = text.split_whitespace().next()?;
         let name = first.strip_prefix('/')?;
         let (name, addressee) = match name.split_once('@') {
             Some((name, who)) => (name, Some(who)),
             None => (name, None),
         };
-        if let (Some(who), Some(me)) = (addressee, bot_username) {
-            if !who.eq_ignore_ascii_case(me) {
-                return None;
-            }
+        if let (Some(who), Some(me)) = (addressee, bot_username)
+            && !who.eq_ignore_ascii_case(me)
+        {
+            return None;
         }
         // "/" alone or "/ 안녕" is text, not a command.
         if name.is_empty() {

@@ -306,10 +306,10 @@ impl Pipeline {
                 reply: reply.as_ref().ok().cloned(),
                 generator: self.generator.name(),
             };
-            if let Some(display_name) = message.display_name.as_deref() {
-                if let Err(error) = self.store.upsert_user(&user, Some(display_name)).await {
-                    warn!(%error, "storing the display name failed");
-                }
+            if let Some(display_name) = message.display_name.as_deref()
+                && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
+            {
+                warn!(%error, "storing the display name failed");
             }
             match self.store.insert_turn(&user, &turn).await {
                 Ok(id) => Some(id),

@@ -1,0 +1,40 @@
+//! `maeum eval`: measure an emotion reader on a labelled file.
+//!
+//! [`data`] reads the corpus's own dialogue layout or a plain `sentence,code`
+//! CSV into [`Example`]s; [`metrics`] scores predictions against them.
+
+pub mod data;
+pub mod metrics;
+
+use crate::emotion::{EmotionLabel, Utterance};
+
+pub use data::{EvalDataError, load_examples};
+pub use metrics::{Report, evaluate};
+
+/// One labelled utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The utterance, with the speaker's earlier utterances as context when
+    /// evaluating with context (exactly what the bot gives the reader).
+    pub utterance: Utterance,
+    /// 1 for the first utterance of a dialogue, 2 for the second, …
+    pub turn: usize,
+    pub gold: &'static EmotionLabel,
+}
+
+/// Reads every example with `reader`, `batch` at a time (the reader batches
+/// within), calling `progress` with the number done after each batch.
+pub async fn predict_all(
+    reader: &dyn crate::emotion::EmotionReader,
+    examples: &[Example],
+    batch: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<Vec<crate::emotion::Emotion>>, crate::emotion::EmotionError> {
+    let mut predictions = Vec::with_capacity(examples.len());
+    for chunk in examples.chunks(batch.max(1)) {
+        let utterances = chunk.iter().map(|e| e.utterance.clone()).collect();
+        predictions.extend(reader.read_batch(utterances, 3).await?);
+        progress(predictions.len());
+    }
+    Ok(predictions)
+}
