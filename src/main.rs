@@ -155,7 +155,7 @@ async fn eval(
     bar.finish_and_clear();
     let report = maeum::eval::evaluate(&examples, &predictions);
     if json {
-        println!("{}", serde_json::to_string(&report.summary())?);
+        println!("{}", serde_json::to_string(&report.summary)?);
     } else {
         print!("{report}");
     }

@@ -291,9 +291,9 @@ async fn scores_on_the_fixture_match_the_known_answers() {
         .unwrap();
     assert_eq!(progress, vec![2, 4, 5]);
     let report = evaluate(&examples, &predictions);
-    assert_eq!(report.n, 5);
-    assert!((report.top1 - 0.6).abs() < 1e-12);
-    assert!((report.group6 - 0.8).abs() < 1e-12);
+    assert_eq!(report.summary.n, 5);
+    assert!((report.summary.top1 - 0.6).abs() < 1e-12);
+    assert!((report.summary.group6 - 0.8).abs() < 1e-12);
     assert_eq!(
         report
             .by_turn

@@ -122,39 +122,41 @@ fn dm(user: &str, text: &str) -> Incoming {
     Incoming::private("test", user, text)
 }
 
+/// `SELECT COUNT(*) …` with text parameters.
+async fn count(store: &Store, sql: &str, params: &[&str]) -> i64 {
+    let mut query = sqlx::query(sql);
+    for param in params {
+        query = query.bind(param.to_string());
+    }
+    query.fetch_one(store.pool()).await.unwrap().get(0)
+}
+
 /// Rows in any table that belong to the user, counted with SQL.
 async fn rows_about(store: &Store, user: &UserKey) -> i64 {
-    let users: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2")
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .get(0);
-    let messages: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_ref WHERE u.platform = $1 AND u.user_id = $2",
+    let (platform, id) = (user.platform.as_str(), user.user_id.as_str());
+    let users = count(
+        store,
+        "SELECT COUNT(*) FROM users WHERE platform = $1 AND user_id = $2",
+        &[platform, id],
     )
-    .bind(&user.platform)
-    .bind(&user.user_id)
-    .fetch_one(store.pool())
-    .await
-    .unwrap()
-    .get(0);
-    let markers: i64 = sqlx::query("SELECT COUNT(*) FROM opt_outs WHERE marker LIKE $1")
-        .bind(format!("%{}%", user.user_id))
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .get(0);
+    .await;
+    let messages = count(
+        store,
+        "SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.user_ref WHERE u.platform = $1 AND u.user_id = $2",
+        &[platform, id],
+    )
+    .await;
+    let markers = count(
+        store,
+        "SELECT COUNT(*) FROM opt_outs WHERE marker LIKE $1",
+        &[&format!("%{id}%")],
+    )
+    .await;
     users + messages + markers
 }
 
 async fn message_count(store: &Store) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM messages")
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .get(0)
+    count(store, "SELECT COUNT(*) FROM messages", &[]).await
 }
 
 async fn say(h: &Harness, user: &str, text: &str) -> Outgoing {

@@ -44,6 +44,24 @@ impl Table {
     fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
+
+    /// The non-blank data rows with their numbers as a spreadsheet shows them
+    /// (the header is row 1).
+    fn data_rows(&self) -> impl Iterator<Item = (usize, &[String])> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.iter().any(|c| !c.trim().is_empty()))
+            .map(|(index, row)| (index + 2, row.as_slice()))
+    }
+}
+
+fn bad_row(path: &str, row: usize, reason: String) -> EvalDataError {
+    EvalDataError::BadRow {
+        path: path.to_string(),
+        row,
+        reason,
+    }
 }
 
 /// Reads `path` (`.xlsx`/`.xls`/`.ods` or CSV). With `with_context`, each
@@ -127,11 +145,6 @@ fn read_csv(path: &Path) -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
-/// Data row `index` (0-based) as the spreadsheet numbers it: the header is row 1.
-fn row_number(index: usize) -> usize {
-    index + 2
-}
-
 fn cell(row: &[String], column: Option<usize>) -> &str {
     column
         .and_then(|c| row.get(c))
@@ -162,15 +175,8 @@ fn dialogue_layout(
     turns.sort();
 
     let mut examples = Vec::new();
-    for (index, row) in table.rows.iter().enumerate() {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let bad = |reason: String| EvalDataError::BadRow {
-            path: path.to_string(),
-            row: row_number(index),
-            reason,
-        };
+    for (row_number, row) in table.data_rows() {
+        let bad = |reason: String| bad_row(path, row_number, reason);
         let gold = match cell(row, code) {
             "" => {
                 let (major, sub) = (cell(row, major), cell(row, sub));
@@ -220,15 +226,8 @@ fn sentence_layout(
     // (dialogue, turn) → example, so context can be gathered per dialogue in turn order.
     let mut examples = Vec::new();
     let mut dialogues: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for (index, row) in table.rows.iter().enumerate() {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let bad = |reason: String| EvalDataError::BadRow {
-            path: path.to_string(),
-            row: row_number(index),
-            reason,
-        };
+    for (row_number, row) in table.data_rows() {
+        let bad = |reason: String| bad_row(path, row_number, reason);
         let text = cell(row, sentence);
         let code_text = cell(row, code);
         let gold = EmotionLabel::by_code(code_text)

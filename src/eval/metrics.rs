@@ -29,20 +29,7 @@ pub struct TurnRow {
     pub top1: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Report {
-    pub n: usize,
-    pub top1: f64,
-    pub top3: f64,
-    pub fine58: f64,
-    pub group6: f64,
-    /// Mean F1 over the codes that occur as gold or prediction.
-    pub macro_f1: f64,
-    pub per_class: Vec<ClassRow>,
-    pub by_turn: Vec<TurnRow>,
-}
-
-/// The summary object `maeum eval --json` prints.
+/// The headline figures; `maeum eval --json` prints this object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub n: usize,
@@ -50,20 +37,16 @@ pub struct Summary {
     pub top3: f64,
     pub fine58: f64,
     pub group6: f64,
+    /// Mean F1 over the codes that occur as gold or prediction.
     pub macro_f1: f64,
 }
 
-impl Report {
-    pub fn summary(&self) -> Summary {
-        Summary {
-            n: self.n,
-            top1: self.top1,
-            top3: self.top3,
-            fine58: self.fine58,
-            group6: self.group6,
-            macro_f1: self.macro_f1,
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub per_class: Vec<ClassRow>,
+    pub by_turn: Vec<TurnRow>,
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -144,12 +127,14 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
     };
     let n = examples.len();
     Report {
-        n,
-        top1: ratio(top1, n),
-        top3: ratio(top3, n),
-        fine58: ratio(fine, n),
-        group6: ratio(group, n),
-        macro_f1,
+        summary: Summary {
+            n,
+            top1: ratio(top1, n),
+            top3: ratio(top3, n),
+            fine58: ratio(fine, n),
+            group6: ratio(group, n),
+            macro_f1,
+        },
         per_class,
         by_turn: turns
             .into_iter()
@@ -165,12 +150,13 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let pct = |x: f64| format!("{:5.1}%", x * 100.0);
-        writeln!(f, "n          {}", self.n)?;
-        writeln!(f, "top-1      {}   (60 codes)", pct(self.top1))?;
-        writeln!(f, "top-3      {}", pct(self.top3))?;
-        writeln!(f, "fine-58    {}   (fine emotion names)", pct(self.fine58))?;
-        writeln!(f, "group-6    {}", pct(self.group6))?;
-        writeln!(f, "macro-F1   {:.4}", self.macro_f1)?;
+        let s = &self.summary;
+        writeln!(f, "n          {}", s.n)?;
+        writeln!(f, "top-1      {}   (60 codes)", pct(s.top1))?;
+        writeln!(f, "top-3      {}", pct(s.top3))?;
+        writeln!(f, "fine-58    {}   (fine emotion names)", pct(s.fine58))?;
+        writeln!(f, "group-6    {}", pct(s.group6))?;
+        writeln!(f, "macro-F1   {:.4}", s.macro_f1)?;
         writeln!(f, "\nby turn")?;
         for row in &self.by_turn {
             writeln!(
@@ -245,16 +231,16 @@ mod tests {
             predict(&["E10", "E11", "E12", "E60"]),
         ];
         let r = evaluate(&examples, &predictions);
-        assert_eq!(r.n, 4);
-        assert_eq!(r.top1, 0.25);
-        assert_eq!(r.top3, 0.5);
-        assert_eq!(r.fine58, 0.5);
-        assert_eq!(r.group6, 0.5);
+        assert_eq!(r.summary.n, 4);
+        assert_eq!(r.summary.top1, 0.25);
+        assert_eq!(r.summary.top3, 0.5);
+        assert_eq!(r.summary.fine58, 0.5);
+        assert_eq!(r.summary.group6, 0.5);
         // Classes present: E24 (p 1, r .5, f1 2/3), E20 (p 0), E43 (r 0), E51 (p 0), E60 (r 0), E10 (p 0).
         assert!(
-            (r.macro_f1 - (2.0 / 3.0) / 6.0).abs() < 1e-12,
+            (r.summary.macro_f1 - (2.0 / 3.0) / 6.0).abs() < 1e-12,
             "{}",
-            r.macro_f1
+            r.summary.macro_f1
         );
         let e24 = r.per_class.iter().find(|c| c.code == "E24").unwrap();
         assert_eq!((e24.support, e24.predicted), (2, 1));
@@ -287,7 +273,7 @@ mod tests {
             &[example("E24", 1), example("E24", 1)],
             &[predict(&["E24"])],
         );
-        assert_eq!(r.top1, 0.5);
+        assert_eq!(r.summary.top1, 0.5);
         assert_eq!(
             r.per_class
                 .iter()
