@@ -1,0 +1,141 @@
+//! `cargo bench --bench classify`: how long the emotion reader takes on this
+//! machine, for the shipped model and the tiny test model side by side.
+//!
+//! For each model: load time, then single-message latency (median and p90,
+//! one message with two utterances of context, as the bot reads them) and
+//! batched throughput. Rounds alternate between the models so both see the
+//! same machine load; the ratio to the test model (whose network is almost
+//! free) shows how much of the time is the network itself.
+//! `MAEUM_BENCH_MODELS=dir1,dir2` measures other model directories.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use maeum::config::Settings;
+use maeum::emotion::onnx::OnnxClassifier;
+use maeum::emotion::{EmotionReader, Utterance};
+
+const ROUNDS: usize = 15;
+
+/// Everyday messages, short and long, with the speaker's earlier utterances.
+fn messages() -> Vec<Utterance> {
+    let dialogue = [
+        "오늘 회사에서 발표를 망쳤어",
+        "팀장님이 다들 앞에서 한숨을 쉬더라",
+        "내가 이 일에 안 맞는 건 아닐까 싶어",
+        "그래도 동료가 커피 사주면서 괜찮다고 해줬어",
+        "주말에는 친구들이랑 바다 보러 가기로 했어. 벌써 설레!",
+        "요즘 잠을 잘 못 자서 하루 종일 멍해",
+        "엄마가 아프셔서 병원에 다녀왔는데 검사 결과가 괜찮대서 다행이야",
+        "친구가 내 비밀을 다른 사람한테 말해버렸어. 믿었는데 너무 배신감 느껴",
+    ];
+    (0..dialogue.len())
+        .map(|i| Utterance {
+            text: dialogue[i].to_string(),
+            context: dialogue[i.saturating_sub(2)..i]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Measured {
+    dir: PathBuf,
+    reader: OnnxClassifier,
+    load: Duration,
+    singles: Vec<Duration>,
+    batches: Vec<Duration>,
+}
+
+#[tokio::main]
+async fn main() {
+    let defaults = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings");
+    let dirs: Vec<PathBuf> = match std::env::var("MAEUM_BENCH_MODELS") {
+        Ok(list) => list.split(',').map(PathBuf::from).collect(),
+        Err(_) => ["model/test-tiny", "model"]
+            .iter()
+            .map(PathBuf::from)
+            .filter(|d| d.join("model.onnx").exists())
+            .collect(),
+    };
+    let messages = messages();
+
+    // Load ONNX Runtime itself once, so no model's load time includes it.
+    let mut warm_settings = defaults.emotion.clone();
+    warm_settings.model_dir = dirs[0].clone();
+    drop(OnnxClassifier::load(&warm_settings).expect("load the first model"));
+
+    let mut models = Vec::new();
+    for dir in &dirs {
+        let mut settings = defaults.emotion.clone();
+        settings.model_dir = dir.clone();
+        let started = Instant::now();
+        let reader =
+            OnnxClassifier::load(&settings).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let load = started.elapsed();
+        // Warm-up: first runs allocate.
+        for m in &messages {
+            reader.read(m.clone(), 3).await.expect("warm-up read");
+        }
+        models.push(Measured {
+            dir: dir.clone(),
+            reader,
+            load,
+            singles: Vec::new(),
+            batches: Vec::new(),
+        });
+    }
+
+    for _ in 0..ROUNDS {
+        for model in &mut models {
+            for m in &messages {
+                let started = Instant::now();
+                model.reader.read(m.clone(), 3).await.expect("read");
+                model.singles.push(started.elapsed());
+            }
+            let batch: Vec<Utterance> = messages.iter().cycle().take(32).cloned().collect();
+            let started = Instant::now();
+            model.reader.read_batch(batch, 3).await.expect("batch read");
+            model.batches.push(started.elapsed());
+        }
+    }
+
+    let threads = defaults.emotion.intra_threads;
+    println!(
+        "emotion reader on this machine ({threads} intra-op thread(s), {ROUNDS} rounds, rounds interleaved)"
+    );
+    println!(
+        "{:<20} {:>9} {:>11} {:>9} {:>12} {:>15}",
+        "model", "load ms", "median ms", "p90 ms", "vs first", "batch-32 msg/s"
+    );
+    let baseline = {
+        let mut s = models[0].singles.clone();
+        s.sort();
+        percentile(&s, 0.5)
+    };
+    for model in &mut models {
+        model.singles.sort();
+        model.batches.sort();
+        let median = percentile(&model.singles, 0.5);
+        let batch = percentile(&model.batches, 0.5);
+        println!(
+            "{:<20} {:>9.1} {:>11.2} {:>9.2} {:>11.1}x {:>15.0}",
+            model.dir.display(),
+            ms(model.load),
+            ms(median),
+            ms(percentile(&model.singles, 0.9)),
+            median.as_secs_f64() / baseline.as_secs_f64(),
+            32.0 / batch.as_secs_f64()
+        );
+    }
+}
