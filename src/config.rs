@@ -40,6 +40,8 @@ pub struct Settings {
     pub llm: LlmSettings,
     pub store: StoreSettings,
     pub log: LogSettings,
+    pub telegram: TelegramSettings,
+    pub discord: DiscordSettings,
     /// Filled from the environment, never from files.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -92,6 +94,24 @@ pub struct StoreSettings {
     pub data_dir: PathBuf,
 }
 
+/// The Telegram adapter (`maeum run`); the token comes from `TELEGRAM_BOT_TOKEN`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramSettings {
+    pub enabled: bool,
+    /// The Bot API address; empty for Telegram's own.
+    pub api_url: String,
+}
+
+/// The Discord adapter (`maeum run`); the token comes from `DISCORD_TOKEN`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordSettings {
+    pub enabled: bool,
+    /// Send REST calls to this address instead of Discord's; empty for Discord's own.
+    pub proxy_url: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -113,6 +133,8 @@ pub struct Secrets {
     pub openai_base_url: Option<String>,
     pub database_url: Option<Secret>,
     pub marker_key: Option<Secret>,
+    pub telegram_bot_token: Option<Secret>,
+    pub discord_token: Option<Secret>,
 }
 
 impl Secrets {
@@ -128,6 +150,8 @@ impl Secrets {
             openai_base_url: get("OPENAI_BASE_URL"),
             database_url: get("DATABASE_URL").map(Secret::new),
             marker_key: get("MAEUM_MARKER_KEY").map(Secret::new),
+            telegram_bot_token: get("TELEGRAM_BOT_TOKEN").map(Secret::new),
+            discord_token: get("DISCORD_TOKEN").map(Secret::new),
         }
     }
 }
@@ -228,6 +252,15 @@ impl Settings {
         }
         if self.bot.max_message_chars < 16 {
             return invalid("bot.max_message_chars", "must be at least 16");
+        }
+        if self.telegram.enabled && self.secrets.telegram_bot_token.is_none() {
+            return invalid(
+                "TELEGRAM_BOT_TOKEN",
+                "must be set when telegram.enabled is true",
+            );
+        }
+        if self.discord.enabled && self.secrets.discord_token.is_none() {
+            return invalid("DISCORD_TOKEN", "must be set when discord.enabled is true");
         }
         if let Some(url) = &self.secrets.database_url {
             let url = url.expose();

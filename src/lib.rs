@@ -8,9 +8,12 @@
 pub mod app;
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod emotion;
 pub mod eval;
 pub mod pipeline;
 pub mod reply;
+pub mod run;
 pub mod store;
+pub mod telegram;
 pub mod telemetry;

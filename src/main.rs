@@ -103,10 +103,8 @@ async fn main() -> Result<()> {
         }
         Command::Run => {
             telemetry::init(&settings.log);
-            bail!(
-                "no platform adapter is enabled: Telegram, Discord and HTTP adapters are not part of this build yet; \
-                 use `maeum chat` for the terminal"
-            )
+            maeum::run::run(&settings).await?;
+            Ok(())
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod command;
 mod locks;
+pub mod split;
 pub mod texts;
 
 use std::sync::Arc;

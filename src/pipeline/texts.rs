@@ -77,6 +77,11 @@ pub fn empty_message() -> String {
     "음, 아무것도 안 보였어. 하고 싶은 말을 보내줘! (I didn't get any text.)".to_string()
 }
 
+/// For stickers, photos, voice and other messages without text.
+pub fn non_text_message() -> String {
+    "앗, 나는 아직 글자만 읽을 수 있어. 어떤 마음인지 글로 들려줄래? (I can only read text for now.)".to_string()
+}
+
 pub fn truncated_note(limit: usize) -> String {
     format!("(메시지가 길어서 앞의 {limit}자까지만 읽었어.)")
 }

@@ -1,0 +1,154 @@
+//! `maeum run`: start the platform adapters enabled in the configuration on
+//! one shared pipeline, and stop them cleanly on SIGTERM or Ctrl-C.
+//!
+//! Each adapter is `async fn run(pipeline, settings, token, shutdown)`: it
+//! serves until `shutdown` is cancelled, then lets in-flight replies finish
+//! and returns.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info, warn};
+
+use crate::app::{self, AppError};
+use crate::config::Settings;
+use crate::pipeline::Pipeline;
+use crate::{discord, telegram};
+
+/// How long in-flight replies may take to finish after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(
+        "no platform adapter is enabled: set telegram.enabled or discord.enabled (MAEUM__TELEGRAM__ENABLED=true …)"
+    )]
+    NothingEnabled,
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("the {adapter} adapter stopped: {message}")]
+    Adapter {
+        adapter: &'static str,
+        message: String,
+    },
+    #[error("listening for shutdown signals: {0}")]
+    Signal(std::io::Error),
+}
+
+type AdapterTask = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// The adapters the configuration enables, ready to run.
+fn enabled_adapters(
+    settings: &Settings,
+    pipeline: &Arc<Pipeline>,
+    shutdown: &CancellationToken,
+) -> Vec<(&'static str, AdapterTask)> {
+    let mut adapters: Vec<(&'static str, AdapterTask)> = Vec::new();
+    if let (true, Some(token)) = (
+        settings.telegram.enabled,
+        &settings.secrets.telegram_bot_token,
+    ) {
+        let task = telegram::run(
+            pipeline.clone(),
+            settings.telegram.clone(),
+            token.clone(),
+            shutdown.clone(),
+        );
+        adapters.push((
+            "telegram",
+            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+        ));
+    }
+    if let (true, Some(token)) = (settings.discord.enabled, &settings.secrets.discord_token) {
+        let task = discord::run(
+            pipeline.clone(),
+            settings.discord.clone(),
+            token.clone(),
+            shutdown.clone(),
+        );
+        adapters.push((
+            "discord",
+            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+        ));
+    }
+    adapters
+}
+
+/// Runs the enabled adapters until a shutdown signal, or until one fails.
+pub async fn run(settings: &Settings) -> Result<(), RunError> {
+    if !settings.telegram.enabled && !settings.discord.enabled {
+        return Err(RunError::NothingEnabled);
+    }
+    let (pipeline, _notices) = app::build_pipeline(settings).await?;
+    let pipeline = Arc::new(pipeline);
+    let shutdown = CancellationToken::new();
+    let mut tasks = JoinSet::new();
+    for (name, task) in enabled_adapters(settings, &pipeline, &shutdown) {
+        info!(adapter = name, "starting adapter");
+        tasks.spawn(async move { (name, task.await) });
+    }
+
+    let mut failure = None;
+    tokio::select! {
+        signal = shutdown_signal() => {
+            signal.map_err(RunError::Signal)?;
+            info!("shutdown signal received; finishing in-flight replies");
+        }
+        Some(finished) = tasks.join_next() => {
+            failure = adapter_failure(finished);
+        }
+    }
+    shutdown.cancel();
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while let Some(finished) = tasks.join_next().await {
+            if let Some(error) = adapter_failure(finished) {
+                failure.get_or_insert(error);
+            }
+        }
+    })
+    .await;
+    if drained.is_err() {
+        warn!(
+            grace_secs = SHUTDOWN_GRACE.as_secs(),
+            "adapters did not stop in time; exiting anyway"
+        );
+    }
+    info!("stopped");
+    failure.map_or(Ok(()), Err)
+}
+
+fn adapter_failure(
+    finished: Result<(&'static str, Result<(), String>), tokio::task::JoinError>,
+) -> Option<RunError> {
+    match finished {
+        Ok((_, Ok(()))) => None,
+        Ok((adapter, Err(message))) => {
+            error!(adapter, %message, "adapter stopped with an error");
+            Some(RunError::Adapter { adapter, message })
+        }
+        Err(join) => Some(RunError::Adapter {
+            adapter: "unknown",
+            message: join.to_string(),
+        }),
+    }
+}
+
+/// SIGTERM (how containers and systemd stop us) or Ctrl-C.
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            _ = term.recv() => Ok(()),
+            result = tokio::signal::ctrl_c() => result,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
