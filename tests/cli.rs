@@ -56,8 +56,8 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
         "offline mode is announced: {stderr}"
     );
     assert!(
-        stderr.contains("not meaningful"),
-        "the test model is announced: {stderr}"
+        !stderr.contains("not meaningful"),
+        "the shipped model is the default: {stderr}"
     );
     assert!(
         stdout.contains("UTF-8"),
@@ -129,6 +129,22 @@ fn classify_json_prints_one_object_per_input() {
         assert!((0.0..=1.0).contains(&score));
         assert_eq!(line["top_k"][0]["code"], code, "top_k starts with the best");
     }
+}
+
+#[test]
+fn the_test_model_is_announced_as_not_meaningful() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = maeum(dir.path())
+        .env("MAEUM__EMOTION__MODEL_DIR", "model/test-tiny")
+        .args(["classify", "안녕"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not meaningful"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

@@ -1,0 +1,80 @@
+//! The shipped Korean emotion model (`model/`): it loads, says it is meaningful,
+//! and reads unmistakable sentences (written for this test, not taken from any
+//! corpus) into the right group — alone and with context.
+
+use maeum::config::Settings;
+use maeum::emotion::onnx::OnnxClassifier;
+use maeum::emotion::{EmotionGroup, EmotionReader, Utterance};
+
+fn shipped_model() -> OnnxClassifier {
+    let settings = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings");
+    assert_eq!(
+        settings.emotion.model_dir,
+        std::path::Path::new("model"),
+        "the shipped model is the default"
+    );
+    OnnxClassifier::load(&settings.emotion)
+        .expect("the shipped model loads (run scripts/setup first)")
+}
+
+#[tokio::test]
+async fn the_shipped_model_is_real() {
+    let model = shipped_model();
+    let info = model.info();
+    assert!(info.meaningful, "{info:?}");
+    assert_eq!(info.name, "maeum-emotion-e5small-ko");
+}
+
+#[tokio::test]
+async fn unmistakable_sentences_land_in_their_group() {
+    use EmotionGroup::*;
+    let cases = [
+        ("시험에 합격해서 너무 기뻐!", Joy),
+        ("오늘 월급 받아서 신나!", Joy),
+        ("친구가 나를 배신해서 너무 화가 나", Anger),
+        ("회사 동료가 또 내 공을 가로챘어. 진짜 짜증나", Anger),
+        ("내일 수술인데 너무 무섭고 불안해", Anxiety),
+        ("면접 결과가 나올 때까지 걱정돼서 잠이 안 와", Anxiety),
+        ("할머니가 돌아가셔서 너무 슬퍼", Sadness),
+        ("사람들 앞에서 넘어져서 너무 창피했어", Embarrassment),
+        (
+            "가장 친한 친구가 나만 빼고 여행을 갔어. 서운하고 상처받았어",
+            Hurt,
+        ),
+    ];
+    let model = shipped_model();
+    let utterances = cases
+        .iter()
+        .map(|(text, _)| Utterance::alone(*text))
+        .collect();
+    let read = model.read_batch(utterances, 3).await.unwrap();
+    for ((text, group), emotions) in cases.iter().zip(read) {
+        let best = emotions[0];
+        assert_eq!(
+            best.label.group, *group,
+            "{text} → {} {}",
+            best.label.code, best.label.sub
+        );
+    }
+}
+
+#[tokio::test]
+async fn context_carries_the_feeling_into_a_vague_message() {
+    let model = shipped_model();
+    let vague = "그래서 오늘은 그냥 집에 있었어";
+    let with_context = Utterance {
+        text: vague.to_string(),
+        context: vec![
+            "어제 여자친구랑 헤어졌어".into(),
+            "아무것도 하기 싫고 눈물만 나".into(),
+        ],
+    };
+    let read = model.read(with_context, 1).await.unwrap();
+    assert_eq!(
+        read[0].label.group,
+        EmotionGroup::Sadness,
+        "{:?}",
+        read[0].label
+    );
+}
