@@ -109,7 +109,12 @@ pub struct TelegramSettings {
 pub struct DiscordSettings {
     pub enabled: bool,
     /// Send REST calls to this address instead of Discord's; empty for Discord's own.
+    /// The gateway address is then taken from this server's `GET /gateway` answer.
     pub proxy_url: String,
+    /// The shard this process runs, `0..shard_count`.
+    pub shard_id: u32,
+    /// How many shards the whole bot runs (in one process or several).
+    pub shard_count: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -262,6 +267,24 @@ impl Settings {
         if self.discord.enabled && self.secrets.discord_token.is_none() {
             return invalid("DISCORD_TOKEN", "must be set when discord.enabled is true");
         }
+        if self.discord.shard_count == 0 {
+            return invalid("discord.shard_count", "must be at least 1");
+        }
+        if self.discord.shard_id >= self.discord.shard_count {
+            return invalid(
+                "discord.shard_id",
+                "must be below discord.shard_count (shards are numbered from 0)",
+            );
+        }
+        let proxy = self.discord.proxy_url.trim();
+        let proxy_ok =
+            proxy.is_empty() || proxy.starts_with("http://") || proxy.starts_with("https://");
+        if !proxy_ok {
+            return invalid(
+                "discord.proxy_url",
+                "must start with http:// or https:// (or be empty for Discord's own)",
+            );
+        }
         if let Some(url) = &self.secrets.database_url {
             let url = url.expose();
             if !(url.starts_with("sqlite:")
@@ -401,6 +424,39 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("temprature"), "{err}");
+    }
+
+    #[test]
+    fn discord_shards_must_fit_the_count() {
+        let shards = |id: u32, count: u32| {
+            Figment::new()
+                .merge(figment::providers::Serialized::default(
+                    "discord.shard_id",
+                    id,
+                ))
+                .merge(figment::providers::Serialized::default(
+                    "discord.shard_count",
+                    count,
+                ))
+        };
+        let err = Settings::load_with(None, shards(2, 2), Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("discord.shard_id"), "{err}");
+        let err = Settings::load_with(None, shards(0, 0), Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("discord.shard_count"), "{err}");
+        let ok = Settings::load_with(None, shards(1, 2), Secrets::default())
+            .expect("shard 1 of 2 is valid");
+        assert_eq!((ok.discord.shard_id, ok.discord.shard_count), (1, 2));
+    }
+
+    #[test]
+    fn a_discord_proxy_must_be_an_http_url() {
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__DISCORD__PROXY_URL", "127.0.0.1:8080")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("discord.proxy_url"), "{err}");
     }
 
     #[test]

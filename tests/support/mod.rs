@@ -4,4 +4,5 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod fake_discord;
 pub mod fake_llm;
