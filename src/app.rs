@@ -3,12 +3,16 @@
 
 use std::sync::Arc;
 
-use tracing::info;
+use std::time::Duration;
+
+use tracing::{info, warn};
 
 use crate::config::{LlmEndpoint, Settings};
 use crate::emotion::onnx::OnnxClassifier;
 use crate::emotion::{EmotionError, EmotionReader};
-use crate::pipeline::{Pipeline, PipelineOptions};
+use crate::pipeline::{AdminOptions, Pipeline, PipelineOptions, PrivacyOptions};
+use crate::privacy::crypto::CryptoError;
+use crate::privacy::marker_key::{self, MarkerKeyError};
 use crate::reply::ReplyGenerator;
 use crate::reply::offline::OfflineGenerator;
 use crate::reply::openai::OpenAiGenerator;
@@ -20,6 +24,10 @@ pub enum AppError {
     Emotion(#[from] EmotionError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    MarkerKey(#[from] MarkerKeyError),
+    #[error(transparent)]
+    DataKey(#[from] CryptoError),
 }
 
 /// Things the operator (or the terminal user) should be told at start.
@@ -29,6 +37,8 @@ pub enum Notice {
     OfflineReplies,
     /// The loaded emotion model is the small test model.
     TestModel { name: String },
+    /// No `MAEUM_DATA_KEY`: texts are written to the database in the clear.
+    TextsUnencrypted,
 }
 
 impl Notice {
@@ -42,6 +52,11 @@ impl Notice {
             Notice::TestModel { name } => format!(
                 "the emotion model `{name}` is a small test model with random weights: its emotions are not meaningful"
             ),
+            Notice::TextsUnencrypted => {
+                "texts are stored unencrypted: set MAEUM_DATA_KEY (32 random bytes, base64: \
+                 `openssl rand -base64 32`) to encrypt messages, replies and names; see docs/privacy.md"
+                    .to_string()
+            }
         }
     }
 }
@@ -64,14 +79,65 @@ pub fn reply_generator(settings: &Settings) -> Arc<dyn ReplyGenerator> {
     }
 }
 
-/// Connects to the configured database and applies the migrations.
-pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
-    let mut store = Store::connect(settings.database_url().expose()).await?;
-    if let Some(key) = &settings.secrets.marker_key {
-        store = store.with_marker_key(key.expose().as_bytes());
-    }
+/// Connects to the configured database, applies the migrations and sets the
+/// data key (`MAEUM_DATA_KEY`, `MAEUM_DATA_KEY_PREVIOUS`). Enough for
+/// `maeum migrate` and `maeum rekey`; serving users needs [`open_store`].
+pub async fn connect_store(settings: &Settings) -> Result<Store, AppError> {
+    let cipher = settings.data_cipher()?;
+    info!(
+        encrypted = cipher.encrypts(),
+        data_key_id = cipher.current_key_id().unwrap_or("none"),
+        "stored texts"
+    );
+    let store = Store::connect(settings.database_url().expose())
+        .await?
+        .with_cipher(cipher);
     store.migrate().await?;
     Ok(store)
+}
+
+/// [`connect_store`], plus the opt-out marker key (`MAEUM_MARKER_KEY`, else
+/// `<store.data_dir>/marker.key`, created if missing), which must be the one
+/// the database's markers were made with.
+pub async fn open_store(settings: &Settings) -> Result<Store, AppError> {
+    let (marker_key, source) = marker_key::resolve(
+        settings.secrets.marker_key.as_ref().map(|key| key.expose()),
+        &settings.store.data_dir,
+    )?;
+    match &source {
+        marker_key::MarkerKeySource::Created(path) => warn!(
+            path = %path.display(),
+            "created a new opt-out marker key; keep this file (or set MAEUM_MARKER_KEY)"
+        ),
+        marker_key::MarkerKeySource::File(path) => {
+            info!(path = %path.display(), "opt-out marker key from file")
+        }
+        marker_key::MarkerKeySource::Environment => {
+            info!("opt-out marker key from MAEUM_MARKER_KEY")
+        }
+    }
+    let store = connect_store(settings).await?.with_marker_key(&marker_key);
+    store.verify_marker_key().await?;
+    Ok(store)
+}
+
+/// The consent and retention settings the pipeline needs.
+pub fn privacy_options(settings: &Settings) -> PrivacyOptions {
+    PrivacyOptions {
+        require_consent: settings.privacy.require_consent,
+        notice_version: settings.privacy.notice_version,
+        retention_days: settings.privacy.retention_days,
+    }
+}
+
+/// How often the retention job runs.
+pub fn retention_interval(settings: &Settings) -> Duration {
+    Duration::from_secs(
+        settings
+            .privacy
+            .retention_interval_minutes
+            .saturating_mul(60),
+    )
 }
 
 /// Builds the whole pipeline, and the notices to show at start (also logged).
@@ -83,6 +149,9 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
     let mut notices = Vec::new();
     if settings.llm_endpoint() == LlmEndpoint::Offline {
         notices.push(Notice::OfflineReplies);
+    }
+    if !store.encrypts_texts() {
+        notices.push(Notice::TextsUnencrypted);
     }
     let model = emotion.info();
     if !model.meaningful {
@@ -107,5 +176,12 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         top_k: settings.emotion.top_k,
         max_message_chars: settings.bot.max_message_chars,
     };
-    Ok((Pipeline::new(emotion, generator, store, options), notices))
+    let admins = AdminOptions {
+        operators: settings.admin_ids(),
+        chat_admins: settings.admin.chat_admins,
+    };
+    let pipeline = Pipeline::new(emotion, generator, store, options)
+        .with_privacy(privacy_options(settings))
+        .with_admins(admins);
+    Ok((pipeline, notices))
 }

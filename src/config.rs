@@ -9,6 +9,9 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+use crate::privacy::crypto::{CryptoError, DataCipher};
+use crate::store::UserKey;
+
 /// The defaults, compiled in so the binary runs from any directory.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -42,6 +45,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub telegram: TelegramSettings,
     pub discord: DiscordSettings,
+    pub privacy: PrivacySettings,
+    pub admin: AdminSettings,
     /// Filled from the environment, never from files.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -117,6 +122,31 @@ pub struct DiscordSettings {
     pub shard_count: u32,
 }
 
+/// Consent and retention; keys for encryption come from `MAEUM_DATA_KEY`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Store nothing about a user until they accept the privacy notice.
+    pub require_consent: bool,
+    /// The notice's version; raising it asks every user to accept again.
+    pub notice_version: i64,
+    /// Messages older than this many days are deleted; 0 keeps them.
+    pub retention_days: u32,
+    /// How often the retention job runs (it also runs at start).
+    pub retention_interval_minutes: u64,
+}
+
+/// Who may run `/admin` commands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminSettings {
+    /// `platform:user_id` of each operator, e.g. `telegram:123456`, `console:local`.
+    pub ids: Vec<String>,
+    /// Administrators of a group or server (as the adapter reports them) may
+    /// clear that chat's history and see its statistics.
+    pub chat_admins: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -138,6 +168,10 @@ pub struct Secrets {
     pub openai_base_url: Option<String>,
     pub database_url: Option<Secret>,
     pub marker_key: Option<Secret>,
+    /// The key texts are encrypted with (32 bytes, base64 or hex).
+    pub data_key: Option<Secret>,
+    /// Earlier data keys, for reading texts written before a rotation.
+    pub data_key_previous: Option<Secret>,
     pub telegram_bot_token: Option<Secret>,
     pub discord_token: Option<Secret>,
 }
@@ -155,6 +189,8 @@ impl Secrets {
             openai_base_url: get("OPENAI_BASE_URL"),
             database_url: get("DATABASE_URL").map(Secret::new),
             marker_key: get("MAEUM_MARKER_KEY").map(Secret::new),
+            data_key: get("MAEUM_DATA_KEY").map(Secret::new),
+            data_key_previous: get("MAEUM_DATA_KEY_PREVIOUS").map(Secret::new),
             telegram_bot_token: get("TELEGRAM_BOT_TOKEN").map(Secret::new),
             discord_token: get("DISCORD_TOKEN").map(Secret::new),
         }
@@ -285,6 +321,29 @@ impl Settings {
                 "must start with http:// or https:// (or be empty for Discord's own)",
             );
         }
+        if self.privacy.notice_version < 1 {
+            return invalid("privacy.notice_version", "must be at least 1");
+        }
+        if self.privacy.retention_interval_minutes == 0 {
+            return invalid("privacy.retention_interval_minutes", "must be at least 1");
+        }
+        if let Some(bad) = self
+            .admin
+            .ids
+            .iter()
+            .find(|id| parse_admin_id(id).is_none())
+        {
+            return Err(ConfigError::Invalid {
+                key: "admin.ids",
+                reason: format!("{bad:?} must be platform:user_id, e.g. telegram:123456"),
+            });
+        }
+        if let Err(error) = self.data_cipher() {
+            return Err(ConfigError::Invalid {
+                key: "MAEUM_DATA_KEY",
+                reason: error.to_string(),
+            });
+        }
         if let Some(url) = &self.secrets.database_url {
             let url = url.expose();
             if !(url.starts_with("sqlite:")
@@ -320,6 +379,23 @@ impl Settings {
         }
     }
 
+    /// The cipher for stored texts, from `MAEUM_DATA_KEY` and `MAEUM_DATA_KEY_PREVIOUS`.
+    pub fn data_cipher(&self) -> Result<DataCipher, CryptoError> {
+        DataCipher::from_env_values(
+            self.secrets.data_key.as_ref().map(Secret::expose),
+            self.secrets.data_key_previous.as_ref().map(Secret::expose),
+        )
+    }
+
+    /// The operators of `admin.ids`.
+    pub fn admin_ids(&self) -> Vec<UserKey> {
+        self.admin
+            .ids
+            .iter()
+            .filter_map(|id| parse_admin_id(id))
+            .collect()
+    }
+
     /// `DATABASE_URL`, else SQLite under `store.data_dir`.
     pub fn database_url(&self) -> Secret {
         match &self.secrets.database_url {
@@ -330,6 +406,12 @@ impl Settings {
             )),
         }
     }
+}
+
+/// `platform:user_id` (split at the first colon), both parts non-empty.
+fn parse_admin_id(id: &str) -> Option<UserKey> {
+    let (platform, user_id) = id.trim().split_once(':')?;
+    (!platform.is_empty() && !user_id.is_empty()).then(|| UserKey::new(platform, user_id))
 }
 
 /// Figment's messages name the key already; drop its noisy provider suffixes.
@@ -457,6 +539,59 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("discord.proxy_url"), "{err}");
+    }
+
+    #[test]
+    fn privacy_and_admin_settings_are_read_and_checked() {
+        let s = Settings::load_with(None, Figment::new(), Secrets::default()).unwrap();
+        assert!(s.privacy.require_consent, "consent is asked by default");
+        assert!(s.admin_ids().is_empty(), "nobody is an admin by default");
+        assert!(!s.data_cipher().unwrap().encrypts());
+
+        let figment = Figment::new().merge(figment::providers::Serialized::default(
+            "admin.ids",
+            vec!["telegram:123", "console:local"],
+        ));
+        let s = Settings::load_with(None, figment, Secrets::default()).unwrap();
+        assert_eq!(
+            s.admin_ids(),
+            [
+                UserKey::new("telegram", "123"),
+                UserKey::new("console", "local")
+            ]
+        );
+
+        let figment = Figment::new().merge(figment::providers::Serialized::default(
+            "admin.ids",
+            vec!["telegram-123"],
+        ));
+        let err = Settings::load_with(None, figment, Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains("admin.ids"), "{err}");
+
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__PRIVACY__NOTICE_VERSION", "0")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("privacy.notice_version"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_data_key_is_named_without_showing_it() {
+        let secrets = Secrets::from_lookup(|k| {
+            (k == "MAEUM_DATA_KEY").then(|| "not-a-32-byte-key-but-secret".to_string())
+        });
+        let err = Settings::load_with(None, Figment::new(), secrets).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("MAEUM_DATA_KEY"), "{message}");
+        assert!(!message.contains("not-a-32-byte-key"), "{message}");
+
+        let secrets = Secrets::from_lookup(|k| {
+            (k == "MAEUM_DATA_KEY").then(crate::privacy::crypto::generate_key)
+        });
+        let s = Settings::load_with(None, Figment::new(), secrets).unwrap();
+        assert!(s.data_cipher().unwrap().encrypts());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::emotion::Emotion;
 use crate::pipeline::{Incoming, Outgoing, Pipeline, ReplyEvent, ReplyKind};
+use crate::store::UserKey;
 
 pub const PLATFORM: &str = "console";
 
@@ -54,6 +55,15 @@ where
     output
         .write_all("마음과 대화를 시작해. /help 로 명령을 보고, /quit 으로 끝내.\n".as_bytes())
         .await?;
+    // Before anything is stored, the privacy notice; `/accept` answers it.
+    if let Some(notice) = pipeline
+        .consent_notice(&UserKey::new(PLATFORM, &user.user_id))
+        .await
+    {
+        output
+            .write_all(format!("마음> {}\n", notice.text).as_bytes())
+            .await?;
+    }
     loop {
         output.write_all("너> ".as_bytes()).await?;
         output.flush().await?;

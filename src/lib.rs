@@ -12,6 +12,7 @@ pub mod discord;
 pub mod emotion;
 pub mod eval;
 pub mod pipeline;
+pub mod privacy;
 pub mod reply;
 pub mod run;
 pub mod store;

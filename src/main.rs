@@ -6,11 +6,12 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::BufReader;
+use tokio_util::sync::CancellationToken;
 
 use maeum::config::Settings;
 use maeum::console::{self, ConsoleUser};
 use maeum::emotion::{EmotionJson, Utterance};
-use maeum::{app, telemetry};
+use maeum::{app, privacy, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -63,6 +64,9 @@ enum Command {
     },
     /// Create or update the database schema.
     Migrate,
+    /// Encrypt every stored text under MAEUM_DATA_KEY: texts under the keys in
+    /// MAEUM_DATA_KEY_PREVIOUS, and plaintext from before a key was set.
+    Rekey,
     /// Start the platform adapters enabled in the configuration.
     Run,
 }
@@ -95,10 +99,26 @@ async fn main() -> Result<()> {
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
-            let store = app::open_store(&settings)
+            let store = app::connect_store(&settings)
                 .await
                 .context("migrating the database")?;
             println!("database schema is up to date ({:?})", store.backend());
+            Ok(())
+        }
+        Command::Rekey => {
+            telemetry::init(&settings.log);
+            let store = app::connect_store(&settings)
+                .await
+                .context("opening the database")?;
+            let report = store.rekey(REKEY_BATCH).await?;
+            println!(
+                "data key {}: messages rewritten: {}, display names rewritten: {}, \
+                 rows skipped (changed meanwhile, already current): {}",
+                settings.data_cipher()?.current_key_id().unwrap_or("none"),
+                report.messages,
+                report.users,
+                report.skipped
+            );
             Ok(())
         }
         Command::Run => {
@@ -109,11 +129,21 @@ async fn main() -> Result<()> {
     }
 }
 
+/// Rows `maeum rekey` reads and rewrites at a time.
+const REKEY_BATCH: i64 = 500;
+
 async fn chat(settings: &Settings) -> Result<()> {
     let (pipeline, notices) = app::build_pipeline(settings).await?;
     for notice in &notices {
         eprintln!("※ {}", notice.message());
     }
+    let shutdown = CancellationToken::new();
+    let _retention = privacy::retention::spawn(
+        pipeline.store().clone(),
+        settings.privacy.retention_days,
+        app::retention_interval(settings),
+        shutdown.clone(),
+    );
     let user = ConsoleUser {
         display_name: std::env::var("USER")
             .ok()
@@ -121,7 +151,9 @@ async fn chat(settings: &Settings) -> Result<()> {
         ..ConsoleUser::default()
     };
     let input = BufReader::new(tokio::io::stdin());
-    console::run(&pipeline, user, input, tokio::io::stdout()).await?;
+    let chatted = console::run(&pipeline, user, input, tokio::io::stdout()).await;
+    shutdown.cancel();
+    chatted?;
     Ok(())
 }
 

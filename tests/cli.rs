@@ -13,6 +13,9 @@ fn maeum(data_dir: &std::path::Path) -> Command {
         .env_remove("OPENAI_API_KEY")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("DATABASE_URL")
+        .env_remove("MAEUM_DATA_KEY")
+        .env_remove("MAEUM_DATA_KEY_PREVIOUS")
+        .env_remove("MAEUM_MARKER_KEY")
         .env_remove("RUST_LOG");
     command
 }
@@ -41,6 +44,8 @@ fn text(bytes: &[u8]) -> String {
 fn chat_answers_with_emotion_tags_and_survives_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let mut input = Vec::new();
+    // The privacy notice is accepted first, so the turns are stored.
+    input.extend_from_slice("/accept\n".as_bytes());
     input.extend_from_slice("오늘 면접에서 떨어져서 너무 속상해\n".as_bytes());
     input.extend_from_slice(b"\xff\xfe broken \xc3\x28\n");
     input.extend_from_slice("   \n".as_bytes());
@@ -59,6 +64,15 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
         !stderr.contains("not meaningful"),
         "the shipped model is the default: {stderr}"
     );
+    assert!(
+        stderr.contains("texts are stored unencrypted"),
+        "no MAEUM_DATA_KEY is announced: {stderr}"
+    );
+    let notice = stdout
+        .find("/accept")
+        .expect("the notice is shown at start");
+    let first_reply = stdout.find("마음> [").expect("a tagged reply");
+    assert!(notice < first_reply, "the notice comes first:\n{stdout}");
     assert!(
         stdout.contains("UTF-8"),
         "invalid UTF-8 gets a message: {stdout}"
@@ -95,6 +109,111 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
         dir.path().join("maeum.db").exists(),
         "SQLite lives in the data directory"
     );
+}
+
+#[test]
+fn chat_stores_nothing_before_the_notice_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = "오늘 좀 힘들었어\n/export\n/quit\n";
+    let out = run_with_stdin(maeum(dir.path()).arg("chat"), input.as_bytes());
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.matches("/accept").count() >= 2,
+        "at start and under the reply:\n{stdout}"
+    );
+    assert!(stdout.contains("마음> ["), "still answered:\n{stdout}");
+    assert!(
+        stdout.contains("저장된 게 하나도 없어"),
+        "nothing to export:\n{stdout}"
+    );
+}
+
+#[test]
+fn rekey_encrypts_what_was_stored_in_the_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = maeum::privacy::crypto::generate_key();
+    let chat = run_with_stdin(
+        maeum(dir.path()).arg("chat"),
+        "/accept\n평문으로 저장된 이야기\n/quit\n".as_bytes(),
+    );
+    assert!(chat.status.success(), "{}", text(&chat.stderr));
+
+    let keyless = maeum(dir.path()).arg("rekey").output().unwrap();
+    assert!(!keyless.status.success());
+    assert!(
+        text(&keyless.stderr).contains("MAEUM_DATA_KEY"),
+        "{}",
+        text(&keyless.stderr)
+    );
+
+    let rekey = maeum(dir.path())
+        .env("MAEUM_DATA_KEY", &key)
+        .arg("rekey")
+        .output()
+        .unwrap();
+    assert!(rekey.status.success(), "{}", text(&rekey.stderr));
+    assert!(
+        text(&rekey.stdout).contains("messages rewritten: 1,"),
+        "{}",
+        text(&rekey.stdout)
+    );
+
+    // Readable with the key; the start-up no longer warns.
+    let export = run_with_stdin(
+        maeum(dir.path()).env("MAEUM_DATA_KEY", &key).arg("chat"),
+        b"/export\n/quit\n",
+    );
+    assert!(
+        text(&export.stdout).contains("평문으로 저장된 이야기"),
+        "{}",
+        text(&export.stdout)
+    );
+    assert!(
+        !text(&export.stderr).contains("unencrypted"),
+        "{}",
+        text(&export.stderr)
+    );
+    // Without it, the bot says it cannot read the history rather than showing ciphertext.
+    let without = run_with_stdin(maeum(dir.path()).arg("chat"), b"/export\n/quit\n");
+    let stdout = text(&without.stdout);
+    assert!(
+        stdout.contains("저장소") && !stdout.contains("enc1:"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_changed_marker_key_stops_the_start_while_opt_outs_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run_with_stdin(maeum(dir.path()).arg("chat"), b"/optout\n/quit\n");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let key_file = dir.path().join("marker.key");
+    let key = std::fs::read_to_string(&key_file).expect("a marker key was created");
+    assert_eq!(key.trim().len(), 64);
+
+    // The same key (from the file) starts; another one would forget the opt-out.
+    let again = run_with_stdin(maeum(dir.path()).arg("chat"), b"/quit\n");
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let other = run_with_stdin(
+        maeum(dir.path())
+            .env("MAEUM_MARKER_KEY", "a different key")
+            .arg("chat"),
+        b"/quit\n",
+    );
+    assert!(!other.status.success());
+    assert!(
+        text(&other.stderr).contains("MAEUM_MARKER_KEY"),
+        "{}",
+        text(&other.stderr)
+    );
+    let restored = run_with_stdin(
+        maeum(dir.path())
+            .env("MAEUM_MARKER_KEY", key.trim())
+            .arg("chat"),
+        b"/quit\n",
+    );
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
 }
 
 #[test]

@@ -706,7 +706,17 @@ async fn maeum_run_serves_discord_and_stops_on_sigterm() {
     let reply = fake
         .wait_bot_messages(FakeDiscord::dm_channel(&user), 1)
         .await;
-    assert!(reply[0].content.ends_with(support::fake_llm::DEFAULT_REPLY));
+    // A new user: the reply, then the consent notice with its accept button.
+    assert!(
+        reply[0].content.contains(support::fake_llm::DEFAULT_REPLY),
+        "{}",
+        reply[0].content
+    );
+    assert!(
+        reply[0].content.contains("/privacy"),
+        "the consent notice: {}",
+        reply[0].content
+    );
 
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -6,9 +6,13 @@ mod support;
 
 use std::collections::HashSet;
 
-use chrono::Utc;
-use maeum::store::{Backend, Feedback, NewTurn, Store, StoreError, UserKey};
+use chrono::{Duration, Utc};
+use maeum::privacy::crypto::{DataCipher, DataKey};
+use maeum::store::{
+    Backend, Feedback, MarkerKeyCheck, NewTurn, StatsScope, Store, StoreError, UserKey,
+};
 use sqlx::Row;
+use support::scan::cells_containing;
 
 /// Generates `sqlite::NAME` and `postgres::NAME` tests running `suite::NAME`
 /// on a fresh migrated database of each backend.
@@ -51,6 +55,13 @@ on_both_backends!(
     large_message_round_trips,
     concurrent_inserts_all_land,
     foreign_keys_are_enforced,
+    consent_is_recorded_with_its_version_and_time,
+    retention_deletes_exactly_the_messages_older_than_the_cutoff,
+    clear_chat_deletes_only_that_chat_of_that_platform,
+    stats_count_users_messages_and_emotions_per_day,
+    texts_are_encrypted_at_rest_and_read_back,
+    rekey_moves_every_text_to_the_current_key,
+    a_changed_marker_key_is_refused_while_markers_exist,
 );
 
 fn new_turn(chat_id: &str, user_text: &str) -> NewTurn {
@@ -73,52 +84,35 @@ async fn count(store: &Store, sql: &str, bind: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+fn key(byte: u8) -> DataKey {
+    DataKey::parse(&hex::encode([byte; 32]), "TEST_KEY").unwrap()
+}
+
+/// The raw (stored) value of one column of one message.
+async fn raw_message_column(store: &Store, column: &str, id: i64) -> Option<String> {
+    sqlx::query_scalar(&format!("SELECT {column} FROM messages WHERE id = $1"))
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// Sets a message's creation time, in Unix milliseconds.
+async fn backdate(store: &Store, id: i64, created_at_ms: i64) {
+    sqlx::query("UPDATE messages SET created_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(created_at_ms)
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
 async fn count_by_ref(store: &Store, sql: &str, user_ref: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(user_ref)
         .fetch_one(store.pool())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
-/// Every (table, column) of the schema, sqlx's bookkeeping included.
-async fn all_columns(store: &Store) -> Vec<(String, String)> {
-    let (tables_sql, columns_sql) = match store.backend() {
-        Backend::Sqlite => (
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            "SELECT name FROM pragma_table_info($1)",
-        ),
-        Backend::Postgres => (
-            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1",
-        ),
-    };
-    let tables: Vec<String> = sqlx::query_scalar(tables_sql)
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
-    let mut columns = Vec::new();
-    for table in tables {
-        let names: Vec<String> = sqlx::query_scalar(columns_sql)
-            .bind(&table)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        columns.extend(names.into_iter().map(|column| (table.clone(), column)));
-    }
-    columns
-}
-
-/// How many cells anywhere in the database contain `needle`.
-async fn cells_containing(store: &Store, needle: &str) -> i64 {
-    let mut total = 0;
-    for (table, column) in all_columns(store).await {
-        let sql = format!("SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE $1");
-        total += count(store, &sql, &format!("%{needle}%")).await;
-    }
-    total
 }
 
 mod suite {
@@ -131,7 +125,18 @@ mod suite {
             .fetch_one(store.pool())
             .await
             .unwrap();
-        assert_eq!(applied, 1, "each migration is recorded once");
+        let dir = match store.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        let files = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .filter(|entry| {
+                entry.as_ref().unwrap().path().extension() == Some(std::ffi::OsStr::new("sql"))
+            })
+            .count();
+        assert!(files >= 2, "{files} migration files");
+        assert_eq!(applied, files as i64, "each migration is recorded once");
         store.ping().await.unwrap();
         let user = UserKey::new("console", "local");
         store
@@ -713,6 +718,377 @@ mod suite {
             )
             .await,
             0
+        );
+    }
+
+    pub async fn consent_is_recorded_with_its_version_and_time(store: &Store) {
+        let user = UserKey::new("telegram", "consenting");
+        assert_eq!(store.consent(&user).await.unwrap(), None);
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM users WHERE user_id = $1",
+                "consenting"
+            )
+            .await,
+            0,
+            "reading consent writes nothing"
+        );
+        // A row without consent (e.g. stored while consent was not required) reads as none.
+        store.upsert_user(&user, Some("이름")).await.unwrap();
+        assert_eq!(store.consent(&user).await.unwrap(), None);
+
+        let before = Utc::now().timestamp_millis();
+        let consent = store.record_consent(&user, 1).await.unwrap();
+        let after = Utc::now().timestamp_millis();
+        assert_eq!(consent.version, 1);
+        assert!((before..=after).contains(&consent.at.timestamp_millis()));
+        assert_eq!(store.consent(&user).await.unwrap(), Some(consent));
+        let export = store.export(&user).await.unwrap().unwrap();
+        assert_eq!(export.consent_version, Some(1));
+        assert_eq!(export.consented_at, Some(consent.at));
+        assert_eq!(
+            export.display_name.as_deref(),
+            Some("이름"),
+            "the name is kept"
+        );
+
+        let newer = store.record_consent(&user, 2).await.unwrap();
+        assert_eq!(store.consent(&user).await.unwrap().unwrap().version, 2);
+        assert!(newer.at >= consent.at);
+
+        // Opted-out users cannot be stored, consent included.
+        let leaving = UserKey::new("telegram", "leaving-consent");
+        store.opt_out(&leaving).await.unwrap();
+        assert!(matches!(
+            store.record_consent(&leaving, 1).await,
+            Err(StoreError::OptedOut)
+        ));
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM users WHERE user_id = $1",
+                "leaving-consent"
+            )
+            .await,
+            0
+        );
+    }
+
+    pub async fn retention_deletes_exactly_the_messages_older_than_the_cutoff(store: &Store) {
+        let user = UserKey::new("discord", "keeper");
+        let other = UserKey::new("telegram", "other");
+        let cutoff = Utc::now() - Duration::days(30);
+        let cutoff_ms = cutoff.timestamp_millis();
+        let mut ids = Vec::new();
+        for (who, offset_ms) in [
+            (&user, -86_400_000),
+            (&user, -1),
+            (&user, 0),
+            (&user, 1),
+            (&other, -5),
+            (&other, 86_400_000),
+        ] {
+            let id = store
+                .insert_turn(who, &new_turn("c", &format!("at {offset_ms}")))
+                .await
+                .unwrap();
+            backdate(store, id, cutoff_ms + offset_ms).await;
+            ids.push((id, offset_ms));
+        }
+        let fresh = store
+            .insert_turn(&user, &new_turn("c", "now"))
+            .await
+            .unwrap();
+
+        assert_eq!(store.delete_messages_older_than(cutoff).await.unwrap(), 3);
+        let left: HashSet<i64> = sqlx::query_scalar("SELECT id FROM messages")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        let expected: HashSet<i64> = ids
+            .iter()
+            .filter(|(_, offset)| *offset >= 0)
+            .map(|(id, _)| *id)
+            .chain([fresh])
+            .collect();
+        assert_eq!(
+            left, expected,
+            "older than the cutoff went, the rest stayed"
+        );
+        assert_eq!(store.delete_messages_older_than(cutoff).await.unwrap(), 0);
+        assert!(
+            store.export(&user).await.unwrap().is_some(),
+            "user rows are not messages: they stay"
+        );
+    }
+
+    pub async fn clear_chat_deletes_only_that_chat_of_that_platform(store: &Store) {
+        let a = UserKey::new("discord", "a");
+        let b = UserKey::new("discord", "b");
+        let t = UserKey::new("telegram", "a");
+        for (user, chat) in [(&a, "room"), (&b, "room"), (&a, "elsewhere"), (&t, "room")] {
+            store
+                .insert_turn(user, &new_turn(chat, "hi"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.clear_chat("discord", "room").await.unwrap(), 2);
+        assert_eq!(
+            store.recent_turns(&a, 10).await.unwrap()[0].chat_id,
+            "elsewhere"
+        );
+        assert!(store.recent_turns(&b, 10).await.unwrap().is_empty());
+        assert_eq!(
+            store.recent_turns(&t, 10).await.unwrap().len(),
+            1,
+            "the same chat id on another platform is another chat"
+        );
+        assert_eq!(store.clear_chat("discord", "room").await.unwrap(), 0);
+    }
+
+    pub async fn stats_count_users_messages_and_emotions_per_day(store: &Store) {
+        let a = UserKey::new("discord", "a");
+        let b = UserKey::new("discord", "b");
+        let day = 86_400_000_i64;
+        let today_start = Utc::now().timestamp_millis() / day * day;
+        let turn_at = async |user: &UserKey, chat: &str, code: Option<&str>, at: i64| {
+            let mut turn = new_turn(chat, "감정 통계에 글은 없어야 해");
+            turn.emotion_code = code.map(str::to_string);
+            let id = store.insert_turn(user, &turn).await.unwrap();
+            backdate(store, id, at).await;
+        };
+        turn_at(&a, "room", Some("E24"), today_start + 1000).await;
+        turn_at(&a, "room", Some("E25"), today_start + 2000).await;
+        turn_at(&b, "room", Some("E68"), today_start + 3000).await;
+        turn_at(&b, "dm-b", None, today_start - day + 5).await;
+        turn_at(&a, "dm-a", Some("E24"), today_start - 40 * day).await;
+        store.record_consent(&a, 2).await.unwrap();
+        store.record_consent(&b, 1).await.unwrap();
+        store
+            .opt_out(&UserKey::new("discord", "gone"))
+            .await
+            .unwrap();
+
+        let since = chrono::DateTime::from_timestamp_millis(today_start - day).unwrap();
+        let all = store.stats(&StatsScope::All, since, 2).await.unwrap();
+        assert_eq!(all.users, 2);
+        assert_eq!(all.consented_users, Some(1), "only a accepted version 2");
+        assert_eq!(all.opted_out, Some(1));
+        assert_eq!(all.messages, 5);
+        assert_eq!(all.messages_since, 4);
+        let today = since.date_naive() + Duration::days(1);
+        let rows: Vec<(chrono::NaiveDate, Option<&str>, i64)> = all
+            .emotions_by_day
+            .iter()
+            .map(|c| (c.day, c.emotion_code.as_deref(), c.messages))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (since.date_naive(), None, 1),
+                (today, Some("E24"), 1),
+                (today, Some("E25"), 1),
+                (today, Some("E68"), 1),
+            ]
+        );
+
+        let room = StatsScope::Chat {
+            platform: "discord".into(),
+            chat_id: "room".into(),
+        };
+        let chat = store.stats(&room, since, 2).await.unwrap();
+        assert_eq!((chat.users, chat.messages, chat.messages_since), (2, 3, 3));
+        assert_eq!((chat.consented_users, chat.opted_out), (None, None));
+        assert_eq!(chat.emotions_by_day.len(), 3);
+        let elsewhere = StatsScope::Chat {
+            platform: "telegram".into(),
+            chat_id: "room".into(),
+        };
+        let none = store.stats(&elsewhere, since, 2).await.unwrap();
+        assert_eq!((none.users, none.messages), (0, 0));
+    }
+
+    pub async fn texts_are_encrypted_at_rest_and_read_back(store: &Store) {
+        let plain_user = UserKey::new("telegram", "before-the-key");
+        let plain_id = store
+            .insert_turn(&plain_user, &new_turn("c", "written in the clear"))
+            .await
+            .unwrap();
+
+        let store = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(1)), vec![]));
+        assert!(store.encrypts_texts());
+        let user = UserKey::new("telegram", "encrypted");
+        store
+            .upsert_user(&user, Some("비밀 이름 3a9f"))
+            .await
+            .unwrap();
+        let mut turn = new_turn("c", "암호화될 고백 5be1");
+        turn.reply = Some("암호화될 답장 77d0".to_string());
+        let id = store.insert_turn(&user, &turn).await.unwrap();
+
+        for (column, needle) in [("user_text", "5be1"), ("reply", "77d0")] {
+            let raw = raw_message_column(&store, column, id).await.unwrap();
+            assert!(raw.starts_with(&format!("enc1:{}:", key(1).id())), "{raw}");
+            assert!(!raw.contains(needle));
+        }
+        for needle in ["5be1", "77d0", "3a9f", "고백", "비밀"] {
+            assert_eq!(
+                cells_containing(&store, needle).await,
+                0,
+                "{needle} in the clear"
+            );
+        }
+        let read = store.turn(&user, id).await.unwrap().unwrap();
+        assert_eq!(read.user_text, "암호화될 고백 5be1");
+        assert_eq!(read.reply.as_deref(), Some("암호화될 답장 77d0"));
+        let export = store.export(&user).await.unwrap().unwrap();
+        assert_eq!(export.display_name.as_deref(), Some("비밀 이름 3a9f"));
+        store
+            .replace_reply(&user, id, "새 답장 e4c2", "offline")
+            .await
+            .unwrap();
+        assert!(
+            !raw_message_column(&store, "reply", id)
+                .await
+                .unwrap()
+                .contains("e4c2")
+        );
+        assert_eq!(
+            store
+                .turn(&user, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .reply
+                .as_deref(),
+            Some("새 답장 e4c2")
+        );
+
+        // Rows from before the key still read.
+        assert_eq!(
+            store
+                .turn(&plain_user, plain_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .user_text,
+            "written in the clear"
+        );
+        // Without the key, encrypted rows are an error, never ciphertext shown as text.
+        let keyless = store.clone().with_cipher(DataCipher::plaintext());
+        assert!(matches!(
+            keyless.turn(&user, id).await,
+            Err(StoreError::Crypto(_))
+        ));
+    }
+
+    pub async fn rekey_moves_every_text_to_the_current_key(store: &Store) {
+        let user = UserKey::new("discord", "rekeyed");
+        let mut plain = new_turn("c", "plain text 1");
+        plain.reply = Some("plain reply 1".into());
+        let plain_id = store.insert_turn(&user, &plain).await.unwrap();
+        store.upsert_user(&user, Some("plain name")).await.unwrap();
+        let old = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(1)), vec![]));
+        let old_id = old
+            .insert_turn(&user, &new_turn("c", "old key text"))
+            .await
+            .unwrap();
+
+        assert!(matches!(store.rekey(10).await, Err(StoreError::NoDataKey)));
+        let rotated = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(2)), vec![key(1)]));
+        let report = rotated.rekey(1).await.unwrap();
+        assert_eq!((report.messages, report.users, report.skipped), (2, 1, 0));
+        let prefix = format!("enc1:{}:", key(2).id());
+        for (column, id) in [
+            ("user_text", plain_id),
+            ("reply", plain_id),
+            ("user_text", old_id),
+        ] {
+            let raw = raw_message_column(store, column, id).await.unwrap();
+            assert!(raw.starts_with(&prefix), "{column} of {id}: {raw}");
+        }
+        assert_eq!(
+            raw_message_column(store, "reply", old_id).await,
+            None,
+            "a missing reply stays missing"
+        );
+        let display: String =
+            sqlx::query_scalar("SELECT display_name FROM users WHERE user_id = 'rekeyed'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert!(display.starts_with(&prefix));
+
+        // Only the new key is needed now; a second run has nothing to do.
+        let new_only = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(2)), vec![]));
+        let turns = new_only.recent_turns(&user, 10).await.unwrap();
+        assert_eq!(turns[0].user_text, "plain text 1");
+        assert_eq!(turns[0].reply.as_deref(), Some("plain reply 1"));
+        assert_eq!(turns[1].user_text, "old key text");
+        assert_eq!(
+            new_only
+                .export(&user)
+                .await
+                .unwrap()
+                .unwrap()
+                .display_name
+                .as_deref(),
+            Some("plain name")
+        );
+        assert_eq!(new_only.rekey(10).await.unwrap(), Default::default());
+    }
+
+    pub async fn a_changed_marker_key_is_refused_while_markers_exist(store: &Store) {
+        let first = store.clone().with_marker_key(b"first key");
+        assert_eq!(
+            first.verify_marker_key().await.unwrap(),
+            MarkerKeyCheck::Recorded
+        );
+        assert_eq!(
+            first.verify_marker_key().await.unwrap(),
+            MarkerKeyCheck::Same
+        );
+        let stored: String = sqlx::query_scalar("SELECT value FROM store_meta")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(
+            !stored.contains("first key"),
+            "the key itself is not stored"
+        );
+
+        // No markers yet: another key just replaces the check value.
+        let second = store.clone().with_marker_key(b"second key");
+        assert_eq!(
+            second.verify_marker_key().await.unwrap(),
+            MarkerKeyCheck::Replaced
+        );
+        second
+            .opt_out(&UserKey::new("telegram", "marked"))
+            .await
+            .unwrap();
+
+        // With a marker, the first key would forget that opt-out: refused.
+        match first.verify_marker_key().await {
+            Err(error @ StoreError::MarkerKeyChanged { markers: 1 }) => {
+                assert!(error.to_string().contains("MAEUM_MARKER_KEY"), "{error}");
+            }
+            other => panic!("expected MarkerKeyChanged, got {other:?}"),
+        }
+        assert_eq!(
+            second.verify_marker_key().await.unwrap(),
+            MarkerKeyCheck::Same
         );
     }
 }

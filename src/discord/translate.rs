@@ -66,6 +66,9 @@ pub(crate) fn message(msg: &Message, me: UserId) -> Translated {
         addressed,
         message_id: Some(msg.id.to_string()),
         bot_username: None,
+        // MESSAGE_CREATE carries no permissions; server admins are recognised
+        // on slash commands, whose member includes them.
+        is_chat_admin: false,
     })
 }
 
@@ -82,6 +85,12 @@ pub(crate) fn slash_command(command: &CommandInteraction) -> Incoming {
         addressed: true,
         message_id: None,
         bot_username: None,
+        is_chat_admin: command.guild_id.is_some()
+            && command
+                .member
+                .as_ref()
+                .and_then(|m| m.permissions)
+                .is_some_and(|p| p.administrator()),
     }
 }
 

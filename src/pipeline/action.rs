@@ -1,12 +1,22 @@
-//! Actions offered under a reply (regenerate, 👍/👎), and their compact
-//! encoding for platform buttons: at most 64 bytes, validated when decoded.
+//! Actions offered under a reply (regenerate, 👍/👎, accepting the privacy
+//! notice), and their compact encoding for platform buttons: at most 64
+//! bytes, validated when decoded.
 
 use crate::store::Feedback;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    Regenerate { turn_id: i64 },
-    Feedback { turn_id: i64, feedback: Feedback },
+    Regenerate {
+        turn_id: i64,
+    },
+    Feedback {
+        turn_id: i64,
+        feedback: Feedback,
+    },
+    /// Accept version `version` of the privacy notice.
+    AcceptConsent {
+        version: i64,
+    },
 }
 
 impl Action {
@@ -37,10 +47,12 @@ impl Action {
                 feedback: Feedback::Down,
                 ..
             } => "👎",
+            Action::AcceptConsent { .. } => "✅ 동의 (Accept)",
         }
     }
 
-    /// `m1:r:<turn>`, `m1:u:<turn>`, `m1:d:<turn>` — short, versioned, well under 64 bytes.
+    /// `m1:r:<turn>`, `m1:u:<turn>`, `m1:d:<turn>`, `m1:a:<notice version>` —
+    /// short, versioned, well under 64 bytes.
     pub fn encode(&self) -> String {
         match self {
             Action::Regenerate { turn_id } => format!("m1:r:{turn_id}"),
@@ -52,6 +64,7 @@ impl Action {
                 turn_id,
                 feedback: Feedback::Down,
             } => format!("m1:d:{turn_id}"),
+            Action::AcceptConsent { version } => format!("m1:a:{version}"),
         }
     }
 
@@ -70,6 +83,7 @@ impl Action {
         }
         let turn_id: i64 = id.parse().ok().filter(|id| *id > 0)?;
         match kind {
+            "a" => Some(Action::AcceptConsent { version: turn_id }),
             "r" => Some(Action::Regenerate { turn_id }),
             "u" => Some(Action::Feedback {
                 turn_id,
@@ -95,6 +109,18 @@ mod tests {
             assert!(data.len() <= 64, "{data}");
             assert_eq!(Action::decode(&data), Some(action));
         }
+    }
+
+    #[test]
+    fn accept_consent_round_trips() {
+        for version in [1, 7, i64::MAX] {
+            let action = Action::AcceptConsent { version };
+            let data = action.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Action::decode(&data), Some(action));
+        }
+        assert_eq!(Action::decode("m1:a:0"), None);
+        assert_eq!(Action::decode("m1:a:-1"), None);
     }
 
     #[test]

@@ -16,13 +16,17 @@ pub enum Command {
     Export,
     /// A new reply to my last message (`/regen`, `/regenerate`).
     Regenerate,
+    /// I accept the privacy notice (`/accept`, `/agree`, `/동의`).
+    Accept,
+    /// An operator command; the text after `/admin`, parsed by `pipeline::admin`.
+    Admin(String),
     /// Something that looks like a command but isn't one of ours.
     Unknown(String),
 }
 
 impl Command {
     /// The commands users see in menus and `/help`, with Korean and English descriptions.
-    pub const MENU: [(&'static str, &'static str, &'static str); 8] = [
+    pub const MENU: [(&'static str, &'static str, &'static str); 9] = [
         ("start", "마음 시작하기", "Start talking with Maeum"),
         ("help", "도움말", "What Maeum can do"),
         ("reset", "대화 기억 지우기", "Forget our conversation"),
@@ -39,10 +43,16 @@ impl Command {
             "Delete all my data and stop storing",
         ),
         ("optin", "다시 기억하기 시작", "Let Maeum remember again"),
+        (
+            "accept",
+            "저장 안내에 동의하기",
+            "Accept the privacy notice",
+        ),
     ];
 
     /// Parses `text` if it is a command: `/name`, `/name@botname`, with or
-    /// without arguments (ignored). Returns `None` for ordinary messages.
+    /// without arguments (ignored, except `/admin`'s). Returns `None` for
+    /// ordinary messages.
     /// `bot_username` (without `@`), when given, makes `/cmd@otherbot` not ours.
     pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Command> {
         let first = text.split_whitespace().next()?;
@@ -69,6 +79,8 @@ impl Command {
             "optin" | "opt-in" | "opt_in" => Command::OptIn,
             "export" => Command::Export,
             "regen" | "regenerate" | "retry" => Command::Regenerate,
+            "accept" | "agree" | "동의" => Command::Accept,
+            "admin" => Command::Admin(text.trim_start()[first.len()..].trim().to_string()),
             other => Command::Unknown(other.to_string()),
         })
     }
@@ -88,6 +100,25 @@ mod tests {
         assert_eq!(Command::parse("/opt-in", None), Some(Command::OptIn));
         assert_eq!(Command::parse("/export", None), Some(Command::Export));
         assert_eq!(Command::parse("/regen", None), Some(Command::Regenerate));
+        for accept in ["/accept", "/agree", "/동의", "/Accept@maeumbot"] {
+            assert_eq!(
+                Command::parse(accept, None),
+                Some(Command::Accept),
+                "{accept}"
+            );
+        }
+        assert_eq!(
+            Command::parse("/admin  clear user telegram 42 ", None),
+            Some(Command::Admin("clear user telegram 42".into()))
+        );
+        assert_eq!(
+            Command::parse("/admin@maeumbot stats", Some("maeumbot")),
+            Some(Command::Admin("stats".into()))
+        );
+        assert_eq!(
+            Command::parse("/admin", None),
+            Some(Command::Admin(String::new()))
+        );
         assert_eq!(
             Command::parse("/dance", None),
             Some(Command::Unknown("dance".into()))

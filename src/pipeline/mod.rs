@@ -4,10 +4,15 @@
 //! and render the [`Outgoing`] reply. The flow for a message:
 //! command? → read the emotion (with the user's recent utterances) → load
 //! history → generate → store → reply. Turns of one user run one at a time.
+//! Whether a turn may be stored at all is [`consent`]'s decision; `/admin` is
+//! [`admin`]'s.
 
 pub mod action;
+pub mod admin;
 pub mod command;
+pub mod consent;
 mod locks;
+mod metrics;
 pub mod split;
 pub mod texts;
 
@@ -18,15 +23,21 @@ use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 pub use action::Action;
+pub use admin::AdminOptions;
 pub use command::Command;
+pub use consent::PrivacyOptions;
 
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
 use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
 use crate::store::{NewTurn, Store, Turn, UserKey};
+use consent::Memory;
 use locks::UserLocks;
+use metrics::Metrics;
 
-/// A message from a user, on any platform.
-#[derive(Debug, Clone, PartialEq)]
+/// A message from a user, on any platform. Build one from
+/// [`Incoming::private`] or `Incoming::default()` with `..` so new fields
+/// keep their defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Incoming {
     /// `console`, `telegram`, `discord`, `http`.
     pub platform: String,
@@ -40,6 +51,9 @@ pub struct Incoming {
     pub message_id: Option<String>,
     /// The bot's own username on the platform, so `/cmd@otherbot` is not taken as ours.
     pub bot_username: Option<String>,
+    /// The platform says the sender administers the group or server this
+    /// message came from (see `pipeline::admin` for what that allows).
+    pub is_chat_admin: bool,
 }
 
 impl Incoming {
@@ -55,6 +69,7 @@ impl Incoming {
             addressed: true,
             message_id: None,
             bot_username: None,
+            is_chat_admin: false,
         }
     }
 
@@ -134,6 +149,9 @@ pub struct Pipeline {
     store: Store,
     options: PipelineOptions,
     locks: UserLocks,
+    privacy: PrivacyOptions,
+    admins: AdminOptions,
+    metrics: Metrics,
 }
 
 impl Pipeline {
@@ -149,6 +167,9 @@ impl Pipeline {
             store,
             options,
             locks: UserLocks::default(),
+            privacy: PrivacyOptions::default(),
+            admins: AdminOptions::default(),
+            metrics: Metrics::default(),
         }
     }
 
@@ -189,7 +210,7 @@ impl Pipeline {
         Some(outgoing)
     }
 
-    /// Runs a button press (regenerate, 👍/👎) for `user`.
+    /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.
     pub async fn act(
         &self,
         user: &UserKey,
@@ -197,7 +218,15 @@ impl Pipeline {
         chunks: Option<ChunkSender>,
     ) -> Outgoing {
         let _turn = self.locks.acquire(user).await;
+        if let Action::AcceptConsent { version } = action {
+            return self.accept_consent(user, version).await;
+        }
+        // Regenerate and 👍/👎 write: not before the current notice is accepted.
+        if let Some(notice) = self.consent_gate(user).await {
+            return notice;
+        }
         match action {
+            Action::AcceptConsent { version } => self.accept_consent(user, version).await,
             Action::Regenerate { turn_id } => self.regenerate(user, Some(turn_id), chunks).await,
             Action::Feedback { turn_id, feedback } => {
                 match self.store.set_feedback(user, turn_id, feedback).await {
@@ -223,13 +252,42 @@ impl Pipeline {
         let user = message.user();
         info!(platform = %user.platform, command = ?command, "command");
         let result = match command {
-            Command::Start => Ok(Outgoing::command(texts::start(
-                message.display_name.as_deref(),
-            ))),
+            Command::Start => {
+                let name = message.display_name.as_deref();
+                Ok(match self.memory(&user).await {
+                    Memory::Remember => Outgoing::command(texts::start(name, true)),
+                    Memory::NeedsConsent => {
+                        self.with_notice(Outgoing::command(texts::start(name, false)))
+                    }
+                    Memory::Forget => Outgoing::command(texts::start(name, false)),
+                })
+            }
             Command::Help => Ok(Outgoing::command(texts::help())),
-            Command::Privacy => Ok(Outgoing::private_command(texts::privacy())),
+            Command::Privacy => {
+                let text = texts::privacy(&self.privacy_facts());
+                Ok(match self.memory(&user).await {
+                    Memory::NeedsConsent => Outgoing {
+                        actions: vec![Action::AcceptConsent {
+                            version: self.privacy.notice_version,
+                        }],
+                        ..Outgoing::private_command(text)
+                    },
+                    _ => Outgoing::private_command(text),
+                })
+            }
+            Command::Accept => {
+                return self
+                    .accept_consent(&user, self.privacy.notice_version)
+                    .await;
+            }
+            Command::Admin(args) => return self.admin(message, &args).await,
             Command::Unknown(name) => Ok(Outgoing::command(texts::unknown_command(&name))),
-            Command::Regenerate => return self.regenerate(&user, None, chunks).await,
+            Command::Regenerate => {
+                if let Some(notice) = self.consent_gate(&user).await {
+                    return notice;
+                }
+                return self.regenerate(&user, None, chunks).await;
+            }
             Command::Reset => self
                 .store
                 .clear_history(&user)
@@ -240,11 +298,18 @@ impl Pipeline {
                 .opt_out(&user)
                 .await
                 .map(|()| Outgoing::private_command(texts::opted_out())),
-            Command::OptIn => self
-                .store
-                .opt_in(&user)
-                .await
-                .map(|was| Outgoing::command(texts::opted_in(was))),
+            Command::OptIn => match self.store.opt_in(&user).await {
+                Ok(was) if self.memory(&user).await == Memory::NeedsConsent => {
+                    let text = if was {
+                        texts::opted_in_needs_consent()
+                    } else {
+                        String::new()
+                    };
+                    Ok(self.with_notice(Outgoing::command(text)))
+                }
+                Ok(was) => Ok(Outgoing::command(texts::opted_in(was))),
+                Err(error) => Err(error),
+            },
             Command::Export => self.export(&user).await,
         };
         result.unwrap_or_else(|error| {
@@ -271,14 +336,9 @@ impl Pipeline {
         if text.is_empty() {
             return Outgoing::command(texts::empty_message());
         }
-        // If the opt-out state can't be read, store nothing: privacy wins.
-        let remember = match self.store.is_opted_out(&user).await {
-            Ok(opted_out) => !opted_out,
-            Err(error) => {
-                warn!(%error, "reading the opt-out state failed; this turn is not stored");
-                false
-            }
-        };
+        // Opted out, no consent yet, or the state unreadable: store nothing.
+        let memory = self.memory(&user).await;
+        let remember = memory == Memory::Remember;
         let history = if remember {
             self.history(&user, None).await
         } else {
@@ -335,13 +395,17 @@ impl Pipeline {
                 texts::truncated_note(self.options.max_message_chars)
             );
         }
-        Outgoing {
+        let outgoing = Outgoing {
             text,
             kind: ReplyKind::Conversation,
             emotion,
             turn_id,
             actions: turn_id.map(Action::for_turn).unwrap_or_default(),
             private: false,
+        };
+        match memory {
+            Memory::NeedsConsent => self.with_notice(outgoing),
+            _ => outgoing,
         }
     }
 

@@ -15,32 +15,175 @@ pub fn help() -> String {
     text
 }
 
-pub fn start(name: Option<&str>) -> String {
+/// `/start`. `storing`: this user's conversation is being stored (when it
+/// is not, the caller adds the consent notice where one is needed).
+pub fn start(name: Option<&str>, storing: bool) -> String {
     let hello = match name {
         Some(name) if !name.trim().is_empty() => format!("안녕, {}! ", name.trim()),
         _ => "안녕! ".to_string(),
     };
+    let intro =
+        format!("{hello}나는 마음이야. 오늘 있었던 일이나 마음에 걸리는 거, 편하게 얘기해 줘.");
+    if storing {
+        format!(
+            "{intro}\n\
+             대화를 기억하려고 네 메시지와 내 답장을 저장해. 자세한 건 /privacy, 지우려면 /reset 이나 /optout.\n\
+             (Hi! Tell me about your day. I store our conversation to remember it: /privacy explains, /reset or /optout deletes.)"
+        )
+    } else {
+        format!("{intro}\n(Hi! Tell me about your day.)")
+    }
+}
+
+/// What the privacy texts depend on, so that they say what the code does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivacyFacts {
+    pub notice_version: i64,
+    /// Nothing is stored before the user accepts the notice.
+    pub require_consent: bool,
+    /// Messages are deleted after this many days; 0: kept until the user deletes them.
+    pub retention_days: u32,
+    /// Texts and display names are stored encrypted.
+    pub encrypted: bool,
+    /// Replies are written by a language model server (not the offline generator).
+    pub sends_to_llm: bool,
+}
+
+fn retention_ko(facts: &PrivacyFacts) -> String {
+    match facts.retention_days {
+        0 => "메시지는 네가 지울 때까지 보관해".to_string(),
+        days => format!("메시지는 {days}일이 지나면 자동으로 지워져"),
+    }
+}
+
+fn retention_en(facts: &PrivacyFacts) -> String {
+    match facts.retention_days {
+        0 => "Messages are kept until you delete them".to_string(),
+        days => format!("Messages are deleted automatically after {days} days"),
+    }
+}
+
+/// The short notice shown before anything is stored, with the accept button.
+pub fn consent_notice(facts: &PrivacyFacts) -> String {
     format!(
-        "{hello}나는 마음이야. 오늘 있었던 일이나 마음에 걸리는 거, 편하게 얘기해 줘.\n\
-         대화를 기억하려고 네 메시지와 내 답장을 저장해. 자세한 건 /privacy, 지우려면 /reset 이나 /optout.\n\
-         (Hi! Tell me about your day. I store our conversation to remember it: /privacy explains, /reset or /optout deletes.)"
+        "📋 저장 안내 v{version} (Privacy notice)\n\
+         대화를 기억하려면 네 메시지, 내 답장, 내가 읽은 감정, 👍/👎, 표시 이름을 저장해야 해. \
+         네 기분에 맞춰 대답하려는 것뿐이고 다른 데엔 안 써. {retention_ko}. \
+         /reset 은 대화를, /optout 은 너에 관한 전부를 지워. 자세한 건 /privacy.\n\
+         동의하면 아래 버튼이나 /accept — 그 전엔 아무것도 저장하지 않고 기억 없이 대답해.\n\
+         (To remember our conversation I store your messages, my replies, the emotion I read, 👍/👎 and \
+         your display name, only to answer you in context. {retention_en}. /reset deletes the \
+         conversation, /optout everything about you; /privacy has the details. Accept with the button \
+         or /accept; until then nothing is stored and I answer without memory.)",
+        version = facts.notice_version,
+        retention_ko = retention_ko(facts),
+        retention_en = retention_en(facts),
     )
 }
 
-/// Must describe exactly what the code stores and deletes.
-pub fn privacy() -> String {
-    "무엇을 저장하냐면 (What is stored)\n\
-     • 네 메시지, 내가 읽은 감정(코드와 확률), 내 답장, 어떤 모델이 답했는지, 👍/👎, 시간, 표시 이름\n\
-       (your messages, the emotion read from each with its score, my replies, which generator wrote them, your 👍/👎, times, your display name)\n\
-     왜 (Why)\n\
-     • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아.\n\
-       (to remember our conversation and answer in context; nothing else)\n\
-     얼마나 (How long)\n\
-     • 네가 지울 때까지. /reset 은 대화를 지우고, /optout 은 너에 관한 모든 기록을 지우고 앞으로 아무것도 저장하지 않아 (/optin 으로 다시 시작).\n\
-       (until you delete it: /reset deletes the conversation; /optout deletes everything about you and stores nothing more until /optin)\n\
-     • /export 로 저장된 전부를 JSON으로 받을 수 있어. (/export gives you everything stored, as JSON)\n\
-     • 답장을 만들 때 최근 대화가 설정된 언어 모델 서버로 보내질 수 있어. (Recent messages are sent to the configured language model to write replies.)"
+/// `/privacy`. Must describe exactly what the code stores, sends and deletes.
+pub fn privacy(facts: &PrivacyFacts) -> String {
+    let encryption = if facts.encrypted {
+        "• 메시지, 답장, 표시 이름은 암호화(XChaCha20-Poly1305)해서 저장해. 감정 코드, 시간, ID는 암호화하지 않아.\n  \
+         (Messages, replies and display names are stored encrypted; emotion codes, times and ids are not.)"
+    } else {
+        "• 이 서버는 메시지를 암호화하지 않고 저장해. (This server stores texts unencrypted.)"
+    };
+    let llm = if facts.sends_to_llm {
+        "• 답장을 쓰려고 네 메시지와 (저장된 경우) 최근 대화를 설정된 언어 모델 서버에 보내. \
+         동의 전에도 지금 메시지는 답장을 위해 보내지만 저장하지는 않아.\n  \
+         (To write a reply, your message and, if stored, our recent conversation are sent to the configured \
+         language model server; before you accept, only the current message is sent, and nothing is stored.)"
+    } else {
+        "• 답장은 이 서버 안에서 만들어서, 네 메시지를 다른 서버로 보내지 않아. \
+         (Replies are written on this server; your messages are not sent elsewhere.)"
+    };
+    let when = if facts.require_consent {
+        format!(
+            "• /accept 로 안내(v{v})에 동의하기 전에는 아무것도 저장하지 않고 기억 없이 대답해. 안내가 바뀌면 다시 물어봐.\n  \
+             (Nothing is stored until you accept notice v{v} with /accept; a new notice version asks again.)",
+            v = facts.notice_version
+        )
+    } else {
+        "• 운영자가 따로 동의를 받았기 때문에 첫 메시지부터 저장해. \
+         (The operator collected consent elsewhere, so conversations are stored from the first message.)"
+            .to_string()
+    };
+    format!(
+        "무엇을 저장하냐면 (What is stored)\n\
+         • 네 메시지, 내가 읽은 감정(코드와 확률), 내 답장, 어떤 모델이 답했는지, 👍/👎, 시간, 표시 이름, \
+         플랫폼의 사용자·채팅·메시지 ID, 동의한 안내 버전과 시각\n  \
+         (your messages, the emotion read from each with its score, my replies, which generator wrote them, \
+         your 👍/👎, times, your display name, your platform user, chat and message ids, the notice version \
+         you accepted and when)\n\
+         {encryption}\n\
+         왜 (Why)\n\
+         • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아. \
+         (to remember our conversation and answer in context; nothing else)\n\
+         {llm}\n\
+         언제부터 (From when)\n\
+         {when}\n\
+         얼마나 (How long)\n\
+         • {retention_ko}. 사용자 기록(표시 이름, 동의)은 /optout 할 때까지 남아.\n  \
+         ({retention_en}; your user record (display name, consent) stays until /optout.)\n\
+         지우려면 (Deleting)\n\
+         • /reset 은 대화를 지우고, /optout 은 너에 관한 모든 기록을 지우고 앞으로 아무것도 저장하지 않아. \
+         너를 알아보기 위한 해시 표식 하나만 남고 ID 자체는 남지 않아 (/optin 으로 다시 시작).\n  \
+         (/reset deletes the conversation; /optout deletes everything about you and stores nothing more, \
+         keeping only a keyed hash that recognises you, not your id itself; /optin to start again.)\n\
+         • /export 로 저장된 전부를 JSON으로 받을 수 있어. (/export gives you everything stored, as JSON)\n\
+         • 운영자는 /admin 으로 숫자 통계(글 내용 없이)를 보고, 한 사람이나 한 채팅의 대화를 지울 수 있어. \
+         이런 조작은 모두 로그에 남아.\n  \
+         (Operators can see statistics, counts and never texts, and clear one user's or one chat's \
+         conversation with /admin; every such action is logged.)",
+        retention_ko = retention_ko(facts),
+        retention_en = retention_en(facts),
+    )
+}
+
+pub fn consent_recorded(version: i64) -> String {
+    format!(
+        "고마워! 이제 우리 대화를 기억할게. 언제든 /optout 으로 전부 지울 수 있어.\n\
+         (Thanks: notice v{version} accepted, I'll remember our conversation now. /optout deletes everything, any time.)"
+    )
+}
+
+pub fn consent_already() -> String {
+    "이미 동의했어. 우리 대화를 기억하고 있어. (You have already accepted.)".to_string()
+}
+
+pub fn consent_outdated() -> String {
+    "그 안내는 예전 버전이야. 새 안내를 보고 다시 동의해 줘. (That notice is outdated: here is the current one.)"
         .to_string()
+}
+
+pub fn consent_while_opted_out() -> String {
+    "/optout 으로 저장을 멈춰 둔 상태야. 다시 기억하길 원하면 먼저 /optin 해줘. (You opted out: send /optin first.)"
+        .to_string()
+}
+
+pub fn consent_needed() -> String {
+    "그건 우리 대화를 저장해야 해서, 먼저 안내에 동의해 줘. (That needs storing: please accept the notice first.)"
+        .to_string()
+}
+
+pub fn admin_refused() -> String {
+    "이 명령은 운영자만 쓸 수 있어. (Only operators can use this command.)".to_string()
+}
+
+pub fn admin_usage() -> String {
+    "/admin stats [일수 days]\n\
+     /admin clear user <platform> <user_id>\n\
+     /admin clear chat [<platform>] [<chat_id>]   (없으면 이 채팅 / this chat)"
+        .to_string()
+}
+
+pub fn admin_cleared_user(deleted: u64) -> String {
+    format!("그 사용자의 대화 {deleted}개를 지웠어. (Deleted {deleted} messages of that user.)")
+}
+
+pub fn admin_cleared_chat(deleted: u64) -> String {
+    format!("그 채팅의 대화 {deleted}개를 지웠어. (Deleted {deleted} messages of that chat.)")
 }
 
 pub fn reset_done(deleted: u64) -> String {
@@ -63,6 +206,12 @@ pub fn opted_in(was_opted_out: bool) -> String {
     } else {
         "이미 대화를 기억하고 있어. (I'm already remembering our conversation.)".to_string()
     }
+}
+
+/// `/optin` when the notice still has to be accepted (an opt-out deleted the consent too).
+pub fn opted_in_needs_consent() -> String {
+    "저장 중지를 풀었어. 다시 기억하려면 아래 안내에 동의해 줘. (Opt-out lifted: accept the notice below to let me remember.)"
+        .to_string()
 }
 
 pub fn nothing_to_export() -> String {
@@ -111,4 +260,41 @@ pub fn feedback_saved(up: bool) -> String {
 pub fn store_unavailable() -> String {
     "지금 기록 저장소에 문제가 있어서 그건 할 수 없어. 조금 있다가 다시 해줘. (Storage is unavailable right now.)"
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FACTS: PrivacyFacts = PrivacyFacts {
+        notice_version: 3,
+        require_consent: true,
+        retention_days: 90,
+        encrypted: true,
+        sends_to_llm: true,
+    };
+
+    #[test]
+    fn the_notice_and_privacy_text_follow_the_configuration() {
+        let notice = consent_notice(&FACTS);
+        assert!(notice.contains("v3") && notice.contains("/accept"));
+        assert!(notice.contains("90일") && notice.contains("90 days"));
+        let text = privacy(&FACTS);
+        assert!(text.contains("90일") && text.contains("암호화(") && text.contains("v3"));
+        assert!(text.contains("language model server"));
+
+        let other = PrivacyFacts {
+            require_consent: false,
+            retention_days: 0,
+            encrypted: false,
+            sends_to_llm: false,
+            ..FACTS
+        };
+        let notice = consent_notice(&other);
+        assert!(notice.contains("kept until you delete them") && !notice.contains("90"));
+        let text = privacy(&other);
+        assert!(text.contains("unencrypted") && !text.contains("XChaCha20"));
+        assert!(text.contains("not sent elsewhere") && !text.contains("language model server"));
+        assert!(text.contains("from the first message") && !text.contains("/accept"));
+    }
 }

@@ -3,12 +3,17 @@
 //! One [`Store`] type over sqlx's `Any` driver serves both backends with the
 //! same SQL; only the migrations differ (`migrations/sqlite`, `migrations/postgres`).
 //! Timestamps are stored as Unix milliseconds so both backends read them alike.
+//! Texts (messages, replies, display names) go through a [`DataCipher`]: sealed
+//! on write when a data key is configured, opened on read; nothing outside the
+//! store sees ciphertext.
 
+mod privacy;
 mod sql;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+pub use crate::privacy::crypto::DataCipher;
 pub use sql::Store;
 
 /// Who a stored row belongs to: the platform and the user's id there.
@@ -101,6 +106,70 @@ pub struct UserExport {
     pub turns: Vec<Turn>,
 }
 
+/// A user's acceptance of the privacy notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consent {
+    /// The notice version accepted (`privacy.notice_version` at the time).
+    pub version: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Which messages statistics count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatsScope {
+    /// Everything stored.
+    All,
+    /// Messages sent in one chat (channel, group) of one platform.
+    Chat { platform: String, chat_id: String },
+}
+
+/// Counts only: statistics never carry texts or ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreStats {
+    /// Users with a stored row; in a chat scope, users with messages there.
+    pub users: i64,
+    /// Users who accepted at least the given notice version (`None` in a chat scope).
+    pub consented_users: Option<i64>,
+    /// Opt-out markers (`None` in a chat scope: markers belong to no chat).
+    pub opted_out: Option<i64>,
+    pub messages: i64,
+    /// Messages created at or after `since`.
+    pub messages_since: i64,
+    /// Messages since `since` per UTC day and emotion code (`None`: no emotion
+    /// was read), ordered by day then code.
+    pub emotions_by_day: Vec<EmotionDayCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmotionDayCount {
+    pub day: NaiveDate,
+    pub emotion_code: Option<String>,
+    pub messages: i64,
+}
+
+/// What `Store::rekey` rewrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RekeyReport {
+    /// Messages whose text or reply was rewritten under the current key.
+    pub messages: u64,
+    /// Users whose display name was rewritten.
+    pub users: u64,
+    /// Rows changed by someone else while being rekeyed: already written under
+    /// the current key, so left as they were.
+    pub skipped: u64,
+}
+
+/// How the opt-out marker key compares with the one the store was used with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKeyCheck {
+    /// The same key as before.
+    Same,
+    /// First use: the key's check value was recorded.
+    Recorded,
+    /// A different key, but no markers existed: the new key was recorded.
+    Replaced,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://…")]
@@ -112,6 +181,19 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored text could not be decrypted (unknown key, or altered).
+    #[error(transparent)]
+    Crypto(#[from] crate::privacy::crypto::CryptoError),
+    /// `Store::rekey` without a current data key.
+    #[error("rekeying needs MAEUM_DATA_KEY: the key to encrypt every stored text with")]
+    NoDataKey,
+    /// The opt-out markers were made with another key; starting would forget them.
+    #[error(
+        "the opt-out marker key differs from the one this database's {markers} opt-out marker(s) \
+         were made with: restore MAEUM_MARKER_KEY (or the marker.key file in the data directory); \
+         under another key opted-out users would be stored again"
+    )]
+    MarkerKeyChanged { markers: i64 },
     #[error("creating the data directory {path}: {source}")]
     DataDir {
         path: String,

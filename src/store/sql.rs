@@ -13,9 +13,11 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::*;
+use crate::privacy::crypto::Field;
 
-/// Key of the opt-out markers when the deployment sets none. A deployment that
-/// wants markers nobody else can recompute sets its own with [`Store::with_marker_key`].
+/// Key of the opt-out markers until [`Store::with_marker_key`] sets one. The
+/// app always does (`MAEUM_MARKER_KEY` or `data/marker.key`, see
+/// `privacy::marker_key`); this default serves library use and tests.
 const DEFAULT_MARKER_KEY: &[u8] = b"maeum opt-out marker v1";
 
 /// Pool size for Postgres and SQLite files. SQLite writers still take turns
@@ -34,10 +36,12 @@ const USER_ID_SUBQUERY: &str = "(SELECT id FROM users WHERE platform = $1 AND us
 /// A connection pool to the conversation database.
 #[derive(Clone)]
 pub struct Store {
-    pool: sqlx::AnyPool,
+    pub(super) pool: sqlx::AnyPool,
     backend: Backend,
     /// Key of the keyed hash that marks opted-out users without keeping their id.
-    marker_key: Vec<u8>,
+    pub(super) marker_key: Vec<u8>,
+    /// Seals texts on write and opens them on read.
+    pub(super) cipher: DataCipher,
 }
 
 impl Store {
@@ -61,7 +65,19 @@ impl Store {
             pool,
             backend,
             marker_key: DEFAULT_MARKER_KEY.to_vec(),
+            cipher: DataCipher::plaintext(),
         })
+    }
+
+    /// Encrypts texts with `cipher` from now on (and reads its keys' envelopes).
+    pub fn with_cipher(mut self, cipher: DataCipher) -> Store {
+        self.cipher = cipher;
+        self
+    }
+
+    /// Whether texts are written encrypted.
+    pub fn encrypts_texts(&self) -> bool {
+        self.cipher.encrypts()
     }
 
     /// Uses `key` for the opt-out markers instead of the built-in default.
@@ -130,6 +146,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.flush_deletions().await;
         tracing::info!(platform = %user.platform, "user opted out; their rows were deleted");
         Ok(())
     }
@@ -173,11 +190,15 @@ impl Store {
         .bind(user_ref)
         .bind(&turn.chat_id)
         .bind(turn.platform_message_id.as_deref())
-        .bind(&turn.user_text)
+        .bind(self.cipher.seal(Field::UserText, &turn.user_text))
         .bind(turn.emotion_code.as_deref())
         // f64 because sqlx's Any driver decodes SQLite's REAL only as f64.
         .bind(turn.emotion_score.map(f64::from))
-        .bind(turn.reply.as_deref())
+        .bind(
+            turn.reply
+                .as_deref()
+                .map(|reply| self.cipher.seal(Field::Reply, reply)),
+        )
         .bind(&turn.generator)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -200,7 +221,7 @@ impl Store {
         .await?;
         let mut turns = rows
             .iter()
-            .map(turn_from_row)
+            .map(|row| self.turn_from_row(row))
             .collect::<Result<Vec<_>, _>>()?;
         turns.reverse();
         Ok(turns)
@@ -216,7 +237,7 @@ impl Store {
         .bind(turn_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(turn_from_row).transpose()
+        row.as_ref().map(|row| self.turn_from_row(row)).transpose()
     }
 
     /// Replaces a turn's reply (regenerate). Returns false if no such turn of this user.
@@ -234,7 +255,7 @@ impl Store {
         .bind(&user.platform)
         .bind(&user.user_id)
         .bind(turn_id)
-        .bind(reply)
+        .bind(self.cipher.seal(Field::Reply, reply))
         .bind(generator)
         .bind(now_ms())
         .execute(&self.pool)
@@ -271,6 +292,7 @@ impl Store {
         .bind(&user.user_id)
         .execute(&self.pool)
         .await?;
+        self.flush_deletions().await;
         Ok(result.rows_affected())
     }
 
@@ -300,7 +322,8 @@ impl Store {
         Ok(Some(UserExport {
             platform: user.platform.clone(),
             user_id: user.user_id.clone(),
-            display_name: user_row.try_get("display_name")?,
+            display_name: self
+                .open_optional(Field::DisplayName, user_row.try_get("display_name")?)?,
             created_at: from_ms(user_row.try_get("created_at")?)?,
             consent_version: user_row.try_get("consent_version")?,
             consented_at: user_row
@@ -309,14 +332,14 @@ impl Store {
                 .transpose()?,
             turns: turn_rows
                 .iter()
-                .map(turn_from_row)
+                .map(|row| self.turn_from_row(row))
                 .collect::<Result<_, _>>()?,
         }))
     }
 
     /// Upserts the user's row inside `tx` and returns its id, or
     /// [`StoreError::OptedOut`] (the caller's transaction then rolls back on drop).
-    async fn upsert_user_in(
+    pub(super) async fn upsert_user_in(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         user: &UserKey,
@@ -333,7 +356,7 @@ impl Store {
         )
         .bind(&user.platform)
         .bind(&user.user_id)
-        .bind(display_name)
+        .bind(display_name.map(|name| self.cipher.seal(Field::DisplayName, name)))
         .bind(now_ms())
         .fetch_one(&mut **tx)
         .await?;
@@ -346,6 +369,45 @@ impl Store {
             return Err(StoreError::OptedOut);
         }
         Ok(user_ref)
+    }
+
+    fn turn_from_row(&self, row: &AnyRow) -> Result<Turn, StoreError> {
+        let feedback = match row.try_get::<Option<i64>, _>("feedback")? {
+            None => None,
+            Some(value) => Some(Feedback::from_i64(value).ok_or_else(|| {
+                StoreError::Database(sqlx::Error::Decode(
+                    format!("feedback must be 1 or -1, not {value}").into(),
+                ))
+            })?),
+        };
+        Ok(Turn {
+            id: row.try_get("id")?,
+            chat_id: row.try_get("chat_id")?,
+            platform_message_id: row.try_get("platform_message_id")?,
+            user_text: self
+                .cipher
+                .open(Field::UserText, row.try_get("user_text")?)?,
+            emotion_code: row.try_get("emotion_code")?,
+            // Stored from an f32, so narrowing back is exact.
+            emotion_score: row
+                .try_get::<Option<f64>, _>("emotion_score")?
+                .map(|score| score as f32),
+            reply: self.open_optional(Field::Reply, row.try_get("reply")?)?,
+            generator: row.try_get("generator")?,
+            feedback,
+            created_at: from_ms(row.try_get("created_at")?)?,
+            updated_at: from_ms(row.try_get("updated_at")?)?,
+        })
+    }
+
+    pub(super) fn open_optional(
+        &self,
+        field: Field,
+        stored: Option<String>,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(stored
+            .map(|value| self.cipher.open(field, value))
+            .transpose()?)
     }
 
     /// Hex HMAC-SHA256 of `platform \0 user_id`: recognises the user again
@@ -373,7 +435,11 @@ async fn connect_sqlite(url: &str) -> Result<sqlx::AnyPool, StoreError> {
             .idle_timeout(None)
             .max_lifetime(None)
             .after_connect(|conn, _meta| {
-                Box::pin(async move { conn.execute("PRAGMA foreign_keys = ON").await.map(drop) })
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA secure_delete = ON").await?;
+                    Ok(())
+                })
             })
             .connect(url)
             .await?;
@@ -400,6 +466,9 @@ async fn connect_sqlite(url: &str) -> Result<sqlx::AnyPool, StoreError> {
             Box::pin(async move {
                 conn.execute("PRAGMA foreign_keys = ON").await?;
                 conn.execute("PRAGMA journal_mode = WAL").await?;
+                // Deleted rows (opt-out, /reset, retention) are overwritten, not
+                // left readable in free pages of the file.
+                conn.execute("PRAGMA secure_delete = ON").await?;
                 Ok(())
             })
         })
@@ -425,41 +494,14 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| {
         StoreError::Database(sqlx::Error::Decode(
             format!("timestamp out of range: {ms} ms").into(),
         ))
-    })
-}
-
-fn turn_from_row(row: &AnyRow) -> Result<Turn, StoreError> {
-    let feedback = match row.try_get::<Option<i64>, _>("feedback")? {
-        None => None,
-        Some(value) => Some(Feedback::from_i64(value).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("feedback must be 1 or -1, not {value}").into(),
-            ))
-        })?),
-    };
-    Ok(Turn {
-        id: row.try_get("id")?,
-        chat_id: row.try_get("chat_id")?,
-        platform_message_id: row.try_get("platform_message_id")?,
-        user_text: row.try_get("user_text")?,
-        emotion_code: row.try_get("emotion_code")?,
-        // Stored from an f32, so narrowing back is exact.
-        emotion_score: row
-            .try_get::<Option<f64>, _>("emotion_score")?
-            .map(|score| score as f32),
-        reply: row.try_get("reply")?,
-        generator: row.try_get("generator")?,
-        feedback,
-        created_at: from_ms(row.try_get("created_at")?)?,
-        updated_at: from_ms(row.try_get("updated_at")?)?,
     })
 }

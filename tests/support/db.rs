@@ -36,6 +36,13 @@ pub struct PgTestDb {
     name: String,
 }
 
+impl PgTestDb {
+    /// The test database's URL (for `pg_dump` and other clients).
+    pub fn url(&self) -> String {
+        with_database(&self.admin_url, &self.name)
+    }
+}
+
 impl std::ops::Deref for PgTestDb {
     type Target = Store;
 
