@@ -14,6 +14,7 @@ pub mod eval;
 pub mod pipeline;
 pub mod reply;
 pub mod run;
+pub mod safety;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;
