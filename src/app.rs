@@ -107,5 +107,7 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         top_k: settings.emotion.top_k,
         max_message_chars: settings.bot.max_message_chars,
     };
-    Ok((Pipeline::new(emotion, generator, store, options), notices))
+    let pipeline =
+        Pipeline::new(emotion, generator, store, options).with_safety(settings.safety.clone());
+    Ok((pipeline, notices))
 }
