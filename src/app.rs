@@ -182,6 +182,7 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
     };
     let pipeline = Pipeline::new(emotion, generator, store, options)
         .with_privacy(privacy_options(settings))
-        .with_admins(admins);
+        .with_admins(admins)
+        .with_safety(settings.safety.clone());
     Ok((pipeline, notices))
 }

@@ -2,6 +2,7 @@
 //! with `--config`, then `MAEUM__SECTION__KEY` variables; secrets only from their
 //! usual variables. Validated once at start, with errors that name the key.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,7 @@ pub struct Settings {
     pub discord: DiscordSettings,
     pub privacy: PrivacySettings,
     pub admin: AdminSettings,
+    pub safety: SafetySettings,
     /// Filled from the environment, never from files.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -145,6 +147,71 @@ pub struct AdminSettings {
     /// Administrators of a group or server (as the adapter reports them) may
     /// clear that chat's history and see its statistics.
     pub chat_admins: bool,
+}
+
+/// Masking personal data before text leaves for the language model, and the
+/// crisis reply (see `crate::safety`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetySettings {
+    /// The crisis lines always shown with a crisis reply: a key of `crisis_lines`.
+    pub locale: String,
+    pub redaction: RedactionSettings,
+    pub crisis: CrisisSettings,
+    /// Crisis lines per locale (`ko`, `en`, …).
+    pub crisis_lines: BTreeMap<String, CrisisLines>,
+}
+
+impl Default for SafetySettings {
+    /// The `[safety]` section of `config/default.toml`, so the defaults live in one place.
+    fn default() -> Self {
+        Figment::from(Toml::string(DEFAULT_TOML))
+            .extract_inner("safety")
+            // The compiled-in defaults are checked by a unit test below.
+            .expect("config/default.toml has a valid [safety] section")
+    }
+}
+
+/// Which kinds of personal data are masked before text is sent to the LLM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactionSettings {
+    pub phone: bool,
+    pub email: bool,
+    pub resident_id: bool,
+    pub card: bool,
+}
+
+impl RedactionSettings {
+    /// Every kind off: text goes out unchanged.
+    pub const OFF: RedactionSettings = RedactionSettings {
+        phone: false,
+        email: false,
+        resident_id: false,
+        card: false,
+    };
+    /// Every kind on.
+    pub const ALL: RedactionSettings = RedactionSettings {
+        phone: true,
+        email: true,
+        resident_id: true,
+        card: true,
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisSettings {
+    /// Look for signs of suicide or self-harm and answer them with the crisis lines.
+    pub enabled: bool,
+}
+
+/// One locale's crisis lines and the sentence introducing them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrisisLines {
+    pub heading: String,
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -344,6 +411,15 @@ impl Settings {
                 reason: error.to_string(),
             });
         }
+        match self.safety.crisis_lines.get(&self.safety.locale) {
+            Some(lines) if lines.lines.iter().any(|l| !l.trim().is_empty()) => {}
+            _ => {
+                return invalid(
+                    "safety.locale",
+                    "must name a [safety.crisis_lines.<locale>] section with at least one line",
+                );
+            }
+        }
         if let Some(url) = &self.secrets.database_url {
             let url = url.expose();
             if !(url.starts_with("sqlite:")
@@ -453,6 +529,30 @@ mod tests {
         assert_eq!(s.llm_endpoint(), LlmEndpoint::Offline);
         assert_eq!(s.database_url().expose(), "sqlite:data/maeum.db");
         assert_eq!(s.llm.prompt_format, PromptFormat::Tagged);
+    }
+
+    #[test]
+    fn safety_defaults_come_from_the_default_toml() {
+        let s = Settings::load_with(None, Figment::new(), Secrets::default()).unwrap();
+        assert_eq!(s.safety, SafetySettings::default());
+        assert_eq!(s.safety.redaction, RedactionSettings::ALL);
+        assert!(s.safety.crisis.enabled);
+        let korean = s.safety.crisis_lines["ko"].lines.join("\n");
+        for number in ["109", "1577-0199", "112", "119"] {
+            assert!(korean.contains(number), "{number} in {korean}");
+        }
+        assert!(s.safety.crisis_lines.contains_key("en"));
+    }
+
+    #[test]
+    fn a_safety_locale_without_lines_is_rejected() {
+        let err = Settings::load_with(
+            None,
+            env(&[("MAEUM__SAFETY__LOCALE", "fr")]),
+            Secrets::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("safety.locale"), "{err}");
     }
 
     #[test]

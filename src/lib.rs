@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod reply;
 pub mod run;
+pub mod safety;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;

@@ -451,11 +451,10 @@ mod suite {
         };
         let h = harness(store.clone(), PrivacyOptions::default(), admins).await;
         h.fake.set_reply("비밀 답장 r2d2");
+        // Both messages read as a crisis: counted, and only counted.
         for user in ["u1", "u2"] {
-            say(&h, user, "아무도 보면 안 되는 글 c3po").await;
+            say(&h, user, "아무도 보면 안 되는 글 c3po. 나 그냥 죽고 싶어").await;
         }
-        h.pipeline.record_crisis();
-        h.pipeline.record_crisis();
 
         let stats = say(&h, "boss", "/admin stats 3").await;
         assert!(stats.private);

@@ -44,6 +44,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         emotion,
         history: Vec::new(),
         avoid: None,
+        crisis: false,
     }
 }
 

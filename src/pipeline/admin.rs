@@ -208,7 +208,7 @@ impl Pipeline {
             &stats,
             scope,
             days,
-            self.crisis_count(),
+            self.crisis_events(),
             self.privacy.notice_version,
         ))
     }

@@ -3,7 +3,9 @@
 //! Adapters turn platform events into an [`Incoming`] message or an [`Action`]
 //! and render the [`Outgoing`] reply. The flow for a message:
 //! command? → read the emotion (with the user's recent utterances) → load
-//! history → generate → store → reply. Turns of one user run one at a time.
+//! history → safety (crisis check; personal data masked in what goes to the
+//! LLM, see [`crate::safety`]) → generate → store → reply (a crisis reply always
+//! with the crisis lines). Turns of one user run one at a time.
 //! Whether a turn may be stored at all is [`consent`]'s decision; `/admin` is
 //! [`admin`]'s.
 
@@ -12,7 +14,6 @@ pub mod admin;
 pub mod command;
 pub mod consent;
 mod locks;
-mod metrics;
 pub mod split;
 pub mod texts;
 
@@ -27,12 +28,13 @@ pub use admin::AdminOptions;
 pub use command::Command;
 pub use consent::PrivacyOptions;
 
+use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
 use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
+use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{NewTurn, Store, Turn, UserKey};
 use consent::Memory;
 use locks::UserLocks;
-use metrics::Metrics;
 
 /// A message from a user, on any platform. Build one from
 /// [`Incoming::private`] or `Incoming::default()` with `..` so new fields
@@ -151,7 +153,7 @@ pub struct Pipeline {
     locks: UserLocks,
     privacy: PrivacyOptions,
     admins: AdminOptions,
-    metrics: Metrics,
+    safety: Safety,
 }
 
 impl Pipeline {
@@ -169,8 +171,24 @@ impl Pipeline {
             locks: UserLocks::default(),
             privacy: PrivacyOptions::default(),
             admins: AdminOptions::default(),
-            metrics: Metrics::default(),
+            safety: Safety::new(SafetySettings::default()),
         }
+    }
+
+    /// Uses `settings` for redaction and crisis replies instead of the defaults.
+    pub fn with_safety(mut self, settings: SafetySettings) -> Pipeline {
+        self.safety = Safety::new(settings);
+        self
+    }
+
+    /// Messages answered as a crisis since start (in memory; never their text).
+    pub fn crisis_events(&self) -> u64 {
+        self.safety.metrics().crisis_events()
+    }
+
+    /// The safety counters, to read from elsewhere (e.g. admin statistics).
+    pub fn safety_metrics(&self) -> Arc<SafetyMetrics> {
+        self.safety.metrics().clone()
     }
 
     pub fn store(&self) -> &Store {
@@ -348,14 +366,21 @@ impl Pipeline {
         if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
             let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
         }
-        let request = ReplyRequest {
+        // Safety: the crisis check reads the original text; the LLM gets it redacted.
+        let crisis = self
+            .safety
+            .check_message(text, emotion.as_ref(), &user.platform)
+            .is_crisis();
+        let mut request = ReplyRequest {
             user_name: message.display_name.clone(),
             text: text.to_string(),
             emotion,
             avoid: history.last().and_then(|t| t.reply.clone()),
             history: history.iter().map(exchange).collect(),
+            crisis,
         };
-        let reply = self.generate(&request, chunks).await;
+        self.safety.redact_request(&mut request);
+        let reply = self.generate(&request, chunks.clone()).await;
 
         let turn_id = if remember {
             let turn = NewTurn {
@@ -385,10 +410,7 @@ impl Pipeline {
             None
         };
 
-        let mut text = match reply {
-            Ok(reply) => reply,
-            Err(_) => texts::generation_failed(),
-        };
+        let mut text = self.reply_text(reply, crisis, text, chunks.as_ref()).await;
         if truncated {
             text = format!(
                 "{}\n{text}",
@@ -442,26 +464,32 @@ impl Pipeline {
         if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
             let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
         }
-        let request = ReplyRequest {
+        // The same message again: assessed, but not counted as a new crisis.
+        let crisis = self
+            .safety
+            .reassess(&target.user_text, emotion.as_ref())
+            .is_crisis();
+        let mut request = ReplyRequest {
             user_name: None,
             text: target.user_text.clone(),
             emotion,
             avoid: target.reply.clone(),
             history: history.iter().map(exchange).collect(),
+            crisis,
         };
-        let text = match self.generate(&request, chunks).await {
-            Ok(reply) => {
-                if let Err(error) = self
-                    .store
-                    .replace_reply(user, target.id, &reply, &self.generator.name())
-                    .await
-                {
-                    warn!(%error, "storing the regenerated reply failed");
-                }
-                reply
-            }
-            Err(_) => texts::generation_failed(),
-        };
+        self.safety.redact_request(&mut request);
+        let reply = self.generate(&request, chunks.clone()).await;
+        if let Ok(reply) = &reply
+            && let Err(error) = self
+                .store
+                .replace_reply(user, target.id, reply, &self.generator.name())
+                .await
+        {
+            warn!(%error, "storing the regenerated reply failed");
+        }
+        let text = self
+            .reply_text(reply, crisis, &target.user_text, chunks.as_ref())
+            .await;
         Outgoing {
             text,
             kind: ReplyKind::Conversation,
@@ -469,6 +497,33 @@ impl Pipeline {
             turn_id: Some(target.id),
             actions: Action::for_turn(target.id),
             private: false,
+        }
+    }
+
+    /// What the user is sent: the generated reply, or an apology when there is
+    /// none. A crisis reply always ends with the crisis lines (streamed as a
+    /// last piece), or is a fixed caring message with them when generation
+    /// failed. The store keeps only the generated text.
+    async fn reply_text(
+        &self,
+        reply: Result<String, ReplyError>,
+        crisis: bool,
+        message: &str,
+        chunks: Option<&ChunkSender>,
+    ) -> String {
+        if !crisis {
+            return reply.unwrap_or_else(|_| texts::generation_failed());
+        }
+        let lines = self.safety.crisis_lines(message);
+        match reply {
+            Ok(reply) => {
+                let tail = format!("\n\n{lines}");
+                if let Some(chunks) = chunks {
+                    let _ = chunks.send(ReplyEvent::Text(tail.clone())).await;
+                }
+                format!("{reply}{tail}")
+            }
+            Err(_) => format!("{}\n\n{lines}", texts::crisis_fallback()),
         }
     }
 

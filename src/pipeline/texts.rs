@@ -241,6 +241,14 @@ pub fn generation_failed() -> String {
         .to_string()
 }
 
+/// A crisis reply when no reply could be generated; the crisis lines follow it.
+pub fn crisis_fallback() -> String {
+    "말해 줘서 정말 고마워. 지금 많이 힘들고 아픈 마음이 느껴져. 너는 혼자가 아니야, 그리고 네 안전이 제일 중요해. \
+     지금 바로 전문 상담사와 이야기할 수 있어.\n\
+     (Thank you for telling me. You matter, and you don't have to face this alone: you can talk to someone right now.)"
+        .to_string()
+}
+
 pub fn nothing_to_regenerate() -> String {
     "다시 쓸 답장이 없어. 먼저 얘기를 들려줘! (No reply to rewrite yet.)".to_string()
 }

@@ -33,6 +33,10 @@ pub struct ReplyRequest {
     pub history: Vec<Exchange>,
     /// A reply the new one must not repeat (the one being regenerated, or the last one).
     pub avoid: Option<String>,
+    /// The message suggests the user may be at risk of suicide or self-harm
+    /// (`crate::safety::crisis`): answer with care. The pipeline adds the
+    /// crisis lines under the reply itself.
+    pub crisis: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -141,6 +141,17 @@ const NEUTRAL: &[&str] = &[
     "“{말}”… 그 얘기 좀 더 해줘.",
 ];
 
+/// For a message that suggests a crisis, whatever the emotion: care, no advice,
+/// no numbers (the pipeline adds the crisis lines under every crisis reply).
+const CRISIS: &[&str] = &[
+    "그런 마음이 들 만큼 많이 힘들었구나. 말해 줘서 정말 고마워. 지금 어디에 있어? 안전한 곳이야?",
+    "네가 그렇게까지 아프다니 마음이 너무 아파. 너는 혼자가 아니야. 지금 바로 이야기할 수 있는 사람이 있어.",
+    "혼자 버티느라 얼마나 지쳤을까. 나는 네가 여기 있어 줘서 정말 다행이야. 오늘 밤은 누군가와 꼭 연결돼 있었으면 좋겠어.",
+    "그 마음 꺼내 줘서 고마워. 지금 느끼는 고통은 진짜고, 도움받을 수 있어. 아래 번호로 지금 바로 전화해 볼래?",
+    "너무 무거운 걸 혼자 들고 있었구나. 네 이야기 더 듣고 싶어. 그리고 전문 상담사와도 꼭 이야기해 줬으면 해.",
+    "지금 많이 위험하게 느껴지면 혼자 있지 말고 바로 도움을 요청해 줘. 네 곁에 있어 줄 사람이 있어.",
+];
+
 /// The reply templates for a group, or for "no emotion known".
 pub fn templates(group: Option<EmotionGroup>) -> &'static [&'static str] {
     match group {
@@ -176,6 +187,9 @@ impl OfflineGenerator {
     /// Every reply this request could get before the repeat rules apply: the
     /// group's templates that the emotion and message can fill in, filled in.
     pub fn candidates(request: &ReplyRequest) -> Vec<String> {
+        if request.crisis {
+            return CRISIS.iter().map(|t| t.to_string()).collect();
+        }
         let label = request.emotion.as_ref().map(|e| e.label);
         render_all(templates(label.map(|l| l.group)), label, &request.text)
     }
@@ -431,6 +445,22 @@ mod tests {
         );
         assert_eq!(quote_of("   ...  "), None);
         assert_eq!(quote_of("ㅠ"), None);
+    }
+
+    #[test]
+    fn a_crisis_is_answered_from_the_crisis_set_whatever_the_emotion() {
+        let request = ReplyRequest {
+            user_name: None,
+            text: "사라지고 싶어".into(),
+            emotion: EmotionLabel::by_code("E60")
+                .map(|label| crate::emotion::Emotion { label, score: 0.9 }),
+            history: Vec::new(),
+            avoid: None,
+            crisis: true,
+        };
+        let candidates = OfflineGenerator::candidates(&request);
+        assert_eq!(candidates.len(), CRISIS.len());
+        assert!(candidates.iter().all(|c| CRISIS.contains(&c.as_str())));
     }
 
     #[test]

@@ -61,6 +61,15 @@ const TAGGED_SYSTEM_PROMPT: &str = "\
 - 사람이냐고 진지하게 물으면 사람인 척하지 말고 AI 친구라고 솔직하게 말해.
 - 자해나 자살 이야기가 나오면 진지하게 걱정해 주고, 109(자살예방 상담전화)에 언제든 전화할 수 있다고 알려 줘.";
 
+/// Added to the system text (either format) when the message suggests a crisis.
+/// The lines are appended by the pipeline, so the model is asked not to list them.
+pub const CRISIS_INSTRUCTION: &str = "\
+[중요] 이 메시지에는 자살이나 자해를 생각하는 신호가 있어. 지금 이 친구의 안전이 제일 중요해.
+- 가볍게 넘기거나 농담하지 말고, 말해 줘서 고맙다고 하고, 진심으로 걱정해 줘.
+- 혼자가 아니라고, 도움을 받을 수 있다고 따뜻하게 말해 줘. 지금 안전한 곳에 있는지 부드럽게 물어봐.
+- 방법이나 수단에 대해서는 절대 이야기하지 마. 훈계하거나 판단하지 마.
+- 상담전화 번호는 답장 아래에 따로 붙여 보내니까 번호를 나열하지 않아도 돼. 지금 바로 전화해 볼 수 있다고 권해 줘.";
+
 /// Display names longer than this are cut: a name is a name, not a message.
 const MAX_NAME_CHARS: usize = 40;
 
@@ -129,6 +138,15 @@ pub fn build_messages(
 }
 
 fn system_prompt(request: &ReplyRequest, format: PromptFormat) -> String {
+    let base = base_system_prompt(request, format);
+    if request.crisis {
+        format!("{base}\n\n{CRISIS_INSTRUCTION}")
+    } else {
+        base
+    }
+}
+
+fn base_system_prompt(request: &ReplyRequest, format: PromptFormat) -> String {
     match format {
         PromptFormat::Original => ORIGINAL_SYSTEM_PROMPT.to_string(),
         PromptFormat::Tagged => match request.user_name.as_deref().and_then(clean_name) {
@@ -229,6 +247,7 @@ mod tests {
             }),
             history: Vec::new(),
             avoid: None,
+            crisis: false,
         }
     }
 
@@ -271,6 +290,27 @@ mod tests {
             ORIGINAL_SYSTEM_PROMPT,
             "친구, 일상대화, 반말, ';;' 뒤에 있는 감정을 답변 문장에 반영"
         );
+    }
+
+    #[test]
+    fn a_crisis_adds_the_instruction_in_either_format() {
+        for format in [PromptFormat::Tagged, PromptFormat::Original] {
+            let mut req = request("다 끝내고 싶어", Some(("E24", 0.8)));
+            let plain = build_messages(&req, format, 100)[0].content.clone();
+            assert!(!plain.contains(CRISIS_INSTRUCTION));
+            req.crisis = true;
+            let messages = build_messages(&req, format, 100);
+            assert!(messages[0].content.starts_with(&plain), "{format:?}");
+            assert!(
+                messages[0].content.ends_with(CRISIS_INSTRUCTION),
+                "{format:?}"
+            );
+            assert_eq!(
+                messages.len(),
+                2,
+                "the instruction is in the system text only"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,864 @@
+//! Safety: personal data masked before the LLM, and crisis messages answered
+//! with care and always with the crisis lines.
+//!
+//! The detector and the redaction are tested on tables written for this file;
+//! the pipeline tests use the real async-openai client against the fake
+//! OpenAI-compatible server on loopback, the offline generator, and a real
+//! SQLite store, with a scripted emotion reader.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use maeum::config::{PromptFormat, RedactionSettings, SafetySettings, Settings};
+use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, PipelineOptions, ReplyEvent, texts};
+use maeum::reply::offline::OfflineGenerator;
+use maeum::reply::openai::OpenAiGenerator;
+use maeum::reply::prompt::CRISIS_INSTRUCTION;
+use maeum::reply::{ReplyGenerator, ReplyRequest};
+use maeum::safety::{CrisisAssessment, SetAside, assess, redact};
+use maeum::store::{Store, UserKey};
+use sqlx::Row;
+use support::fake_llm::FakeLlm;
+use tokio::sync::mpsc;
+
+fn emotion(code: Option<&str>) -> Option<Emotion> {
+    code.map(|code| Emotion {
+        label: EmotionLabel::by_code(code).expect("a taxonomy code"),
+        score: 0.7,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Crisis detection: a table of phrasings, each with the emotion the classifier
+// might read (None: the classifier failed).
+
+/// Every one must be recognised as a crisis.
+const POSITIVES: &[(&str, Option<&str>)] = &[
+    // The brief's own examples.
+    ("다 끝내고 싶어", Some("E24")),
+    ("사라지고 싶다", Some("E24")),
+    ("내가 없으면 다들 편하겠지", Some("E24")),
+    ("살 이유가 없어", Some("E28")),
+    ("옥상에 올라가 있어", Some("E24")),
+    ("약을 모아두고 있어", None),
+    ("I don't want to wake up", Some("E24")),
+    ("everyone would be better off without me", Some("E24")),
+    // Saying it plainly: any emotion.
+    ("진짜 죽고 싶어", Some("E30")),
+    ("죽고싶다ㅠㅠ", Some("E27")),
+    ("요즘 자꾸 죽고 싶다는 생각이 들어", Some("E24")),
+    ("그냥 자살할까 봐", Some("E20")),
+    ("자살 생각이 계속 나", Some("E24")),
+    ("살고 싶지 않아", Some("E28")),
+    ("내일 아침에 눈 안 떴으면 좋겠다", Some("E24")),
+    ("영원히 잠들고 싶어", None),
+    ("내가 사라져도 아무도 모를 거야", Some("E43")),
+    ("나 같은 건 없어지는 게 나아", Some("E58")),
+    ("사는 게 의미가 없어", Some("E26")),
+    ("이렇게 살아서 뭐해", Some("E28")),
+    ("어제 또 손목을 그었어", Some("E48")),
+    ("자해하고 싶은 충동이 들어", Some("E31")),
+    ("수면제를 한꺼번에 먹으면 어떻게 돼?", None),
+    ("유서를 써 뒀어", Some("E22")),
+    ("번개탄 샀어", None),
+    ("뛰어내리면 다 끝날까", None),
+    (
+        "아무도 날 필요로 하지 않아. 내가 죽어도 아무도 슬퍼하지 않을 거야",
+        Some("E53"),
+    ),
+    // Borderline phrases the emotion or words of despair make a crisis.
+    ("한강 다리 위에 혼자 서 있어", Some("E24")),
+    ("너무 힘들어서 그냥 사라지고 싶어", Some("E30")),
+    ("이제 그만 편해지고 싶어", Some("E24")),
+    ("다들 그동안 고마웠어. 마지막 인사야", Some("E22")),
+    ("나 짐만 되는 것 같아", Some("E24")),
+    ("나 요즘 너무 외로워서 다 끝내버리고 싶어", Some("E53")),
+    ("죽고 싶진 않은데 그냥 사라지고 싶어", Some("E24")),
+    // After a death, the writer turning to themselves.
+    ("엄마가 돌아가셨어. 나도 엄마 곁으로 가고 싶어", Some("E22")),
+    ("드라마 주인공이 자살했어. 나도 그러고 싶다", Some("E24")),
+    // Asking for the line.
+    ("자살예방 상담전화 번호 알려줘", None),
+    // Asking how, and plans without the word "die".
+    ("어떻게 하면 안 아프게 죽을 수 있어?", None),
+    ("약 한 통 다 먹어버릴까", Some("E24")),
+    ("나 그냥 죽을래", Some("E24")),
+    ("사는 게 너무 고통스러워", Some("E24")),
+    // English.
+    ("I want to die", Some("E30")),
+    ("I've been thinking about suicide a lot lately", None),
+    ("I'm going to kill myself tonight", None),
+    ("I have no reason to live anymore", Some("E28")),
+    ("I've been saving up my sleeping pills", None),
+    ("I started cutting myself again", Some("E48")),
+    ("I wish I had never been born", Some("E24")),
+    ("Nobody would even miss me if I was gone", Some("E43")),
+    ("I can't go on like this", Some("E24")),
+    ("I'm standing on the bridge right now", Some("E24")),
+    ("what's the point of living", None),
+    ("I want to end my life", Some("E31")),
+    ("I don't want to be alive anymore", Some("E28")),
+    ("I just want the pain to stop", Some("E48")),
+    (
+        "my friend said I should talk to someone because I feel suicidal",
+        Some("E24"),
+    ),
+    ("I think about dying every day", Some("E24")),
+    ("Im gonna end it tonight", Some("E24")),
+    ("I'm tired of living", Some("E24")),
+];
+
+/// None may be recognised as a crisis: idioms, jokes, talk about others and
+/// fiction, news, negations, resolved past, ordinary contexts.
+const NEGATIVES: &[(&str, Option<&str>)] = &[
+    // Idioms with death words.
+    ("죽을 만큼 맛있어", Some("E64")),
+    ("배고파 죽겠다", Some("E13")),
+    ("웃겨 죽겠네 ㅋㅋㅋ", Some("E60")),
+    ("와 이 노래 죽이는데?", Some("E65")),
+    ("보고 싶어 죽겠어", Some("E53")),
+    ("죽는 줄 알았어, 너무 무서웠어", Some("E31")),
+    ("시험 때문에 죽을 맛이야", Some("E32")),
+    ("죽고 싶을 만큼 행복해", Some("E60")),
+    ("쪽팔려서 죽고 싶다 ㅋㅋ", Some("E56")),
+    ("I'm dying to see it", Some("E65")),
+    ("this killed me lol", Some("E60")),
+    ("you're killing me, stop it lol", Some("E60")),
+    ("I want to die of embarrassment", Some("E56")),
+    (
+        "I'm killing myself trying to finish this report",
+        Some("E32"),
+    ),
+    ("이번 생은 망했어 ㅋㅋ", Some("E58")),
+    ("더워서 그냥 죽을래", Some("E13")),
+    ("I'd rather die than wear that", Some("E13")),
+    (
+        "I'm sick and tired of living paycheck to paycheck",
+        Some("E13"),
+    ),
+    // Others, fiction, news.
+    ("드라마에서 주인공이 자살했어", Some("E22")),
+    ("친구가 죽고 싶대", Some("E37")),
+    ("뉴스에서 자살 시도 기사 봤어", Some("E44")),
+    ("그 배우가 극단적 선택을 했대", Some("E44")),
+    ("영화 주인공이 죽고 싶다고 하더라", Some("E20")),
+    ("자살 예방 캠페인에 봉사 다녀왔어", Some("E61")),
+    ("자해하는 친구를 어떻게 도와줘야 할까?", Some("E37")),
+    ("나 자해 관련 다큐 봤어", Some("E44")),
+    ("my friend told me she's suicidal", Some("E37")),
+    ("In the movie the main character wanted to die", Some("E20")),
+    ("I read an article about self-harm in teens", Some("E37")),
+    ("Why do people want to die?", Some("E34")),
+    ("너 죽고 싶냐? ㅋㅋ 장난이야", Some("E13")),
+    ("She said she wants to die", Some("E37")),
+    ("My character in the game killed himself lol", Some("E60")),
+    ("The Suicide Squad movie was fun", Some("E60")),
+    // Negations and the resolved past.
+    ("죽고 싶진 않아, 그냥 피곤해", Some("E32")),
+    ("자해는 안 해, 걱정 마", Some("E63")),
+    ("I'm not suicidal, just tired", Some("E32")),
+    ("I don't want to die, I'm just stressed", Some("E32")),
+    ("I would never kill myself", Some("E63")),
+    ("예전엔 죽고 싶었는데 지금은 괜찮아", Some("E67")),
+    // Ordinary contexts for borderline phrases.
+    ("숙제 빨리 다 끝내고 싶어", Some("E32")),
+    ("이 관계를 다 끝내고 싶어", Some("E13")),
+    ("너무 창피해서 사라지고 싶어", Some("E56")),
+    ("오늘 발표 망쳐서 사라지고 싶다", Some("E56")),
+    ("옥상에서 고기 구워 먹는 중", Some("E64")),
+    ("옥상에 올라와서 바람 쐬는 중, 기분 좋다", Some("E63")),
+    ("그동안 고마웠어! 내일 퇴사해", Some("E61")),
+    ("캐리어가 너무 무거워서 짐만 돼", Some("E19")),
+    ("서울 살기 싫어, 집값이 너무 비싸", Some("E13")),
+    ("번지점프 하러 가서 뛰어내리고 싶어", Some("E65")),
+    ("마포대교 지나가는 중인데 야경 예쁘다", Some("E60")),
+    ("쟤가 자해공갈단이래", Some("E10")),
+    ("I cut myself while cooking dinner", Some("E50")),
+    ("I hurt myself at the gym yesterday", Some("E48")),
+    ("I overdosed on caffeine today lol", Some("E65")),
+    (
+        "I can't take it anymore, this traffic is insane",
+        Some("E13"),
+    ),
+    ("I don't want to wake up early tomorrow", Some("E30")),
+    (
+        "I want to disappear for a while and go on vacation",
+        Some("E63"),
+    ),
+    ("내일은 일찍 안 깼으면 좋겠다 주말이니까", Some("E63")),
+    ("감기약 다 먹었어", Some("E63")),
+    ("유서 깊은 절에 다녀왔어", Some("E63")),
+    // Plain days.
+    ("오늘 점심 뭐 먹지?", None),
+    ("Today was great, I aced my exam", Some("E60")),
+];
+
+#[test]
+fn crisis_phrasings_are_recognised_and_ordinary_ones_are_not() {
+    assert!(POSITIVES.len() >= 40, "{} positives", POSITIVES.len());
+    assert!(NEGATIVES.len() >= 40, "{} negatives", NEGATIVES.len());
+    let mut wrong = Vec::new();
+    for (text, code) in POSITIVES {
+        let verdict = assess(text, emotion(*code).as_ref());
+        if !verdict.is_crisis() {
+            wrong.push(format!("missed      {text:?} ({code:?}): {verdict:?}"));
+        }
+    }
+    for (text, code) in NEGATIVES {
+        let verdict = assess(text, emotion(*code).as_ref());
+        if verdict.is_crisis() {
+            wrong.push(format!("false alarm {text:?} ({code:?}): {verdict:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} misclassified:\n{}",
+        wrong.len(),
+        POSITIVES.len() + NEGATIVES.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn set_aside_phrases_say_why() {
+    let cases: &[(&str, Option<&str>, SetAside)] = &[
+        (
+            "죽고 싶진 않아, 그냥 피곤해",
+            Some("E32"),
+            SetAside::Negated,
+        ),
+        ("I'm not suicidal", None, SetAside::Negated),
+        ("친구가 죽고 싶대", Some("E37"), SetAside::OtherPerson),
+        (
+            "my friend told me she's suicidal",
+            None,
+            SetAside::OtherPerson,
+        ),
+        ("뉴스에서 자살 시도 기사 봤어", Some("E44"), SetAside::Topic),
+        (
+            "숙제 빨리 다 끝내고 싶어",
+            Some("E24"),
+            SetAside::OrdinaryContext,
+        ),
+        (
+            "예전엔 죽고 싶었는데 지금은 괜찮아",
+            Some("E67"),
+            SetAside::Past,
+        ),
+        ("사라지고 싶다", Some("E60"), SetAside::NotSupported),
+    ];
+    for (text, code, reason) in cases {
+        assert_eq!(
+            assess(text, emotion(*code).as_ref()),
+            CrisisAssessment::SetAside(*reason),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        assess("오늘 날씨 좋다", None),
+        CrisisAssessment::Clear,
+        "nothing matched"
+    );
+}
+
+#[test]
+fn a_borderline_phrase_needs_a_sad_emotion_despair_or_no_reading() {
+    let text = "다 끝내고 싶어";
+    assert!(
+        assess(text, emotion(Some("E24")).as_ref()).is_crisis(),
+        "우울한"
+    );
+    assert!(
+        assess(text, emotion(Some("E48")).as_ref()).is_crisis(),
+        "괴로워하는"
+    );
+    assert!(
+        assess(text, emotion(Some("E53")).as_ref()).is_crisis(),
+        "외로운"
+    );
+    assert!(assess(text, None).is_crisis(), "the classifier failed");
+    assert!(
+        !assess(text, emotion(Some("E65")).as_ref()).is_crisis(),
+        "흥분"
+    );
+    assert!(
+        !assess(text, emotion(Some("E13")).as_ref()).is_crisis(),
+        "짜증"
+    );
+    assert!(
+        assess("다 끝내고 싶어. 너무 지쳤어", emotion(Some("E13")).as_ref()).is_crisis(),
+        "words of despair"
+    );
+    // A strong phrase needs no emotion's support.
+    assert!(assess("죽고 싶어", emotion(Some("E65")).as_ref()).is_crisis());
+}
+
+// ---------------------------------------------------------------------------
+// Redaction.
+
+fn masked(text: &str) -> String {
+    redact(text, &RedactionSettings::ALL).into_owned()
+}
+
+#[test]
+fn phone_numbers_are_masked_in_their_usual_forms() {
+    for (text, expected) in [
+        ("내 번호 010-1234-5678", "내 번호 [전화번호]"),
+        ("01012345678로 연락줘", "[전화번호]로 연락줘"),
+        ("010 1234 5678", "[전화번호]"),
+        ("010.1234.5678", "[전화번호]"),
+        ("011-123-4567", "[전화번호]"),
+        ("+82 10-1234-5678", "[전화번호]"),
+        ("+82-10-1234-5678", "[전화번호]"),
+        ("+821012345678", "[전화번호]"),
+        ("+82 (0)10 1234 5678", "[전화번호]"),
+        ("회사는 02-123-4567이야", "회사는 [전화번호]이야"),
+        ("(02) 1234-5678", "[전화번호]"),
+        ("031-123-4567", "[전화번호]"),
+        ("051 234 5678", "[전화번호]"),
+        ("070-1234-5678", "[전화번호]"),
+        ("call +1 (415) 555-0132", "call [전화번호]"),
+        ("+44 20 7946 0958", "[전화번호]"),
+        ("415-555-0132 is my cell", "[전화번호] is my cell"),
+        ("(415) 555-0132", "[전화번호]"),
+    ] {
+        assert_eq!(masked(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn email_addresses_are_masked() {
+    for (text, expected) in [
+        ("hong.gildong@naver.com", "[이메일]"),
+        (
+            "메일은 jimin_92+bot@gmail.co.kr로 보내줘",
+            "메일은 [이메일]로 보내줘",
+        ),
+        ("Mail ME at USER@Example.COM.", "Mail ME at [이메일]."),
+        ("a-b@my-company.io랑 c@d.kr", "[이메일]랑 [이메일]"),
+    ] {
+        assert_eq!(masked(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn resident_registration_numbers_are_masked_when_plausible() {
+    for (text, expected) in [
+        ("주민번호 850315-2345678 이야", "주민번호 [주민번호] 이야"),
+        ("900101-1234568", "[주민번호]"),
+        ("021120-4123450", "[주민번호]"),
+        ("850315 2345678", "[주민번호]"),
+        // Bare 13 digits: only with the check digit.
+        ("8503152345678", "[주민번호]"),
+        ("9001011234568번", "[주민번호]번"),
+    ] {
+        assert_eq!(masked(text), expected, "{text}");
+    }
+    for kept in [
+        // A bare number that fails the check digit (and Luhn) is more likely an order number.
+        "8503152345670",
+        // No 13th month, no 32nd day, no 9 as the sex digit.
+        "991345-1234567",
+        "850332-1234567",
+        "850315-9234567",
+    ] {
+        assert_eq!(masked(kept), kept);
+    }
+}
+
+#[test]
+fn card_numbers_are_masked_when_luhn_valid() {
+    for (text, expected) in [
+        ("카드 4111 1111 1111 1111 이거야", "카드 [카드번호] 이거야"),
+        ("4111-1111-1111-1111", "[카드번호]"),
+        ("4111111111111111", "[카드번호]"),
+        ("5555 5555 5555 4444", "[카드번호]"),
+        ("3782 822463 10005", "[카드번호]"),
+        ("6011111111111117", "[카드번호]"),
+        ("4012888888881881로 결제했어", "[카드번호]로 결제했어"),
+    ] {
+        assert_eq!(masked(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn ordinary_numbers_are_left_alone() {
+    for text in [
+        "2024-01-15에 만나자",
+        "2024.01.15 일정",
+        "2024/01/15",
+        "오후 3:30에 봐",
+        "2024-01-15 14:30:00",
+        "15,000원이야",
+        "1,234,567원 들었어",
+        "2024년 목표",
+        "버전 1.2.3 나왔어",
+        "v10.0.19045.3803",
+        "고양이 3마리랑 강아지 2마리",
+        "100km 달렸어",
+        "키는 175cm",
+        "우편번호 06236",
+        "IP 192.168.0.1",
+        "좌표 37.5665, 126.9780",
+        "pi is 3.141592653589793",
+        "1234567890123456",
+        "1234 5678 9012 3456",
+        "주문번호 20240115123456",
+        "자살예방 상담전화 109, 정신건강 위기상담 1577-0199",
+        "112나 119에 전화해",
+        "점수 95.5점, 순위 12등",
+        "ISBN 978-89-6626-154-3",
+        "0000 0000 0000 0000",
+    ] {
+        assert_eq!(masked(text), text, "{text}");
+    }
+}
+
+#[test]
+fn each_kind_can_be_switched_off() {
+    let text = "010-1234-5678, a@b.com, 850315-2345678, 4111 1111 1111 1111";
+    let only = |phone, email, resident_id, card| RedactionSettings {
+        phone,
+        email,
+        resident_id,
+        card,
+    };
+    assert_eq!(
+        redact(text, &only(false, true, true, true)),
+        "010-1234-5678, [이메일], [주민번호], [카드번호]"
+    );
+    assert_eq!(
+        redact(text, &only(true, false, true, true)),
+        "[전화번호], a@b.com, [주민번호], [카드번호]"
+    );
+    assert_eq!(
+        redact(text, &only(true, true, false, true)),
+        "[전화번호], [이메일], 850315-2345678, [카드번호]"
+    );
+    assert_eq!(
+        redact(text, &only(true, true, true, false)),
+        "[전화번호], [이메일], [주민번호], 4111 1111 1111 1111"
+    );
+    assert_eq!(redact(text, &RedactionSettings::OFF), text);
+}
+
+// ---------------------------------------------------------------------------
+// The pipeline.
+
+/// Reads the same emotion from every message; records nothing.
+struct FixedReader(&'static str);
+
+#[async_trait]
+impl EmotionReader for FixedReader {
+    async fn read_batch(
+        &self,
+        utterances: Vec<Utterance>,
+        _top_k: usize,
+    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
+        Ok(utterances
+            .iter()
+            .map(|_| emotion(Some(self.0)).into_iter().collect())
+            .collect())
+    }
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: "fixed".into(),
+            path: String::new(),
+            meaningful: false,
+        }
+    }
+}
+
+fn options() -> PipelineOptions {
+    PipelineOptions {
+        history_turns: 20,
+        context_utterances: 2,
+        top_k: 3,
+        max_message_chars: 4000,
+    }
+}
+
+fn openai(fake: &FakeLlm, stream: bool) -> Arc<dyn ReplyGenerator> {
+    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings")
+        .llm;
+    settings.stream = stream;
+    settings.prompt_format = PromptFormat::Tagged;
+    settings.timeout_secs = 2;
+    Arc::new(OpenAiGenerator::new(&settings, &fake.base_url, None))
+}
+
+struct Harness {
+    pipeline: Pipeline,
+    fake: FakeLlm,
+    _dir: tempfile::TempDir,
+}
+
+/// A pipeline on the fake LLM and a fresh SQLite store, reading 우울한 (E24).
+async fn harness() -> Harness {
+    let (store, dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let pipeline = Pipeline::new(
+        Arc::new(FixedReader("E24")),
+        openai(&fake, false),
+        store,
+        options(),
+    );
+    Harness {
+        pipeline,
+        fake,
+        _dir: dir,
+    }
+}
+
+async fn say(pipeline: &Pipeline, user: &str, text: &str) -> Outgoing {
+    pipeline
+        .handle(Incoming::private("test", user, text))
+        .await
+        .expect("a private message is answered")
+}
+
+fn system_prompt(body: &serde_json::Value) -> String {
+    FakeLlm::messages_of(body)
+        .into_iter()
+        .find(|(role, _)| role == "system")
+        .map(|(_, content)| content)
+        .unwrap_or_default()
+}
+
+fn has_crisis_lines(text: &str) -> bool {
+    text.contains("109") && text.contains("1577-0199")
+}
+
+#[tokio::test]
+async fn a_crisis_reply_from_the_llm_carries_the_lines_and_the_request_the_instruction() {
+    let h = harness().await;
+    h.fake
+        .set_reply("그런 마음이 들 만큼 힘들었구나. 말해 줘서 고마워.");
+    let out = say(&h.pipeline, "c1", "다 끝내고 싶어").await;
+
+    assert!(
+        out.text
+            .starts_with("그런 마음이 들 만큼 힘들었구나. 말해 줘서 고마워."),
+        "{}",
+        out.text
+    );
+    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    let body = h.fake.requests().pop().expect("the LLM was asked");
+    assert!(
+        system_prompt(&body).contains(CRISIS_INSTRUCTION),
+        "{}",
+        system_prompt(&body)
+    );
+    assert_eq!(h.pipeline.crisis_events(), 1);
+
+    // The store keeps the generated reply, not the appended lines.
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "c1"), 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        turns[0].reply.as_deref(),
+        Some("그런 마음이 들 만큼 힘들었구나. 말해 줘서 고마워.")
+    );
+}
+
+#[tokio::test]
+async fn the_lines_are_there_even_when_the_llm_writes_none() {
+    let h = harness().await;
+    // Whatever the model writes — here nothing about help at all.
+    h.fake.set_reply("ㅇㅋ");
+    let out = say(&h.pipeline, "c2", "I want to die").await;
+    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    assert!(out.text.contains("988"), "English lines too: {}", out.text);
+}
+
+#[tokio::test]
+async fn a_crisis_with_the_llm_down_gets_the_caring_message_and_the_lines() {
+    let h = harness().await;
+    h.fake.fail_with(500);
+    let out = say(&h.pipeline, "c3", "살 이유가 없어").await;
+    assert!(
+        out.text.starts_with(&texts::crisis_fallback()),
+        "{}",
+        out.text
+    );
+    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    assert!(
+        !out.text.contains(&texts::generation_failed()),
+        "not the generic apology: {}",
+        out.text
+    );
+    assert!(h.fake.request_count() >= 1, "the LLM was tried");
+    assert!(out.turn_id.is_some(), "the turn is kept for 🔄");
+    assert_eq!(h.pipeline.crisis_events(), 1);
+}
+
+#[tokio::test]
+async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let pipeline = Pipeline::new(
+        Arc::new(FixedReader("E24")),
+        Arc::new(OfflineGenerator::with_seed(7)),
+        store,
+        options(),
+    );
+    let out = say(&pipeline, "c4", "약을 모아두고 있어").await;
+    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    let caring = OfflineGenerator::candidates(&ReplyRequest {
+        user_name: None,
+        text: String::new(),
+        emotion: None,
+        history: Vec::new(),
+        avoid: None,
+        crisis: true,
+    });
+    assert!(
+        caring.iter().any(|c| out.text.starts_with(c.as_str())),
+        "one of the crisis replies: {}",
+        out.text
+    );
+    // Not one of the ordinary sadness replies.
+    let ordinary = OfflineGenerator::candidates(&ReplyRequest {
+        user_name: None,
+        text: "약을 모아두고 있어".into(),
+        emotion: emotion(Some("E24")),
+        history: Vec::new(),
+        avoid: None,
+        crisis: false,
+    });
+    assert!(!ordinary.iter().any(|c| out.text.starts_with(c.as_str())));
+}
+
+#[tokio::test]
+async fn a_streamed_crisis_reply_streams_the_lines_as_its_last_piece() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    fake.set_reply("많이 힘들었구나. 지금 어디야?");
+    let pipeline = Pipeline::new(
+        Arc::new(FixedReader("E24")),
+        openai(&fake, true),
+        store,
+        options(),
+    );
+    let (tx, mut rx) = mpsc::channel(64);
+    let out = pipeline
+        .handle_streaming(Incoming::private("test", "s", "사라지고 싶다"), Some(tx))
+        .await
+        .unwrap();
+    let mut pieces = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        if let ReplyEvent::Text(piece) = event {
+            pieces.push(piece);
+        }
+    }
+    assert_eq!(pieces.concat(), out.text);
+    assert!(has_crisis_lines(pieces.last().unwrap()), "{pieces:?}");
+}
+
+#[tokio::test]
+async fn an_ordinary_message_gets_no_lines_and_no_instruction() {
+    let h = harness().await;
+    for text in [
+        "배고파 죽겠다",
+        "죽고 싶진 않아, 그냥 피곤해",
+        "숙제 빨리 다 끝내고 싶어",
+    ] {
+        let out = say(&h.pipeline, "n", text).await;
+        assert!(!out.text.contains("1577-0199"), "{text}: {}", out.text);
+        let body = h.fake.requests().pop().unwrap();
+        assert!(!system_prompt(&body).contains(CRISIS_INSTRUCTION), "{text}");
+    }
+    assert_eq!(h.pipeline.crisis_events(), 0);
+}
+
+#[tokio::test]
+async fn regenerating_a_crisis_reply_keeps_the_lines_without_counting_again() {
+    let h = harness().await;
+    let first = say(&h.pipeline, "r", "죽고 싶어").await;
+    let turn_id = first.turn_id.unwrap();
+    h.fake.set_reply("다시 쓴 답장");
+    let again = h
+        .pipeline
+        .act(
+            &UserKey::new("test", "r"),
+            Action::Regenerate { turn_id },
+            None,
+        )
+        .await;
+    assert!(again.text.starts_with("다시 쓴 답장"), "{}", again.text);
+    assert!(has_crisis_lines(&again.text), "{}", again.text);
+    let body = h.fake.requests().pop().unwrap();
+    assert!(system_prompt(&body).contains(CRISIS_INSTRUCTION));
+    assert_eq!(h.pipeline.crisis_events(), 1, "one message, one event");
+}
+
+#[tokio::test]
+async fn the_llm_receives_redacted_text_while_the_store_keeps_the_original() {
+    let h = harness().await;
+    let first = "내 번호는 010-1234-5678이고 메일은 jimin@naver.com이야";
+    let second = "카드 4111 1111 1111 1111 잃어버렸어";
+    say(&h.pipeline, "p", first).await;
+    say(&h.pipeline, "p", second).await;
+
+    let requests = h.fake.requests();
+    let users = |body: &serde_json::Value| -> Vec<String> {
+        FakeLlm::messages_of(body)
+            .into_iter()
+            .filter(|(role, _)| role == "user")
+            .map(|(_, content)| content)
+            .collect()
+    };
+    let first_sent = users(&requests[0]);
+    assert!(
+        first_sent
+            .last()
+            .unwrap()
+            .contains("내 번호는 [전화번호]이고 메일은 [이메일]이야"),
+        "{first_sent:?}"
+    );
+    // The second request carries the first message again, as history: redacted too.
+    let second_sent = users(&requests[1]).join("\n");
+    assert!(second_sent.contains("[전화번호]") && second_sent.contains("[카드번호]"));
+    let everything_sent: String = requests.iter().map(|r| r.to_string()).collect();
+    for secret in ["010-1234-5678", "jimin@naver.com", "4111 1111 1111 1111"] {
+        assert!(
+            !everything_sent.contains(secret),
+            "{secret} reached the LLM"
+        );
+    }
+
+    let turns = h
+        .pipeline
+        .store()
+        .recent_turns(&UserKey::new("test", "p"), 5)
+        .await
+        .unwrap();
+    let stored: Vec<&str> = turns.iter().map(|t| t.user_text.as_str()).collect();
+    assert_eq!(stored, vec![first, second]);
+}
+
+#[tokio::test]
+async fn redaction_follows_the_settings() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let mut settings = SafetySettings::default();
+    settings.redaction.phone = false;
+    let pipeline = Pipeline::new(
+        Arc::new(FixedReader("E60")),
+        openai(&fake, false),
+        store,
+        options(),
+    )
+    .with_safety(settings);
+    say(&pipeline, "o", "010-1234-5678, a@b.com").await;
+    let (_, sent) = FakeLlm::messages_of(&fake.requests()[0]).pop().unwrap();
+    assert!(sent.contains("010-1234-5678, [이메일]"), "{sent}");
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Every text value in every table of the SQLite store.
+async fn all_stored_text(store: &Store) -> Vec<String> {
+    let tables: Vec<String> =
+        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>(0))
+            .collect();
+    let mut values = Vec::new();
+    for table in tables {
+        let rows = sqlx::query(&format!("SELECT * FROM \"{table}\""))
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        for row in rows {
+            for i in 0..row.len() {
+                if let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) {
+                    values.push(text);
+                }
+            }
+        }
+    }
+    values
+}
+
+#[tokio::test]
+async fn crisis_events_are_counted_and_logged_without_their_text() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let h = harness().await;
+    let crisis_a = "요즘 자꾸 죽고 싶다는 생각이 들어";
+    let crisis_b = "내가 없으면 다들 편하겠지";
+    let ordinary = "오늘 회사에서 칭찬받았어";
+    say(&h.pipeline, "m1", crisis_a).await;
+    say(&h.pipeline, "m2", crisis_b).await;
+    say(&h.pipeline, "m1", ordinary).await;
+
+    assert_eq!(h.pipeline.crisis_events(), 2);
+    assert_eq!(h.pipeline.safety_metrics().crisis_events(), 2);
+
+    let logs = captured.text();
+    let events: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("\"event\":\"crisis_detected\""))
+        .collect();
+    assert_eq!(events.len(), 2, "{logs}");
+    assert!(
+        events[0].contains("\"category\":\"ideation\""),
+        "{}",
+        events[0]
+    );
+    assert!(
+        events[1].contains("\"category\":\"burden\""),
+        "{}",
+        events[1]
+    );
+    for text in [crisis_a, crisis_b, ordinary] {
+        assert!(!logs.contains(text), "a log line holds {text:?}:\n{logs}");
+    }
+    assert!(!logs.contains("m1") && !logs.contains("m2"), "nor the user");
+
+    // The store holds each message once, in its turn, and nothing about the event.
+    let stored = all_stored_text(h.pipeline.store()).await;
+    for text in [crisis_a, crisis_b, ordinary] {
+        let copies = stored.iter().filter(|v| v.contains(text)).count();
+        assert_eq!(copies, 1, "{text:?} stored {copies} times");
+    }
+    assert!(!stored.iter().any(|v| v.contains("crisis")));
+}
