@@ -197,6 +197,11 @@ impl RedactionSettings {
         resident_id: true,
         card: true,
     };
+
+    /// Whether any kind is masked.
+    pub fn any(&self) -> bool {
+        self.phone || self.email || self.resident_id || self.card
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -70,6 +70,8 @@ impl Pipeline {
             retention_days: self.privacy.retention_days,
             encrypted: self.store.encrypts_texts(),
             sends_to_llm: !self.generator.name().starts_with("offline"),
+            masks_personal_data: self.safety.settings().redaction.any(),
+            detects_crisis: self.safety.settings().crisis.enabled,
         }
     }
 

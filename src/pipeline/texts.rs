@@ -47,6 +47,11 @@ pub struct PrivacyFacts {
     pub encrypted: bool,
     /// Replies are written by a language model server (not the offline generator).
     pub sends_to_llm: bool,
+    /// Phone numbers, e-mail addresses, resident registration and card numbers
+    /// are masked in what goes to the language model (any kind switched on).
+    pub masks_personal_data: bool,
+    /// Messages are checked for signs of crisis, answered with crisis lines.
+    pub detects_crisis: bool,
 }
 
 fn retention_ko(facts: &PrivacyFacts) -> String {
@@ -98,6 +103,16 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
         "• 답장은 이 서버 안에서 만들어서, 네 메시지를 다른 서버로 보내지 않아. \
          (Replies are written on this server; your messages are not sent elsewhere.)"
     };
+    let masking = if facts.sends_to_llm && facts.masks_personal_data {
+        "\n• 보내기 전에 전화번호, 이메일, 주민등록번호, 카드번호는 가려서 보내 (설정된 종류만).          저장되는 메시지는 가리지 않은 원문이야.\n           (Before sending, phone numbers, e-mail addresses, resident registration and card numbers are masked,          the kinds the operator switched on; the stored message is the original.)"
+    } else {
+        ""
+    };
+    let crisis = if facts.detects_crisis {
+        "\n• 자해나 자살을 떠올리게 하는 메시지인지 살펴보고, 그렇다면 답장에 위기 상담 전화번호를 꼭 붙여.          그런 일이 몇 번 있었는지 숫자만 메모리에 세고, 글은 따로 남기지 않아.\n           (Messages are checked for signs of suicide or self-harm; such a reply always carries crisis lines.          Only a count is kept, in memory, never the text.)"
+    } else {
+        ""
+    };
     let when = if facts.require_consent {
         format!(
             "• /accept 로 안내(v{v})에 동의하기 전에는 아무것도 저장하지 않고 기억 없이 대답해. 안내가 바뀌면 다시 물어봐.\n  \
@@ -120,7 +135,7 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
          왜 (Why)\n\
          • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아. \
          (to remember our conversation and answer in context; nothing else)\n\
-         {llm}\n\
+         {llm}{masking}{crisis}\n\
          언제부터 (From when)\n\
          {when}\n\
          얼마나 (How long)\n\
@@ -280,6 +295,8 @@ mod tests {
         retention_days: 90,
         encrypted: true,
         sends_to_llm: true,
+        masks_personal_data: true,
+        detects_crisis: true,
     };
 
     #[test]
@@ -290,12 +307,14 @@ mod tests {
         let text = privacy(&FACTS);
         assert!(text.contains("90일") && text.contains("암호화(") && text.contains("v3"));
         assert!(text.contains("language model server"));
+        assert!(text.contains("masked") && text.contains("crisis lines"));
 
         let other = PrivacyFacts {
             require_consent: false,
             retention_days: 0,
             encrypted: false,
             sends_to_llm: false,
+            detects_crisis: false,
             ..FACTS
         };
         let notice = consent_notice(&other);
@@ -304,5 +323,7 @@ mod tests {
         assert!(text.contains("unencrypted") && !text.contains("XChaCha20"));
         assert!(text.contains("not sent elsewhere") && !text.contains("language model server"));
         assert!(text.contains("from the first message") && !text.contains("/accept"));
+        assert!(!text.contains("masked"), "nothing is sent, so nothing is masked");
+        assert!(!text.contains("crisis lines"));
     }
 }
