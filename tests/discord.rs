@@ -13,6 +13,7 @@ use std::time::Duration;
 use maeum::config::{DiscordSettings, Secret, Secrets, Settings};
 use maeum::discord::{self, DiscordError, EXPORT_FILE_NAME, MESSAGE_LIMIT, SLASH_COMMANDS};
 use maeum::emotion::EmotionLabel;
+use maeum::pipeline::AdminOptions;
 use maeum::pipeline::{Action, Pipeline, PipelineOptions, texts};
 use maeum::reply::openai::OpenAiGenerator;
 use maeum::store::{Feedback, Store, Turn, UserKey};
@@ -53,7 +54,11 @@ fn pipeline(llm: &FakeLlm, store: Store) -> Pipeline {
         top_k: settings.emotion.top_k,
         max_message_chars: settings.bot.max_message_chars,
     };
-    Pipeline::new(emotion, generator, store, options)
+    // Server administrators have power over their own server, as by default.
+    Pipeline::new(emotion, generator, store, options).with_admins(AdminOptions {
+        operators: Vec::new(),
+        chat_admins: true,
+    })
 }
 
 /// maeum's Discord adapter running against a fake Discord and a fake LLM.
@@ -440,6 +445,7 @@ async fn slash_commands_reset_optout_and_export() {
         .collect();
     names.sort_unstable();
     let mut expected = SLASH_COMMANDS.to_vec();
+    expected.push("admin");
     expected.sort_unstable();
     assert_eq!(names, expected);
 
@@ -509,6 +515,38 @@ async fn slash_commands_reset_optout_and_export() {
     let answer = bot.fake.wait_answer(&help).await;
     assert!(!answer.message.ephemeral);
     assert_eq!(answer.message.content, texts::help());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_slash_command_works_for_server_admins_only() {
+    let bot = Bot::start().await;
+    let (member, admin) = (FakeUser::new(42, "민지"), FakeUser::new(7, "서버장"));
+    let channel = 805;
+    bot.fake
+        .guild_message(channel, &member, "오늘 좋은 일이 있었어", true);
+    bot.fake.wait_bot_messages(channel, 1).await;
+
+    let refused = bot.fake.admin_slash(&member, channel, "clear chat", false);
+    let answer = bot.fake.wait_answer(&refused).await;
+    assert!(answer.message.ephemeral);
+    let stored = |store: Store, user: FakeUser| async move {
+        store.recent_turns(&key(&user), 10).await.unwrap().len()
+    };
+    assert_eq!(
+        stored(bot.store.clone(), member.clone()).await,
+        1,
+        "a member cannot clear the channel"
+    );
+
+    let cleared = bot.fake.admin_slash(&admin, channel, "clear chat", true);
+    let answer = bot.fake.wait_answer(&cleared).await;
+    assert!(answer.message.ephemeral, "admin answers are private");
+    assert_eq!(
+        stored(bot.store.clone(), member.clone()).await,
+        0,
+        "the server admin cleared their channel"
+    );
     bot.stop().await;
 }
 

@@ -80,7 +80,7 @@ pub(crate) fn slash_command(command: &CommandInteraction) -> Incoming {
         chat_id: command.channel_id.to_string(),
         user_id: command.user.id.to_string(),
         display_name: Some(display_name(&command.user, nick)),
-        text: format!("/{}", command.data.name),
+        text: slash_text(command),
         is_group: command.guild_id.is_some(),
         addressed: true,
         message_id: None,
@@ -91,6 +91,22 @@ pub(crate) fn slash_command(command: &CommandInteraction) -> Incoming {
                 .as_ref()
                 .and_then(|m| m.permissions)
                 .is_some_and(|p| p.administrator()),
+    }
+}
+
+/// `/name`, followed by the text of `/admin`'s arguments when given.
+fn slash_text(command: &CommandInteraction) -> String {
+    let args = command
+        .data
+        .options
+        .iter()
+        .find(|o| o.name == super::commands::ADMIN_ARGS_OPTION)
+        .and_then(|o| o.value.as_str())
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    match args {
+        Some(args) => format!("/{} {args}", command.data.name),
+        None => format!("/{}", command.data.name),
     }
 }
 

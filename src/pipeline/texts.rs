@@ -323,7 +323,10 @@ mod tests {
         assert!(text.contains("unencrypted") && !text.contains("XChaCha20"));
         assert!(text.contains("not sent elsewhere") && !text.contains("language model server"));
         assert!(text.contains("from the first message") && !text.contains("/accept"));
-        assert!(!text.contains("masked"), "nothing is sent, so nothing is masked");
+        assert!(
+            !text.contains("masked"),
+            "nothing is sent, so nothing is masked"
+        );
         assert!(!text.contains("crisis lines"));
     }
 }

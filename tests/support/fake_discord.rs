@@ -501,7 +501,39 @@ impl FakeDiscord {
     /// `user` runs `/name` in `channel` (a server channel when `in_guild`); returns the interaction token.
     pub fn slash(&self, user: &FakeUser, channel: u64, in_guild: bool, name: &str) -> String {
         let data = json!({"id": self.shared.id().to_string(), "name": name, "type": 1});
-        self.interaction(2, user, channel, in_guild.then_some(GUILD_ID), data, None)
+        self.interaction(
+            2,
+            user,
+            channel,
+            in_guild.then_some(GUILD_ID),
+            data,
+            None,
+            None,
+        )
+    }
+
+    /// `user` runs `/admin <args>` in the server channel `channel`, as one of the
+    /// server's administrators when `server_admin` (the member's permissions then
+    /// include ADMINISTRATOR); returns the interaction token.
+    pub fn admin_slash(
+        &self,
+        user: &FakeUser,
+        channel: u64,
+        args: &str,
+        server_admin: bool,
+    ) -> String {
+        let data = json!({"id": self.shared.id().to_string(), "name": "admin", "type": 1,
+            "options": [{"name": "args", "type": 3, "value": args}]});
+        let permissions = if server_admin { "8" } else { "0" };
+        self.interaction(
+            2,
+            user,
+            channel,
+            Some(GUILD_ID),
+            data,
+            None,
+            Some(permissions),
+        )
     }
 
     /// `user` presses the button `custom_id` under `message`; returns the interaction token.
@@ -513,7 +545,7 @@ impl FakeDiscord {
             (m.channel_id, m.guild_id)
         });
         let data = json!({"custom_id": custom_id, "component_type": 2});
-        self.interaction(3, user, channel, guild, data, Some(message))
+        self.interaction(3, user, channel, guild, data, Some(message), None)
     }
 
     fn interaction(
@@ -524,6 +556,7 @@ impl FakeDiscord {
         guild: Option<u64>,
         data: Value,
         button_message: Option<u64>,
+        member_permissions: Option<&str>,
     ) -> String {
         let id = self.shared.id();
         let token = format!("token-{id}");
@@ -537,6 +570,9 @@ impl FakeDiscord {
                 payload["guild_id"] = json!(guild.to_string());
                 payload["member"] = json!({"user": user.json(), "roles": [], "joined_at": TIMESTAMP,
                     "deaf": false, "mute": false, "flags": 0, "nick": null});
+                if let Some(permissions) = member_permissions {
+                    payload["member"]["permissions"] = json!(permissions);
+                }
                 payload["context"] = json!(0);
             }
             None => {
