@@ -5,3 +5,4 @@
 
 pub mod db;
 pub mod fake_llm;
+pub mod fake_telegram;
