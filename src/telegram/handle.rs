@@ -14,7 +14,8 @@ use tracing::debug;
 use super::api::{Destination, describe, send, send_text};
 use super::format::TextPart;
 use super::pace::ChatPacer;
-use super::reply::{self, Conversation, StreamTarget};
+use super::reply::{self, Conversation};
+use super::stream::{self, StreamTarget};
 use super::translate::{self, BotIdentity, Inbound};
 use crate::pipeline::{Action, Pipeline, texts};
 
@@ -94,7 +95,7 @@ async fn on_message(adapter: &Adapter, message: Message) {
     };
     let (outgoing, streamed) = tokio::join!(
         adapter.pipeline.handle_streaming(incoming, Some(events)),
-        reply::follow(adapter, target, receiver, None),
+        stream::follow(adapter, target, receiver, None),
     );
     drop(typing);
     if let Some(outgoing) = outgoing {
@@ -131,7 +132,7 @@ async fn on_press(adapter: &Adapter, query: CallbackQuery) {
     };
     let (outgoing, streamed, answered) = tokio::join!(
         adapter.pipeline.act(&press.user, action, Some(events)),
-        reply::follow(adapter, target, receiver, Some(started)),
+        stream::follow(adapter, target, receiver, Some(started)),
         acknowledge,
     );
     drop(typing);

@@ -1,13 +1,16 @@
 //! The Telegram adapter (teloxide): translates Bot API updates into pipeline
 //! messages and actions, and pipeline replies back into Bot API calls.
 //!
-//! - [`setup`]: the client, `getMe`, the command menu, the webhook secret.
-//! - [`listen`]: long polling or a webhook, a task per update, clean stop.
-//! - [`translate`]: updates → [`Incoming`](crate::pipeline::Incoming) / [`Action`](crate::pipeline::Action).
-//! - [`handle`]: one update through the pipeline; [`reply`]: its answer as
-//!   messages, edits, reactions, documents.
-//! - [`api`], [`pace`], [`format`], [`reaction`]: Bot API calls paced per
-//!   chat with 429s waited out, message text and splitting, reactions.
+//! - `setup`: the client, `getMe`, the command menu, the webhook secret.
+//! - `listen`: long polling or a webhook, a task per update (one person's
+//!   in order, see `order`), a clean stop.
+//! - `translate`: updates → [`Incoming`](crate::pipeline::Incoming) /
+//!   [`Action`](crate::pipeline::Action).
+//! - `handle`: one update through the pipeline; `stream`: the reply as it is
+//!   written (edits, the reaction); `reply`: the finished answer as messages,
+//!   edits, notices, documents.
+//! - `api`, `pace`, `format`, `reaction`: Bot API calls paced per chat with
+//!   429s waited out, message text and splitting, reactions.
 //!
 //! See `docs/telegram.md` for setting a bot up.
 
@@ -20,6 +23,7 @@ mod pace;
 mod reaction;
 mod reply;
 mod setup;
+mod stream;
 mod translate;
 
 use std::net::SocketAddr;
