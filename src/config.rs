@@ -429,6 +429,32 @@ mod tests {
     }
 
     #[test]
+    fn telegram_addresses_must_be_http_urls() {
+        for (key, value) in [
+            ("MAEUM__TELEGRAM__API_URL", "127.0.0.1:8081"),
+            ("MAEUM__TELEGRAM__WEBHOOK_URL", "maeum.example.com/hook"),
+        ] {
+            let err =
+                Settings::load_with(None, env(&[(key, value)]), Secrets::default()).unwrap_err();
+            let named = key.trim_start_matches("MAEUM__").replace("__", ".");
+            assert!(err.to_string().contains(&named.to_lowercase()), "{err}");
+        }
+        let ok = Settings::load_with(
+            None,
+            env(&[
+                (
+                    "MAEUM__TELEGRAM__WEBHOOK_URL",
+                    "https://maeum.example.com/hook",
+                ),
+                ("MAEUM__TELEGRAM__WEBHOOK_LISTEN", "127.0.0.1:8443"),
+            ]),
+            Secrets::default(),
+        )
+        .unwrap();
+        assert_eq!(ok.telegram.webhook_listen.port(), 8443);
+    }
+
+    #[test]
     fn a_missing_config_file_is_named() {
         let err = Settings::load_with(
             Some(Path::new("/nonexistent/maeum.toml")),

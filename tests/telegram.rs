@@ -286,11 +286,12 @@ async fn a_reply_is_streamed_by_edits_no_faster_than_the_chat_pace() {
         first.chars().count() < reply.text.chars().count(),
         "the first write shows part of the reply: {first}"
     );
+    // Without pacing, writes would follow the 150 ms pieces; the slack is for
+    // a loaded machine delaying one request more than the next.
     for pair in writes.windows(2) {
         let gap = pair[1].at - pair[0].at;
-        // A little slack for the moment the fake records a call.
         assert!(
-            gap + Duration::from_millis(30) >= interval,
+            gap + Duration::from_millis(100) >= interval,
             "writes {gap:?} apart"
         );
     }
