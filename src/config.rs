@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -108,6 +109,12 @@ pub struct TelegramSettings {
     pub enabled: bool,
     /// The Bot API address; empty for Telegram's own.
     pub api_url: String,
+    /// The public URL Telegram posts updates to; empty for long polling.
+    pub webhook_url: String,
+    /// Where the webhook server listens (used only with `webhook_url`).
+    pub webhook_listen: SocketAddr,
+    /// The least time between two messages or edits the bot writes in one chat.
+    pub edit_interval_ms: u64,
 }
 
 /// The Discord adapter (`maeum run`); the token comes from `DISCORD_TOKEN`.
@@ -371,6 +378,24 @@ impl Settings {
                 "TELEGRAM_BOT_TOKEN",
                 "must be set when telegram.enabled is true",
             );
+        }
+        let is_http = |url: &str| url.starts_with("http://") || url.starts_with("https://");
+        if !self.telegram.api_url.trim().is_empty() && !is_http(self.telegram.api_url.trim()) {
+            return invalid(
+                "telegram.api_url",
+                "must start with http:// or https:// (or be empty for Telegram's own)",
+            );
+        }
+        if !self.telegram.webhook_url.trim().is_empty()
+            && !is_http(self.telegram.webhook_url.trim())
+        {
+            return invalid(
+                "telegram.webhook_url",
+                "must be the public https:// address of the webhook (or empty for long polling)",
+            );
+        }
+        if self.telegram.edit_interval_ms > 60_000 {
+            return invalid("telegram.edit_interval_ms", "must be at most 60000");
         }
         if self.discord.enabled && self.secrets.discord_token.is_none() {
             return invalid("DISCORD_TOKEN", "must be set when discord.enabled is true");
@@ -697,6 +722,32 @@ mod tests {
         });
         let s = Settings::load_with(None, Figment::new(), secrets).unwrap();
         assert!(s.data_cipher().unwrap().encrypts());
+    }
+
+    #[test]
+    fn telegram_addresses_must_be_http_urls() {
+        for (key, value) in [
+            ("MAEUM__TELEGRAM__API_URL", "127.0.0.1:8081"),
+            ("MAEUM__TELEGRAM__WEBHOOK_URL", "maeum.example.com/hook"),
+        ] {
+            let err =
+                Settings::load_with(None, env(&[(key, value)]), Secrets::default()).unwrap_err();
+            let named = key.trim_start_matches("MAEUM__").replace("__", ".");
+            assert!(err.to_string().contains(&named.to_lowercase()), "{err}");
+        }
+        let ok = Settings::load_with(
+            None,
+            env(&[
+                (
+                    "MAEUM__TELEGRAM__WEBHOOK_URL",
+                    "https://maeum.example.com/hook",
+                ),
+                ("MAEUM__TELEGRAM__WEBHOOK_LISTEN", "127.0.0.1:8443"),
+            ]),
+            Secrets::default(),
+        )
+        .unwrap();
+        assert_eq!(ok.telegram.webhook_listen.port(), 8443);
     }
 
     #[test]

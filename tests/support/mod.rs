@@ -7,4 +7,5 @@
 pub mod db;
 pub mod fake_discord;
 pub mod fake_llm;
+pub mod fake_telegram;
 pub mod scan;
