@@ -17,7 +17,7 @@ use super::in_flight::InFlight;
 use super::interaction::{self, Origin};
 use super::translate::{self, Translated};
 use super::{commands, deliver};
-use crate::pipeline::{Outgoing, Pipeline, ReplyEvent, ReplyKind, texts};
+use crate::pipeline::{Outgoing, Pipeline, ReplyEvent, texts};
 
 pub(crate) struct Handler {
     pipeline: Arc<Pipeline>,
@@ -96,7 +96,7 @@ impl Handler {
             self.pipeline
                 .handle(incoming)
                 .await
-                .unwrap_or_else(|| plain(texts::unknown_command(&command.data.name)))
+                .unwrap_or_else(|| Outgoing::command(texts::unknown_command(&command.data.name)))
         };
         interaction::answer(&ctx.http, target, work).await;
     }
@@ -113,21 +113,14 @@ impl Handler {
                 interaction::answer(&ctx.http, target, work).await;
             }
             (_, None) => {
-                interaction::answer_now(&ctx.http, target, &plain(texts::stale_action())).await
+                interaction::answer_now(
+                    &ctx.http,
+                    target,
+                    &Outgoing::command(texts::stale_action()),
+                )
+                .await
             }
         }
-    }
-}
-
-/// A text answer of the adapter's own (for input the pipeline never sees).
-fn plain(text: String) -> Outgoing {
-    Outgoing {
-        text,
-        kind: ReplyKind::Command,
-        emotion: None,
-        turn_id: None,
-        actions: Vec::new(),
-        private: false,
     }
 }
 

@@ -106,7 +106,9 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    fn command(text: String) -> Outgoing {
+    /// A plain answer with no emotion, turn or buttons (also for adapters'
+    /// own answers to input the pipeline never sees).
+    pub fn command(text: String) -> Outgoing {
         Outgoing {
             text,
             kind: ReplyKind::Command,
