@@ -18,6 +18,7 @@ pub mod split;
 pub mod texts;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -30,6 +31,7 @@ pub use consent::PrivacyOptions;
 
 use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
+use crate::metrics::{Metrics, Stage};
 use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
 use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{NewTurn, Store, Turn, UserKey};
@@ -154,6 +156,7 @@ pub struct Pipeline {
     privacy: PrivacyOptions,
     admins: AdminOptions,
     safety: Safety,
+    metrics: Arc<Metrics>,
 }
 
 impl Pipeline {
@@ -172,6 +175,7 @@ impl Pipeline {
             privacy: PrivacyOptions::default(),
             admins: AdminOptions::default(),
             safety: Safety::new(SafetySettings::default()),
+            metrics: Arc::default(),
         }
     }
 
@@ -189,6 +193,11 @@ impl Pipeline {
     /// The safety counters, to read from elsewhere (e.g. admin statistics).
     pub fn safety_metrics(&self) -> Arc<SafetyMetrics> {
         self.safety.metrics().clone()
+    }
+
+    /// Messages, stage latencies, emotions and LLM errors counted since start.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     pub fn store(&self) -> &Store {
@@ -220,6 +229,7 @@ impl Pipeline {
             return None;
         }
         let user = message.user();
+        self.metrics.count_message(&user.platform);
         let _turn = self.locks.acquire(&user).await;
         let outgoing = match command {
             Some(command) => self.run_command(&message, command, chunks).await,
@@ -397,7 +407,10 @@ impl Pipeline {
             {
                 warn!(%error, "storing the display name failed");
             }
-            match self.store.insert_turn(&user, &turn).await {
+            let started = Instant::now();
+            let inserted = self.store.insert_turn(&user, &turn).await;
+            self.metrics.observe(Stage::Store, started.elapsed());
+            match inserted {
                 Ok(id) => Some(id),
                 // They opted out while the reply was being written: respect it.
                 Err(crate::store::StoreError::OptedOut) => None,
@@ -553,8 +566,17 @@ impl Pipeline {
                 .map(|t| t.user_text.clone())
                 .collect(),
         };
-        match self.emotion.read(utterance, self.options.top_k).await {
-            Ok(emotions) => emotions.first().copied(),
+        let started = Instant::now();
+        let read = self.emotion.read(utterance, self.options.top_k).await;
+        self.metrics.observe(Stage::Classify, started.elapsed());
+        match read {
+            Ok(emotions) => {
+                let first = emotions.first().copied();
+                if let Some(emotion) = first {
+                    self.metrics.count_emotion(emotion.label.group);
+                }
+                first
+            }
             Err(error) => {
                 warn!(%error, "reading the emotion failed; replying without it");
                 None
@@ -567,11 +589,14 @@ impl Pipeline {
         request: &ReplyRequest,
         chunks: Option<ChunkSender>,
     ) -> Result<String, ReplyError> {
+        let started = Instant::now();
         let result = match chunks {
             None => self.generator.generate(request).await,
             Some(chunks) => self.generate_streaming(request, chunks).await,
         };
+        self.metrics.observe(Stage::Llm, started.elapsed());
         if let Err(error) = &result {
+            self.metrics.count_llm_error();
             warn!(%error, generator = %self.generator.name(), "generating a reply failed");
         }
         result
