@@ -695,3 +695,17 @@ fn enabling_http_needs_the_token_and_valid_origins() {
     let error = Settings::load_with(None, bad_origin, secrets).unwrap_err();
     assert!(error.to_string().contains("http.cors_origins"), "{error}");
 }
+
+/// The Dockerfile's steps, checked on this host (`scripts/check-dockerfile`):
+/// it downloads ONNX Runtime from PyPI and rebuilds the binary, so it runs
+/// with `cargo test --test http -- --ignored` (and in CI, docs/deploy.md).
+#[test]
+#[ignore = "downloads onnxruntime from PyPI and rebuilds maeum; run with --ignored"]
+fn dockerfile_steps_hold_on_this_host() {
+    let status = std::process::Command::new(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-dockerfile"),
+    )
+    .status()
+    .expect("running scripts/check-dockerfile");
+    assert!(status.success());
+}
