@@ -36,7 +36,7 @@ use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
 use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{NewTurn, Store, Turn, UserKey};
 use consent::Memory;
-use locks::UserLocks;
+use locks::{TurnGuard, UserLocks};
 
 /// A message from a user, on any platform. Build one from
 /// [`Incoming::private`] or `Incoming::default()` with `..` so new fields
@@ -230,12 +230,50 @@ impl Pipeline {
         }
         let user = message.user();
         self.metrics.count_message(&user.platform);
-        let _turn = self.locks.acquire(&user).await;
+        let turn = TurnGuard::acquire(&self.locks, &self.store, &user).await;
         let outgoing = match command {
             Some(command) => self.run_command(&message, command, chunks).await,
-            None => self.converse(&message, chunks).await,
+            None => match self.answered_before(&message).await {
+                Some(outgoing) => outgoing,
+                None => self.converse(&message, chunks).await,
+            },
         };
+        turn.release().await;
         Some(outgoing)
+    }
+
+    /// The stored answer to a platform message delivered again (e.g. a
+    /// webhook retried to another replica), so it is not answered twice.
+    async fn answered_before(&self, message: &Incoming) -> Option<Outgoing> {
+        let id = message.message_id.as_deref()?;
+        let turn = match self
+            .store
+            .turn_by_message(&message.user(), &message.chat_id, id)
+            .await
+        {
+            Ok(turn) => turn?,
+            Err(error) => {
+                warn!(%error, "looking for an earlier answer failed; answering");
+                return None;
+            }
+        };
+        info!(platform = %message.platform, turn_id = turn.id, "message delivered again; answering from the store");
+        let emotion = turn
+            .emotion_code
+            .as_deref()
+            .and_then(EmotionLabel::by_code)
+            .map(|label| Emotion {
+                label,
+                score: turn.emotion_score.unwrap_or(0.0),
+            });
+        Some(Outgoing {
+            text: turn.reply.unwrap_or_else(texts::generation_failed),
+            kind: ReplyKind::Conversation,
+            emotion,
+            turn_id: Some(turn.id),
+            actions: Action::for_turn(turn.id),
+            private: false,
+        })
     }
 
     /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.
@@ -245,7 +283,18 @@ impl Pipeline {
         action: Action,
         chunks: Option<ChunkSender>,
     ) -> Outgoing {
-        let _turn = self.locks.acquire(user).await;
+        let turn = TurnGuard::acquire(&self.locks, &self.store, user).await;
+        let outgoing = self.act_in_turn(user, action, chunks).await;
+        turn.release().await;
+        outgoing
+    }
+
+    async fn act_in_turn(
+        &self,
+        user: &UserKey,
+        action: Action,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
         if let Action::AcceptConsent { version } = action {
             return self.accept_consent(user, version).await;
         }
