@@ -709,3 +709,214 @@ fn dockerfile_steps_hold_on_this_host() {
     .expect("running scripts/check-dockerfile");
     assert!(status.success());
 }
+
+/// One `maeum run` process with only HTTP enabled, on a port it picked itself.
+struct Replica {
+    child: std::process::Child,
+    base: String,
+    log: tempfile::NamedTempFile,
+    _data: tempfile::TempDir,
+}
+
+impl Replica {
+    async fn start(database_url: &str, llm: &FakeLlm) -> Replica {
+        let data = tempfile::tempdir().unwrap();
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_maeum"))
+            .arg("run")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DATABASE_URL", database_url)
+            .env("MAEUM__HTTP__ENABLED", "true")
+            .env("MAEUM__HTTP__LISTEN", "127.0.0.1:0")
+            .env("MAEUM_HTTP_TOKEN", TOKEN)
+            .env("MAEUM__LOG__FORMAT", "json")
+            .env("MAEUM__PRIVACY__REQUIRE_CONSENT", "false")
+            // Replicas must share the opt-out marker key.
+            .env("MAEUM_MARKER_KEY", "replica-test-marker-key")
+            .env("OPENAI_BASE_URL", &llm.base_url)
+            .env("MAEUM__STORE__DATA_DIR", data.path())
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("MAEUM_DATA_KEY")
+            .env_remove("TELEGRAM_BOT_TOKEN")
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log.reopen().unwrap())
+            .spawn()
+            .expect("starting maeum run");
+        let mut replica = Replica {
+            child,
+            base: String::new(),
+            log,
+            _data: data,
+        };
+        // The bound address is logged: {"fields":{"message":"http listening","address":"…"}}.
+        for _ in 0..600 {
+            let log = replica.log_text();
+            let address = log.lines().find_map(|line| {
+                let line: Value = serde_json::from_str(line).ok()?;
+                (line["fields"]["message"] == "http listening")
+                    .then(|| line["fields"]["address"].as_str().map(str::to_string))?
+            });
+            if let Some(address) = address {
+                replica.base = format!("http://{address}");
+                return replica;
+            }
+            assert!(
+                replica.child.try_wait().unwrap().is_none(),
+                "maeum run exited: {log}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("maeum run did not listen: {}", replica.log_text());
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+
+    /// SIGTERM, and the exit status once it stopped.
+    async fn terminate(&mut self) -> std::process::ExitStatus {
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = self.child.kill();
+        panic!("maeum run did not stop on SIGTERM: {}", self.log_text());
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The marker words (`u3-m2`) in the user messages of an LLM request, in order.
+fn markers_in(body: &Value) -> Vec<String> {
+    let marker = regex::Regex::new(r"u\d+-m\d+").unwrap();
+    let mut seen: Vec<String> = Vec::new();
+    for (role, content) in FakeLlm::messages_of(body) {
+        if role != "user" {
+            continue;
+        }
+        for found in marker.find_iter(&content) {
+            if !seen.iter().any(|s| s == found.as_str()) {
+                seen.push(found.as_str().to_string());
+            }
+        }
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_one_database_answer_each_message_once_in_order() {
+    let db = support::db::postgres_store().await;
+    let llm = FakeLlm::start().await;
+    // The reply names the messages the model was shown, the current one last,
+    // so each stored reply tells what history its turn saw.
+    llm.set_reply_with(|body| format!("seen:{}", markers_in(body).join(",")));
+    llm.set_delay(Duration::from_millis(30));
+    let first = Replica::start(&db.url(), &llm).await;
+    let mut second = Replica::start(&db.url(), &llm).await;
+    let replicas = [first.base.clone(), second.base.clone()];
+    let client = reqwest::Client::new();
+
+    const USERS: usize = 4;
+    const MESSAGES: usize = 5;
+    let send = |replica: usize, user: usize, message: usize| {
+        let client = client.clone();
+        let url = format!("{}/v1/chat", replicas[replica]);
+        async move {
+            let response = client
+                .post(url)
+                .bearer_auth(TOKEN)
+                .json(&json!({
+                    "user_id": format!("user{user}"),
+                    "text": format!("u{user}-m{message}"),
+                    "message_id": format!("m{message}"),
+                }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: Value = response.json().await.unwrap();
+            (user, message, body)
+        }
+    };
+    // Every message at once, alternating replicas; message 0 of each user
+    // goes to both (a redelivery).
+    let mut requests = Vec::new();
+    for user in 0..USERS {
+        for message in 0..MESSAGES {
+            requests.push(tokio::spawn(send((user + message) % 2, user, message)));
+        }
+        requests.push(tokio::spawn(send((user + 1) % 2, user, 0)));
+    }
+    let mut answers = Vec::new();
+    for request in requests {
+        answers.push(request.await.unwrap());
+    }
+
+    let store = &db.store;
+    for user in 0..USERS {
+        let key = UserKey::new("http", format!("user{user}"));
+        let turns = store.recent_turns(&key, 100).await.unwrap();
+        // Each message stored once.
+        let mut ids: Vec<_> = turns
+            .iter()
+            .map(|t| t.platform_message_id.clone().unwrap())
+            .collect();
+        ids.sort();
+        let expected: Vec<_> = (0..MESSAGES).map(|m| format!("m{m}")).collect();
+        assert_eq!(ids, expected, "user{user}");
+        // One at a time: each turn saw exactly the turns stored before it.
+        for (index, turn) in turns.iter().enumerate() {
+            let earlier: Vec<_> = turns[..index].iter().map(|t| t.user_text.clone()).collect();
+            let want = format!(
+                "seen:{}",
+                earlier
+                    .iter()
+                    .chain(std::iter::once(&turn.user_text))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            assert_eq!(turn.reply.as_deref(), Some(want.as_str()), "user{user}");
+        }
+        // Every request answered, the redelivery with the stored turn.
+        for (_, message, body) in answers.iter().filter(|(u, _, _)| *u == user) {
+            let turn = turns
+                .iter()
+                .find(|t| t.user_text == format!("u{user}-m{message}"))
+                .unwrap();
+            assert_eq!(body["turn_id"], turn.id);
+            assert_eq!(body["reply"].as_str(), turn.reply.as_deref());
+        }
+    }
+    // The LLM wrote each reply once: the redeliveries cost nothing.
+    assert_eq!(llm.request_count(), USERS * MESSAGES);
+
+    // SIGTERM while a reply is being written: it is still answered.
+    llm.set_delay(Duration::from_millis(1500));
+    let before = llm.request_count();
+    let in_flight = tokio::spawn(send(1, 9, 0));
+    while llm.request_count() == before {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = second.terminate().await;
+    let (_, _, body) = in_flight.await.unwrap();
+    assert_eq!(body["reply"], "seen:u9-m0");
+    assert!(status.success(), "{}", second.log_text());
+    let mut first = first;
+    assert!(first.terminate().await.success());
+}
