@@ -905,6 +905,28 @@ async fn two_replicas_on_one_database_answer_each_message_once_in_order() {
     }
     // The LLM wrote each reply once: the redeliveries cost nothing.
     assert_eq!(llm.request_count(), USERS * MESSAGES);
+    // Log lines inside a turn carry its span: a random id, not the user's.
+    let logs = first.log_text() + &second.log_text();
+    let redelivered: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| {
+            line["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("message delivered again"))
+        })
+        .collect();
+    assert_eq!(redelivered.len(), USERS, "{logs}");
+    for line in &redelivered {
+        assert_eq!(line["span"]["name"], "turn", "{line}");
+        assert_eq!(line["span"]["platform"], "http");
+        let id = line["span"]["turn"].as_str().unwrap();
+        assert!(
+            id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    assert!(!logs.contains("user0"), "user ids stay out of the logs");
 
     // SIGTERM while a reply is being written: it is still answered.
     llm.set_delay(Duration::from_millis(1500));

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
-use tracing::{info, warn};
+use tracing::{Instrument, info, warn};
 
 pub use action::Action;
 pub use admin::AdminOptions;
@@ -224,6 +224,15 @@ impl Pipeline {
         message: Incoming,
         chunks: Option<ChunkSender>,
     ) -> Option<Outgoing> {
+        let span = turn_span(&message.platform);
+        self.handle_in_turn(message, chunks).instrument(span).await
+    }
+
+    async fn handle_in_turn(
+        &self,
+        message: Incoming,
+        chunks: Option<ChunkSender>,
+    ) -> Option<Outgoing> {
         let command = Command::parse(&message.text, message.bot_username.as_deref());
         if message.is_group && !message.addressed && command.is_none() {
             return None;
@@ -283,10 +292,15 @@ impl Pipeline {
         action: Action,
         chunks: Option<ChunkSender>,
     ) -> Outgoing {
-        let turn = TurnGuard::acquire(&self.locks, &self.store, user).await;
-        let outgoing = self.act_in_turn(user, action, chunks).await;
-        turn.release().await;
-        outgoing
+        let span = turn_span(&user.platform);
+        async {
+            let turn = TurnGuard::acquire(&self.locks, &self.store, user).await;
+            let outgoing = self.act_in_turn(user, action, chunks).await;
+            turn.release().await;
+            outgoing
+        }
+        .instrument(span)
+        .await
     }
 
     async fn act_in_turn(
@@ -669,6 +683,14 @@ impl Pipeline {
         }
         Ok(reply)
     }
+}
+
+/// The span every log line of one turn carries (classify, LLM, store, the
+/// adapter's own lines inside it): a random id to follow a turn across stages
+/// in JSON logs, never the user's id or text.
+fn turn_span(platform: &str) -> tracing::Span {
+    let id = format!("{:016x}", rand::random::<u64>());
+    tracing::info_span!("turn", turn = %id, platform = %platform)
 }
 
 fn exchange(turn: &Turn) -> Exchange {
