@@ -47,6 +47,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub telegram: TelegramSettings,
     pub discord: DiscordSettings,
+    pub http: HttpSettings,
     pub privacy: PrivacySettings,
     pub admin: AdminSettings,
     pub safety: SafetySettings,
@@ -129,6 +130,19 @@ pub struct DiscordSettings {
     pub shard_id: u32,
     /// How many shards the whole bot runs (in one process or several).
     pub shard_count: u32,
+}
+
+/// The HTTP API and web chat (`maeum run`); the bearer token comes from `MAEUM_HTTP_TOKEN`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub enabled: bool,
+    /// Where the server listens; port 0 picks a free port (the bound address is logged).
+    pub listen: SocketAddr,
+    /// Origins (`https://chat.example.com`) whose pages may call the API from a browser.
+    pub cors_origins: Vec<String>,
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
 }
 
 /// Consent and retention; keys for encryption come from `MAEUM_DATA_KEY`.
@@ -253,6 +267,8 @@ pub struct Secrets {
     pub data_key_previous: Option<Secret>,
     pub telegram_bot_token: Option<Secret>,
     pub discord_token: Option<Secret>,
+    /// The bearer token of the HTTP API (`MAEUM_HTTP_TOKEN`).
+    pub http_token: Option<Secret>,
 }
 
 impl Secrets {
@@ -272,6 +288,7 @@ impl Secrets {
             data_key_previous: get("MAEUM_DATA_KEY_PREVIOUS").map(Secret::new),
             telegram_bot_token: get("TELEGRAM_BOT_TOKEN").map(Secret::new),
             discord_token: get("DISCORD_TOKEN").map(Secret::new),
+            http_token: get("MAEUM_HTTP_TOKEN").map(Secret::new),
         }
     }
 }
@@ -408,6 +425,27 @@ impl Settings {
                 "discord.shard_id",
                 "must be below discord.shard_count (shards are numbered from 0)",
             );
+        }
+        if self.http.enabled && self.secrets.http_token.is_none() {
+            return invalid(
+                "MAEUM_HTTP_TOKEN",
+                "must be set when http.enabled is true (the API's bearer token)",
+            );
+        }
+        if self.http.max_body_bytes < 1024 {
+            return invalid("http.max_body_bytes", "must be at least 1024");
+        }
+        if let Some(origin) =
+            self.http.cors_origins.iter().find(|o| {
+                !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/')
+            })
+        {
+            return Err(ConfigError::Invalid {
+                key: "http.cors_origins",
+                reason: format!(
+                    "`{origin}` is not an origin: scheme, host and port, e.g. https://chat.example.com"
+                ),
+            });
         }
         let proxy = self.discord.proxy_url.trim();
         let proxy_ok =

@@ -11,6 +11,8 @@ pub mod console;
 pub mod discord;
 pub mod emotion;
 pub mod eval;
+pub mod http;
+pub mod metrics;
 pub mod pipeline;
 pub mod privacy;
 pub mod reply;

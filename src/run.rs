@@ -17,7 +17,7 @@ use tracing::{error, info, warn};
 use crate::app::{self, AppError};
 use crate::config::Settings;
 use crate::pipeline::Pipeline;
-use crate::{discord, privacy, telegram};
+use crate::{discord, http, privacy, telegram};
 
 /// How long in-flight replies may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -25,7 +25,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(
-        "no platform adapter is enabled: set telegram.enabled or discord.enabled (MAEUM__TELEGRAM__ENABLED=true …)"
+        "no platform adapter is enabled: set telegram.enabled, discord.enabled or http.enabled (MAEUM__TELEGRAM__ENABLED=true …)"
     )]
     NothingEnabled,
     #[error(transparent)]
@@ -75,12 +75,24 @@ fn enabled_adapters(
             Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
         ));
     }
+    if let (true, Some(token)) = (settings.http.enabled, &settings.secrets.http_token) {
+        let task = http::run(
+            pipeline.clone(),
+            settings.http.clone(),
+            token.clone(),
+            shutdown.clone(),
+        );
+        adapters.push((
+            "http",
+            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+        ));
+    }
     adapters
 }
 
 /// Runs the enabled adapters until a shutdown signal, or until one fails.
 pub async fn run(settings: &Settings) -> Result<(), RunError> {
-    if !settings.telegram.enabled && !settings.discord.enabled {
+    if !settings.telegram.enabled && !settings.discord.enabled && !settings.http.enabled {
         return Err(RunError::NothingEnabled);
     }
     let (pipeline, _notices) = app::build_pipeline(settings).await?;

@@ -1,11 +1,15 @@
-//! One turn at a time per user: a lock per user, held for the whole turn.
+//! One turn at a time per user: a lock per user, held for the whole turn —
+//! in this process, and across processes on one Postgres database through
+//! the store's turn lock.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Mutex as TurnMutex, OwnedMutexGuard};
 
-use crate::store::UserKey;
+use tracing::warn;
+
+use crate::store::{Store, TurnLock, UserKey};
 
 #[derive(Default)]
 pub(crate) struct UserLocks {
@@ -28,5 +32,38 @@ impl UserLocks {
             locks.entry(user.clone()).or_default().clone()
         };
         lock.lock_owned().await
+    }
+}
+
+/// A turn in progress: no other turn of the same user runs, here or in
+/// another process on the same database, until it is released or dropped.
+pub(crate) struct TurnGuard {
+    _local: OwnedMutexGuard<()>,
+    shared: Option<TurnLock>,
+}
+
+impl TurnGuard {
+    /// The local lock first, so a process waits on the database for at most
+    /// one turn per user.
+    pub(crate) async fn acquire(locks: &UserLocks, store: &Store, user: &UserKey) -> TurnGuard {
+        let local = locks.acquire(user).await;
+        let shared = match store.lock_turn(user).await {
+            Ok(lock) => lock,
+            Err(error) => {
+                // Better a reply out of step with another replica than none.
+                warn!(%error, platform = %user.platform, "taking the turn lock failed; going on without it");
+                None
+            }
+        };
+        TurnGuard {
+            _local: local,
+            shared,
+        }
+    }
+
+    pub(crate) async fn release(self) {
+        if let Some(shared) = self.shared {
+            shared.release().await;
+        }
     }
 }

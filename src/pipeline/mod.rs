@@ -18,10 +18,11 @@ pub mod split;
 pub mod texts;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
-use tracing::{info, warn};
+use tracing::{Instrument, info, warn};
 
 pub use action::Action;
 pub use admin::AdminOptions;
@@ -30,11 +31,12 @@ pub use consent::PrivacyOptions;
 
 use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
+use crate::metrics::{Metrics, Stage};
 use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
 use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{NewTurn, Store, Turn, UserKey};
 use consent::Memory;
-use locks::UserLocks;
+use locks::{TurnGuard, UserLocks};
 
 /// A message from a user, on any platform. Build one from
 /// [`Incoming::private`] or `Incoming::default()` with `..` so new fields
@@ -156,6 +158,7 @@ pub struct Pipeline {
     privacy: PrivacyOptions,
     admins: AdminOptions,
     safety: Safety,
+    metrics: Arc<Metrics>,
 }
 
 impl Pipeline {
@@ -174,6 +177,7 @@ impl Pipeline {
             privacy: PrivacyOptions::default(),
             admins: AdminOptions::default(),
             safety: Safety::new(SafetySettings::default()),
+            metrics: Arc::default(),
         }
     }
 
@@ -191,6 +195,11 @@ impl Pipeline {
     /// The safety counters, to read from elsewhere (e.g. admin statistics).
     pub fn safety_metrics(&self) -> Arc<SafetyMetrics> {
         self.safety.metrics().clone()
+    }
+
+    /// Messages, stage latencies, emotions and LLM errors counted since start.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     pub fn store(&self) -> &Store {
@@ -217,17 +226,65 @@ impl Pipeline {
         message: Incoming,
         chunks: Option<ChunkSender>,
     ) -> Option<Outgoing> {
+        let span = turn_span(&message.platform);
+        self.handle_in_turn(message, chunks).instrument(span).await
+    }
+
+    async fn handle_in_turn(
+        &self,
+        message: Incoming,
+        chunks: Option<ChunkSender>,
+    ) -> Option<Outgoing> {
         let command = Command::parse(&message.text, message.bot_username.as_deref());
         if message.is_group && !message.addressed && command.is_none() {
             return None;
         }
         let user = message.user();
-        let _turn = self.locks.acquire(&user).await;
+        self.metrics.count_message(&user.platform);
+        let turn = TurnGuard::acquire(&self.locks, &self.store, &user).await;
         let outgoing = match command {
             Some(command) => self.run_command(&message, command, chunks).await,
-            None => self.converse(&message, chunks).await,
+            None => match self.answered_before(&message).await {
+                Some(outgoing) => outgoing,
+                None => self.converse(&message, chunks).await,
+            },
         };
+        turn.release().await;
         Some(outgoing)
+    }
+
+    /// The stored answer to a platform message delivered again (e.g. a
+    /// webhook retried to another replica), so it is not answered twice.
+    async fn answered_before(&self, message: &Incoming) -> Option<Outgoing> {
+        let id = message.message_id.as_deref()?;
+        let turn = match self
+            .store
+            .turn_by_message(&message.user(), &message.chat_id, id)
+            .await
+        {
+            Ok(turn) => turn?,
+            Err(error) => {
+                warn!(%error, "looking for an earlier answer failed; answering");
+                return None;
+            }
+        };
+        info!(platform = %message.platform, turn_id = turn.id, "message delivered again; answering from the store");
+        let emotion = turn
+            .emotion_code
+            .as_deref()
+            .and_then(EmotionLabel::by_code)
+            .map(|label| Emotion {
+                label,
+                score: turn.emotion_score.unwrap_or(0.0),
+            });
+        Some(Outgoing {
+            text: turn.reply.unwrap_or_else(texts::generation_failed),
+            kind: ReplyKind::Conversation,
+            emotion,
+            turn_id: Some(turn.id),
+            actions: Action::for_turn(turn.id),
+            private: false,
+        })
     }
 
     /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.
@@ -237,7 +294,23 @@ impl Pipeline {
         action: Action,
         chunks: Option<ChunkSender>,
     ) -> Outgoing {
-        let _turn = self.locks.acquire(user).await;
+        let span = turn_span(&user.platform);
+        async {
+            let turn = TurnGuard::acquire(&self.locks, &self.store, user).await;
+            let outgoing = self.act_in_turn(user, action, chunks).await;
+            turn.release().await;
+            outgoing
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn act_in_turn(
+        &self,
+        user: &UserKey,
+        action: Action,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
         if let Action::AcceptConsent { version } = action {
             return self.accept_consent(user, version).await;
         }
@@ -399,7 +472,10 @@ impl Pipeline {
             {
                 warn!(%error, "storing the display name failed");
             }
-            match self.store.insert_turn(&user, &turn).await {
+            let started = Instant::now();
+            let inserted = self.store.insert_turn(&user, &turn).await;
+            self.metrics.observe(Stage::Store, started.elapsed());
+            match inserted {
                 Ok(id) => Some(id),
                 // They opted out while the reply was being written: respect it.
                 Err(crate::store::StoreError::OptedOut) => None,
@@ -555,8 +631,17 @@ impl Pipeline {
                 .map(|t| t.user_text.clone())
                 .collect(),
         };
-        match self.emotion.read(utterance, self.options.top_k).await {
-            Ok(emotions) => emotions.first().copied(),
+        let started = Instant::now();
+        let read = self.emotion.read(utterance, self.options.top_k).await;
+        self.metrics.observe(Stage::Classify, started.elapsed());
+        match read {
+            Ok(emotions) => {
+                let first = emotions.first().copied();
+                if let Some(emotion) = first {
+                    self.metrics.count_emotion(emotion.label.group);
+                }
+                first
+            }
             Err(error) => {
                 warn!(%error, "reading the emotion failed; replying without it");
                 None
@@ -569,11 +654,14 @@ impl Pipeline {
         request: &ReplyRequest,
         chunks: Option<ChunkSender>,
     ) -> Result<String, ReplyError> {
+        let started = Instant::now();
         let result = match chunks {
             None => self.generator.generate(request).await,
             Some(chunks) => self.generate_streaming(request, chunks).await,
         };
+        self.metrics.observe(Stage::Llm, started.elapsed());
         if let Err(error) = &result {
+            self.metrics.count_llm_error();
             warn!(%error, generator = %self.generator.name(), "generating a reply failed");
         }
         result
@@ -597,6 +685,14 @@ impl Pipeline {
         }
         Ok(reply)
     }
+}
+
+/// The span every log line of one turn carries (classify, LLM, store, the
+/// adapter's own lines inside it): a random id to follow a turn across stages
+/// in JSON logs, never the user's id or text.
+fn turn_span(platform: &str) -> tracing::Span {
+    let id = format!("{:016x}", rand::random::<u64>());
+    tracing::info_span!("turn", turn = %id, platform = %platform)
 }
 
 fn exchange(turn: &Turn) -> Exchange {

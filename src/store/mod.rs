@@ -8,12 +8,14 @@
 //! store sees ciphertext.
 
 mod privacy;
+mod replicas;
 mod sql;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 pub use crate::privacy::crypto::DataCipher;
+pub use replicas::TurnLock;
 pub use sql::Store;
 
 /// Who a stored row belongs to: the platform and the user's id there.

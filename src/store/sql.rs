@@ -25,13 +25,14 @@ const DEFAULT_MARKER_KEY: &[u8] = b"maeum opt-out marker v1";
 const MAX_CONNECTIONS: u32 = 8;
 
 /// The columns of a [`Turn`], for `messages m`.
-const TURN_COLUMNS: &str = "m.id AS id, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
+pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
      m.user_text AS user_text, m.emotion_code AS emotion_code, m.emotion_score AS emotion_score, \
      m.reply AS reply, m.generator AS generator, m.feedback AS feedback, \
      m.created_at AS created_at, m.updated_at AS updated_at";
 
 /// `$1`, `$2`: the user's (platform, user_id).
-const USER_ID_SUBQUERY: &str = "(SELECT id FROM users WHERE platform = $1 AND user_id = $2)";
+pub(super) const USER_ID_SUBQUERY: &str =
+    "(SELECT id FROM users WHERE platform = $1 AND user_id = $2)";
 
 /// A connection pool to the conversation database.
 #[derive(Clone)]
@@ -42,6 +43,8 @@ pub struct Store {
     pub(super) marker_key: Vec<u8>,
     /// Seals texts on write and opens them on read.
     pub(super) cipher: DataCipher,
+    /// Postgres: where turn locks are held (see `store::replicas`).
+    pub(super) lock_pool: Option<sqlx::AnyPool>,
 }
 
 impl Store {
@@ -49,6 +52,7 @@ impl Store {
     /// creating a SQLite file and its directory if needed. Does not migrate.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
+        let mut lock_pool = None;
         let (backend, pool) = if url.starts_with("sqlite:") {
             (Backend::Sqlite, connect_sqlite(url).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -56,6 +60,7 @@ impl Store {
                 .max_connections(MAX_CONNECTIONS)
                 .connect(url)
                 .await?;
+            lock_pool = Some(super::replicas::lock_pool(url)?);
             (Backend::Postgres, pool)
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
@@ -66,6 +71,7 @@ impl Store {
             backend,
             marker_key: DEFAULT_MARKER_KEY.to_vec(),
             cipher: DataCipher::plaintext(),
+            lock_pool,
         })
     }
 
@@ -371,7 +377,7 @@ impl Store {
         Ok(user_ref)
     }
 
-    fn turn_from_row(&self, row: &AnyRow) -> Result<Turn, StoreError> {
+    pub(super) fn turn_from_row(&self, row: &AnyRow) -> Result<Turn, StoreError> {
         let feedback = match row.try_get::<Option<i64>, _>("feedback")? {
             None => None,
             Some(value) => Some(Feedback::from_i64(value).ok_or_else(|| {

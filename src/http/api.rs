@@ -1,0 +1,291 @@
+//! The handlers: request and response shapes, and their translation to and
+//! from the pipeline's types.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tracing::warn;
+
+use super::guard::{ApiError, ApiJson};
+use super::{AppState, PLATFORM, stream};
+use crate::emotion::{EmotionJson, Utterance};
+use crate::pipeline::{Action, Incoming, Outgoing, ReplyKind};
+use crate::store::UserKey;
+
+/// `/predict` callers that send no `user_id` share this one conversation, as
+/// the original app's single global history did.
+pub const DEFAULT_PREDICT_USER: &str = "anonymous";
+/// Texts one `/v1/classify` request may hold.
+const MAX_CLASSIFY_TEXTS: usize = 64;
+const MAX_USER_ID_CHARS: usize = 128;
+/// How long `/readyz` waits for the database.
+const PING_TIMEOUT: Duration = Duration::from_secs(3);
+
+const PAGE: &str = include_str!("page.html");
+
+pub(super) async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+pub(super) async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "no such endpoint")
+}
+
+pub(super) async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Ready when the model is loaded (it is, once a pipeline exists) and the database answers.
+pub(super) async fn readyz(State(state): State<AppState>) -> Response {
+    let model = state.pipeline.emotion_reader().info();
+    let ping = tokio::time::timeout(PING_TIMEOUT, state.pipeline.store().ping()).await;
+    let database = match ping {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err(format!("no answer within {}s", PING_TIMEOUT.as_secs())),
+    };
+    match database {
+        Ok(()) => {
+            Json(json!({ "ready": true, "model": model.name, "database": "ok" })).into_response()
+        }
+        Err(error) => {
+            warn!(%error, "not ready: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "ready": false, "model": model.name, "database": "unreachable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state
+        .pipeline
+        .metrics()
+        .render(state.pipeline.crisis_events());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PredictRequest {
+    text: Option<String>,
+    /// The original app's clients may send `message` instead of `text`.
+    message: Option<String>,
+    user_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct PredictResponse {
+    reply: String,
+    emotion: Option<EmotionJson>,
+}
+
+/// The original app's endpoint: a message in, the reply and its emotion out.
+pub(super) async fn predict(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PredictRequest>,
+) -> Result<Json<PredictResponse>, ApiError> {
+    let text = request
+        .text
+        .or(request.message)
+        .ok_or_else(|| ApiError::unprocessable("the body needs a `text` (or `message`) field"))?;
+    let user_id = match request.user_id {
+        Some(id) => checked_user_id(id)?,
+        None => DEFAULT_PREDICT_USER.to_string(),
+    };
+    let outgoing = handle(&state, Incoming::private(PLATFORM, &user_id, &text)).await?;
+    Ok(Json(PredictResponse {
+        emotion: outgoing.emotion.as_ref().map(EmotionJson::from),
+        reply: outgoing.text,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ClassifyRequest {
+    texts: Vec<String>,
+    /// Earlier utterances of the same speaker, oldest first, read with every text.
+    #[serde(default)]
+    context: Vec<String>,
+    top_k: Option<usize>,
+}
+
+pub(super) async fn classify(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ClassifyRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if request.texts.len() > MAX_CLASSIFY_TEXTS {
+        return Err(ApiError::unprocessable(format!(
+            "at most {MAX_CLASSIFY_TEXTS} texts per request"
+        )));
+    }
+    let top_k = request.top_k.unwrap_or(3);
+    if !(1..=60).contains(&top_k) {
+        return Err(ApiError::unprocessable("`top_k` must be between 1 and 60"));
+    }
+    let utterances = request
+        .texts
+        .into_iter()
+        .map(|text| Utterance {
+            text,
+            context: request.context.clone(),
+        })
+        .collect();
+    let results = state
+        .pipeline
+        .emotion_reader()
+        .read_batch(utterances, top_k)
+        .await
+        .map_err(|error| {
+            warn!(%error, "classifying over HTTP failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the emotion model could not read these texts",
+            )
+        })?;
+    let results: Vec<Vec<EmotionJson>> = results
+        .iter()
+        .map(|emotions| emotions.iter().map(EmotionJson::from).collect())
+        .collect();
+    Ok(Json(json!({ "results": results })))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ChatRequest {
+    user_id: String,
+    text: String,
+    display_name: Option<String>,
+    /// The caller's id for this message; not stored twice.
+    message_id: Option<String>,
+    #[serde(default)]
+    stream: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ActionRequest {
+    user_id: String,
+    /// An action id as given in a reply's `actions`, e.g. `m1:r:5`.
+    action: String,
+    #[serde(default)]
+    stream: bool,
+}
+
+/// An action offered under a reply: its id for `/v1/chat/action` and a label.
+#[derive(Debug, Serialize)]
+pub(super) struct ActionJson {
+    id: String,
+    label: &'static str,
+}
+
+/// A reply as `/v1/chat` answers it (and as the final `done` event of a stream).
+#[derive(Debug, Serialize)]
+pub(super) struct ChatResponse {
+    reply: String,
+    /// `conversation`, `command` or `export`.
+    kind: &'static str,
+    emotion: Option<EmotionJson>,
+    turn_id: Option<i64>,
+    actions: Vec<ActionJson>,
+}
+
+impl From<Outgoing> for ChatResponse {
+    fn from(outgoing: Outgoing) -> ChatResponse {
+        ChatResponse {
+            kind: match outgoing.kind {
+                ReplyKind::Conversation => "conversation",
+                ReplyKind::Command => "command",
+                ReplyKind::Export => "export",
+            },
+            emotion: outgoing.emotion.as_ref().map(EmotionJson::from),
+            turn_id: outgoing.turn_id,
+            actions: outgoing
+                .actions
+                .iter()
+                .map(|a| ActionJson {
+                    id: a.encode(),
+                    label: a.label(),
+                })
+                .collect(),
+            reply: outgoing.text,
+        }
+    }
+}
+
+pub(super) async fn chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ChatRequest>,
+) -> Result<Response, ApiError> {
+    let user_id = checked_user_id(request.user_id)?;
+    let message = Incoming {
+        display_name: request.display_name,
+        message_id: request.message_id,
+        ..Incoming::private(PLATFORM, &user_id, &request.text)
+    };
+    if request.stream || wants_events(&headers) {
+        let pipeline = state.pipeline.clone();
+        return Ok(stream::reply_events(move |chunks| async move {
+            pipeline.handle_streaming(message, Some(chunks)).await
+        })
+        .into_response());
+    }
+    let outgoing = handle(&state, message).await?;
+    Ok(Json(ChatResponse::from(outgoing)).into_response())
+}
+
+pub(super) async fn chat_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> Result<Response, ApiError> {
+    let user = UserKey::new(PLATFORM, &checked_user_id(request.user_id)?);
+    let action = Action::decode(&request.action)
+        .ok_or_else(|| ApiError::unprocessable("`action` is not an action id from a reply"))?;
+    if request.stream || wants_events(&headers) {
+        let pipeline = state.pipeline.clone();
+        return Ok(stream::reply_events(move |chunks| async move {
+            Some(pipeline.act(&user, action, Some(chunks)).await)
+        })
+        .into_response());
+    }
+    let outgoing = state.pipeline.act(&user, action, None).await;
+    Ok(Json(ChatResponse::from(outgoing)).into_response())
+}
+
+async fn handle(state: &AppState, message: Incoming) -> Result<Outgoing, ApiError> {
+    // A private message is always answered; `None` is only for group messages.
+    state
+        .pipeline
+        .handle(message)
+        .await
+        .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "no reply was made"))
+}
+
+fn checked_user_id(id: String) -> Result<String, ApiError> {
+    let id = id.trim().to_string();
+    if id.is_empty() || id.chars().count() > MAX_USER_ID_CHARS {
+        return Err(ApiError::unprocessable(format!(
+            "`user_id` must be 1 to {MAX_USER_ID_CHARS} characters"
+        )));
+    }
+    Ok(id)
+}
+
+fn wants_events(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+}
