@@ -13,9 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use maeum::config::{PromptFormat, Settings};
 use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
-use maeum::pipeline::{
-    Action, Incoming, Outgoing, Pipeline, PipelineOptions, ReplyEvent, ReplyKind,
-};
+use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyEvent, ReplyKind};
 use maeum::reply::ReplyGenerator;
 use maeum::reply::offline::OfflineGenerator;
 use maeum::reply::openai::OpenAiGenerator;
@@ -76,15 +74,6 @@ impl EmotionReader for ScriptedReader {
     }
 }
 
-fn options() -> PipelineOptions {
-    PipelineOptions {
-        history_turns: 20,
-        context_utterances: 2,
-        top_k: 3,
-        max_message_chars: 4000,
-    }
-}
-
 fn llm_settings(stream: bool, budget: usize, format: PromptFormat) -> maeum::config::LlmSettings {
     let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
         .expect("default settings")
@@ -110,7 +99,12 @@ async fn harness_on(store: Store, budget: usize) -> Harness {
         None,
     ));
     let reader = Arc::new(ScriptedReader::default());
-    let pipeline = Pipeline::new(reader.clone(), generator, store, options());
+    let pipeline = Pipeline::new(
+        reader.clone(),
+        generator,
+        store,
+        support::pipeline::options(),
+    );
     Harness {
         pipeline,
         reader,
@@ -581,7 +575,7 @@ async fn an_unreachable_endpoint_is_answered_too() {
         Arc::new(ScriptedReader::default()),
         generator,
         store,
-        options(),
+        support::pipeline::options(),
     );
     let out = pipeline.handle(dm("x", "안녕")).await.unwrap();
     assert!(out.text.contains("미안"));
@@ -734,7 +728,7 @@ async fn offline_replies_vary_and_never_repeat_the_last_one() {
         Arc::new(ScriptedReader::default()),
         Arc::new(OfflineGenerator::with_seed(7)),
         store,
-        options(),
+        support::pipeline::options(),
     );
     let mut previous: Option<String> = None;
     let mut distinct = std::collections::HashSet::new();

@@ -13,7 +13,7 @@ use chrono::Utc;
 use maeum::config::{PromptFormat, Settings};
 use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
 use maeum::pipeline::{
-    Action, AdminOptions, Incoming, Outgoing, Pipeline, PipelineOptions, PrivacyOptions, ReplyKind,
+    Action, AdminOptions, Incoming, Outgoing, Pipeline, PrivacyOptions, ReplyKind,
 };
 use maeum::privacy::crypto::{DataCipher, DataKey, generate_key};
 use maeum::privacy::retention;
@@ -71,15 +71,14 @@ async fn harness(store: Store, privacy: PrivacyOptions, admins: AdminOptions) ->
     llm.timeout_secs = 5;
     llm.prompt_format = PromptFormat::Tagged;
     let generator = Arc::new(OpenAiGenerator::new(&llm, &fake.base_url, None));
-    let options = PipelineOptions {
-        history_turns: 20,
-        context_utterances: 2,
-        top_k: 3,
-        max_message_chars: 4000,
-    };
-    let pipeline = Pipeline::new(Arc::new(SadReader), generator, store, options)
-        .with_privacy(privacy)
-        .with_admins(admins);
+    let pipeline = Pipeline::new(
+        Arc::new(SadReader),
+        generator,
+        store,
+        support::pipeline::options(),
+    )
+    .with_privacy(privacy)
+    .with_admins(admins);
     Harness { pipeline, fake }
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use maeum::config::{PromptFormat, RedactionSettings, SafetySettings, Settings};
 use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
-use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, PipelineOptions, ReplyEvent, texts};
+use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyEvent, texts};
 use maeum::reply::offline::OfflineGenerator;
 use maeum::reply::openai::OpenAiGenerator;
 use maeum::reply::prompt::CRISIS_INSTRUCTION;
@@ -474,15 +474,6 @@ impl EmotionReader for FixedReader {
     }
 }
 
-fn options() -> PipelineOptions {
-    PipelineOptions {
-        history_turns: 20,
-        context_utterances: 2,
-        top_k: 3,
-        max_message_chars: 4000,
-    }
-}
-
 fn openai(fake: &FakeLlm, stream: bool) -> Arc<dyn ReplyGenerator> {
     let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
         .expect("default settings")
@@ -507,7 +498,7 @@ async fn harness() -> Harness {
         Arc::new(FixedReader("E24")),
         openai(&fake, false),
         store,
-        options(),
+        support::pipeline::options(),
     );
     Harness {
         pipeline,
@@ -608,7 +599,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         Arc::new(FixedReader("E24")),
         Arc::new(OfflineGenerator::with_seed(7)),
         store,
-        options(),
+        support::pipeline::options(),
     );
     let out = say(&pipeline, "c4", "약을 모아두고 있어").await;
     assert!(has_crisis_lines(&out.text), "{}", out.text);
@@ -646,7 +637,7 @@ async fn a_streamed_crisis_reply_streams_the_lines_as_its_last_piece() {
         Arc::new(FixedReader("E24")),
         openai(&fake, true),
         store,
-        options(),
+        support::pipeline::options(),
     );
     let (tx, mut rx) = mpsc::channel(64);
     let out = pipeline
@@ -755,7 +746,7 @@ async fn redaction_follows_the_settings() {
         Arc::new(FixedReader("E60")),
         openai(&fake, false),
         store,
-        options(),
+        support::pipeline::options(),
     )
     .with_safety(settings);
     say(&pipeline, "o", "010-1234-5678, a@b.com").await;

@@ -8,4 +8,5 @@ pub mod db;
 pub mod fake_discord;
 pub mod fake_llm;
 pub mod fake_telegram;
+pub mod pipeline;
 pub mod scan;
