@@ -269,14 +269,7 @@ impl Pipeline {
             }
         };
         info!(platform = %message.platform, turn_id = turn.id, "message delivered again; answering from the store");
-        let emotion = turn
-            .emotion_code
-            .as_deref()
-            .and_then(EmotionLabel::by_code)
-            .map(|label| Emotion {
-                label,
-                score: turn.emotion_score.unwrap_or(0.0),
-            });
+        let emotion = stored_emotion(&turn);
         Some(Outgoing {
             text: turn.reply.unwrap_or_else(texts::generation_failed),
             kind: ReplyKind::Conversation,
@@ -531,14 +524,7 @@ impl Pipeline {
             }
         };
         let history = self.history(user, Some(target.id)).await;
-        let emotion = target
-            .emotion_code
-            .as_deref()
-            .and_then(EmotionLabel::by_code)
-            .map(|label| Emotion {
-                label,
-                score: target.emotion_score.unwrap_or(0.0),
-            });
+        let emotion = stored_emotion(&target);
         if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
             let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
         }
@@ -693,6 +679,15 @@ impl Pipeline {
 fn turn_span(platform: &str) -> tracing::Span {
     let id = format!("{:016x}", rand::random::<u64>());
     tracing::info_span!("turn", turn = %id, platform = %platform)
+}
+
+/// The emotion read when the turn was stored, if any.
+fn stored_emotion(turn: &Turn) -> Option<Emotion> {
+    let label = EmotionLabel::by_code(turn.emotion_code.as_deref()?)?;
+    Some(Emotion {
+        label,
+        score: turn.emotion_score.unwrap_or(0.0),
+    })
 }
 
 fn exchange(turn: &Turn) -> Exchange {
