@@ -61,7 +61,7 @@ where
         .await
     {
         output
-            .write_all(format!("마음> {}\n", notice.text).as_bytes())
+            .write_all(format!("마음> {}\n", notice.text()).as_bytes())
             .await?;
     }
     loop {
@@ -120,10 +120,19 @@ async fn exchange<W: AsyncWrite + Unpin>(
         return Ok(());
     };
     if !streamed.is_empty() {
-        // The reply streamed; print whatever else the pipeline added (a note
-        // about truncation, or the apology when the stream broke off).
+        // The reply streamed; print the parts that come with it (notes, crisis
+        // resources, the notice), and the reply itself when it is not what
+        // streamed (the apology after a stream that broke off).
         output.write_all(b"\n").await?;
-        let rest = outgoing.text.replacen(&streamed, "", 1);
+        let rest = Outgoing {
+            body: if outgoing.body == streamed {
+                String::new()
+            } else {
+                outgoing.body.clone()
+            },
+            ..outgoing
+        }
+        .text();
         if !rest.trim().is_empty() {
             output
                 .write_all(format!("{}\n", rest.trim()).as_bytes())
@@ -142,7 +151,7 @@ async fn exchange<W: AsyncWrite + Unpin>(
     if outgoing.kind == ReplyKind::Export {
         output.write_all(b"\n").await?;
     }
-    output.write_all(outgoing.text.as_bytes()).await?;
+    output.write_all(outgoing.text().as_bytes()).await?;
     output.write_all(b"\n").await?;
     output.flush().await
 }

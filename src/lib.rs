@@ -5,6 +5,7 @@
 //! flow — commands → classify → history → generate → store → reply — and uses
 //! three leaves through small interfaces: [`emotion`], [`reply`], [`store`].
 
+pub mod adapter;
 pub mod app;
 pub mod config;
 pub mod console;

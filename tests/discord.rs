@@ -10,8 +10,9 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use maeum::adapter::EXPORT_FILE_NAME;
 use maeum::config::{DiscordSettings, Secret, Secrets, Settings};
-use maeum::discord::{self, DiscordError, EXPORT_FILE_NAME, MESSAGE_LIMIT, SLASH_COMMANDS};
+use maeum::discord::{self, DiscordError, MESSAGE_LIMIT, SLASH_COMMANDS};
 use maeum::emotion::EmotionLabel;
 use maeum::pipeline::AdminOptions;
 use maeum::pipeline::{Action, Pipeline, PipelineOptions, texts};

@@ -172,9 +172,9 @@ mod suite {
         let reset = say(&h, "a", "/reset").await;
         assert_eq!(reset.kind, ReplyKind::Command);
         assert!(
-            reset.text.contains('2'),
+            reset.text().contains('2'),
             "says how many were forgotten: {}",
-            reset.text
+            reset.text()
         );
         let a = UserKey::new("test", "a");
         assert!(store.recent_turns(&a, 100).await.unwrap().is_empty());
@@ -207,7 +207,7 @@ mod suite {
             export.kind,
             ReplyKind::Command,
             "nothing to export: {}",
-            export.text
+            export.text()
         );
 
         say(&h, &user.user_id, "/optin").await;
@@ -235,7 +235,8 @@ mod suite {
         let out = say(&h, "exporter", "/export").await;
         assert_eq!(out.kind, ReplyKind::Export);
         assert!(out.private);
-        let exported: serde_json::Value = serde_json::from_str(&out.text).expect("export is JSON");
+        let exported: serde_json::Value =
+            serde_json::from_str(&out.text()).expect("export is JSON");
         let stored = serde_json::to_value(store.export(&user).await.unwrap().unwrap()).unwrap();
         assert_eq!(exported, stored);
         let turns = exported["turns"].as_array().unwrap();
@@ -287,7 +288,7 @@ async fn a_turn_is_answered_tagged_and_stored() {
     h.fake.set_reply("에구, 많이 속상했겠다.");
     let out = say(&h, "u1", "시험 망쳐서 너무 우울해").await;
     assert_eq!(out.kind, ReplyKind::Conversation);
-    assert_eq!(out.text, "에구, 많이 속상했겠다.");
+    assert_eq!(out.text(), "에구, 많이 속상했겠다.");
     let emotion = out.emotion.expect("an emotion");
     assert_eq!(emotion.label.code, "E24");
     let turn_id = out.turn_id.expect("stored");
@@ -334,8 +335,8 @@ async fn streaming_sends_the_emotion_then_the_pieces() {
         })
         .collect();
     assert!(pieces.len() >= 2, "streamed in pieces: {pieces:?}");
-    assert_eq!(pieces.concat(), out.text);
-    assert_eq!(out.text, "와 진짜 신나겠다! 무슨 일인데?");
+    assert_eq!(pieces.concat(), out.text());
+    assert_eq!(out.text(), "와 진짜 신나겠다! 무슨 일인데?");
     assert_eq!(h.fake.requests().last().unwrap()["stream"], true);
 }
 
@@ -443,7 +444,7 @@ async fn regenerate_replaces_the_stored_reply_and_edits_in_place() {
         .pipeline
         .act(&user, Action::Regenerate { turn_id }, None)
         .await;
-    assert_eq!(again.text, "다시 쓴 답장");
+    assert_eq!(again.text(), "다시 쓴 답장");
     assert_eq!(
         again.turn_id,
         Some(turn_id),
@@ -462,7 +463,7 @@ async fn regenerate_replaces_the_stored_reply_and_edits_in_place() {
     // /regen in text does the same for the latest turn.
     h.fake.set_reply("세 번째 답장");
     let regen = say(&h, "r", "/regen").await;
-    assert_eq!(regen.text, "세 번째 답장");
+    assert_eq!(regen.text(), "세 번째 답장");
     let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
     assert_eq!(turns[0].reply.as_deref(), Some("세 번째 답장"));
 }
@@ -526,7 +527,7 @@ async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
     h.fake.fail_with(500);
     let out = say(&h, "d", "오늘 우울해").await;
     assert_eq!(out.kind, ReplyKind::Conversation);
-    assert!(out.text.contains("미안"), "{}", out.text);
+    assert!(out.text().contains("미안"), "{}", out.text());
     let turn_id = out.turn_id.expect("the turn is kept");
     let user = UserKey::new("test", "d");
     let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
@@ -540,7 +541,7 @@ async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
         .pipeline
         .act(&user, Action::Regenerate { turn_id }, None)
         .await;
-    assert_eq!(again.text, "이제 들려. 무슨 일 있었어?");
+    assert_eq!(again.text(), "이제 들려. 무슨 일 있었어?");
     assert_eq!(
         h.pipeline.store().recent_turns(&user, 10).await.unwrap()[0]
             .reply
@@ -555,7 +556,7 @@ async fn a_slow_llm_times_out_with_an_apology() {
     h.fake.set_delay(Duration::from_secs(10));
     let started = std::time::Instant::now();
     let out = say(&h, "slow", "대답해 줘").await;
-    assert!(out.text.contains("미안"), "{}", out.text);
+    assert!(out.text().contains("미안"), "{}", out.text());
     assert!(
         started.elapsed() < Duration::from_secs(9),
         "bounded by llm.timeout_secs"
@@ -578,9 +579,9 @@ async fn an_unreachable_endpoint_is_answered_too() {
         support::pipeline::options(),
     );
     let out = pipeline.handle(dm("x", "안녕")).await.unwrap();
-    assert!(out.text.contains("미안"));
+    assert!(out.text().contains("미안"));
     let out = pipeline.handle(dm("x", "/help")).await.unwrap();
-    assert!(out.text.contains("/reset"), "commands still work");
+    assert!(out.text().contains("/reset"), "commands still work");
 }
 
 #[tokio::test]
@@ -601,7 +602,11 @@ async fn a_100_kb_message_is_read_up_to_the_limit_and_says_so() {
     let huge = "가".repeat(100 * 1024 / 3);
     let out = say(&h, "big", &huge).await;
     assert_eq!(out.kind, ReplyKind::Conversation);
-    assert!(out.text.contains("4000"), "the user is told: {}", out.text);
+    assert!(
+        out.text().contains("4000"),
+        "the user is told: {}",
+        out.text()
+    );
     let turns = h
         .pipeline
         .store()
@@ -715,10 +720,10 @@ async fn a_broken_database_still_gets_a_reply() {
     h.pipeline.store().pool().close().await;
     let out = say(&h, "nodb", "오늘 우울해").await;
     assert_eq!(out.kind, ReplyKind::Conversation);
-    assert_eq!(out.text, support::fake_llm::DEFAULT_REPLY);
+    assert_eq!(out.text(), support::fake_llm::DEFAULT_REPLY);
     assert!(out.turn_id.is_none() && out.actions.is_empty());
     let reset = say(&h, "nodb", "/reset").await;
-    assert!(reset.text.contains("저장소"), "{}", reset.text);
+    assert!(reset.text().contains("저장소"), "{}", reset.text());
 }
 
 #[tokio::test]
@@ -735,12 +740,12 @@ async fn offline_replies_vary_and_never_repeat_the_last_one() {
     for _ in 0..12 {
         let out = pipeline.handle(dm("o", "오늘 너무 우울해")).await.unwrap();
         assert_ne!(
-            Some(&out.text),
+            Some(&out.text()),
             previous.as_ref(),
             "never the user's last reply"
         );
-        distinct.insert(out.text.clone());
-        previous = Some(out.text);
+        distinct.insert(out.text().clone());
+        previous = Some(out.text());
     }
     assert!(distinct.len() >= 4, "{distinct:?}");
     let turns = pipeline
@@ -755,17 +760,17 @@ async fn offline_replies_vary_and_never_repeat_the_last_one() {
 async fn commands_answer_with_their_texts() {
     let (h, _dir) = sqlite_harness(1500).await;
     let start = say(&h, "c", "/start").await;
-    assert!(start.text.contains("/privacy"));
+    assert!(start.text().contains("/privacy"));
     let help = say(&h, "c", "/help").await;
     for name in [
         "/reset", "/optout", "/optin", "/export", "/privacy", "/regen",
     ] {
-        assert!(help.text.contains(name), "help lists {name}");
+        assert!(help.text().contains(name), "help lists {name}");
     }
     let privacy = say(&h, "c", "/privacy").await;
     assert!(privacy.private);
     let unknown = say(&h, "c", "/dance").await;
-    assert!(unknown.text.contains("/help"));
+    assert!(unknown.text().contains("/help"));
     let nothing = say(&h, "c", "/regen").await;
     assert_eq!(nothing.kind, ReplyKind::Command);
     assert_eq!(h.fake.request_count(), 0);

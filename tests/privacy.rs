@@ -175,11 +175,11 @@ mod suite {
 
         let first = say(&h, "newcomer", "처음 하는 얘기 a1b2").await;
         assert_eq!(first.kind, ReplyKind::Conversation, "answered all the same");
-        assert!(first.text.starts_with("응, 들었어."), "{}", first.text);
+        assert!(first.text().starts_with("응, 들었어."), "{}", first.text());
         assert!(
-            first.text.contains("/accept") && first.text.contains("30일"),
+            first.text().contains("/accept") && first.text().contains("30일"),
             "the reply carries the notice: {}",
-            first.text
+            first.text()
         );
         assert_eq!(first.actions, [Action::AcceptConsent { version: 1 }]);
         assert_eq!(first.turn_id, None);
@@ -188,17 +188,17 @@ mod suite {
         // Answered without memory: the first message is not in the next request.
         let second = say(&h, "newcomer", "두 번째 얘기 c3d4").await;
         assert!(
-            second.text.contains("/accept"),
+            second.text().contains("/accept"),
             "asked again until accepted"
         );
         let sent = last_request_text(&h.fake);
         assert!(sent.contains("c3d4") && !sent.contains("a1b2"), "{sent}");
 
         let start = say(&h, "newcomer", "/start").await;
-        assert!(start.text.contains("/accept"), "{}", start.text);
+        assert!(start.text().contains("/accept"), "{}", start.text());
         assert_eq!(start.actions, [Action::AcceptConsent { version: 1 }]);
         let privacy = say(&h, "newcomer", "/privacy").await;
-        assert!(privacy.private && privacy.text.contains("30일"));
+        assert!(privacy.private && privacy.text().contains("30일"));
         assert_eq!(privacy.actions, [Action::AcceptConsent { version: 1 }]);
         let requests = h.fake.request_count();
         let regen = say(&h, "newcomer", "/regen").await;
@@ -214,7 +214,7 @@ mod suite {
         let pressed = Action::decode(&first.actions[0].encode()).unwrap();
         let before = Utc::now();
         let accepted = h.pipeline.act(&user, pressed, None).await;
-        assert!(accepted.text.contains("v1"), "{}", accepted.text);
+        assert!(accepted.text().contains("v1"), "{}", accepted.text());
         let consent = store.consent(&user).await.unwrap().expect("recorded");
         assert_eq!(consent.version, 1);
         assert!(consent.at >= before - chrono::Duration::seconds(1));
@@ -222,14 +222,14 @@ mod suite {
         let third = say(&h, "newcomer", "이제 기억해 줘 e5f6").await;
         let turn_id = third.turn_id.expect("stored after consent");
         assert_eq!(third.actions, Action::for_turn(turn_id));
-        assert!(!third.text.contains("/accept"), "no more notice");
+        assert!(!third.text().contains("/accept"), "no more notice");
         assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 1);
 
         // A new notice version asks again, and stores nothing until accepted.
         let h2 = harness(store.clone(), consent_required(2), AdminOptions::default()).await;
         let asked = say(&h2, "newcomer", "새 안내 전 g7h8").await;
         assert_eq!(asked.actions, [Action::AcceptConsent { version: 2 }]);
-        assert!(asked.text.contains("v2"), "{}", asked.text);
+        assert!(asked.text().contains("v2"), "{}", asked.text());
         assert_eq!(asked.turn_id, None);
         assert!(
             !last_request_text(&h2.fake).contains("e5f6"),
@@ -263,7 +263,7 @@ mod suite {
         say(&h2, "newcomer", "/동의").await;
         assert_eq!(store.consent(&user).await.unwrap().unwrap().version, 2);
         let again = say(&h2, "newcomer", "/accept").await;
-        assert!(again.text.contains("이미"), "{}", again.text);
+        assert!(again.text().contains("이미"), "{}", again.text());
         assert!(
             say(&h2, "newcomer", "다시 기억 i9j0")
                 .await
@@ -349,7 +349,7 @@ mod suite {
             "{next:?}"
         );
         let refused = say(&h, raw_id, "/accept").await;
-        assert!(refused.text.contains("/optin"), "{}", refused.text);
+        assert!(refused.text().contains("/optin"), "{}", refused.text());
         assert_eq!(
             row_counts(&store).await,
             after_optout,
@@ -403,7 +403,7 @@ mod suite {
         ];
         for attempt in attempts.clone() {
             let out = h.pipeline.handle(attempt.clone()).await.unwrap();
-            assert!(out.text.contains("운영자"), "{attempt:?}: {}", out.text);
+            assert!(out.text().contains("운영자"), "{attempt:?}: {}", out.text());
             assert!(out.private);
         }
         assert_eq!(
@@ -426,7 +426,7 @@ mod suite {
             .handle(in_room("mod", "/admin clear chat", true))
             .await
             .unwrap();
-        assert!(cleared.text.contains('1'), "{}", cleared.text);
+        assert!(cleared.text().contains('1'), "{}", cleared.text());
         let actions = log.lines_with("admin action");
         assert_eq!(actions.len(), 1, "{actions:?}");
         assert!(actions[0].contains("clear_chat") && actions[0].contains("admin_id=mod"));
@@ -457,23 +457,23 @@ mod suite {
 
         let stats = say(&h, "boss", "/admin stats 3").await;
         assert!(stats.private);
-        assert!(!stats.text.contains("c3po") && !stats.text.contains("r2d2"));
-        assert!(stats.text.contains("users: 2"), "{}", stats.text);
-        assert!(stats.text.contains("messages: 2"), "{}", stats.text);
+        assert!(!stats.text().contains("c3po") && !stats.text().contains("r2d2"));
+        assert!(stats.text().contains("users: 2"), "{}", stats.text());
+        assert!(stats.text().contains("messages: 2"), "{}", stats.text());
         assert!(
-            stats.text.contains("슬픔 2"),
+            stats.text().contains("슬픔 2"),
             "emotion groups by day: {}",
-            stats.text
+            stats.text()
         );
         assert!(
-            stats.text.contains("(since start): 2"),
+            stats.text().contains("(since start): 2"),
             "crisis count: {}",
-            stats.text
+            stats.text()
         );
-        assert!(!stats.text.contains("u1"), "no ids either");
+        assert!(!stats.text().contains("u1"), "no ids either");
 
         let cleared = say(&h, "boss", "/admin clear user test u1").await;
-        assert!(cleared.text.contains('1'), "{}", cleared.text);
+        assert!(cleared.text().contains('1'), "{}", cleared.text());
         assert!(
             store
                 .recent_turns(&UserKey::new("test", "u1"), 10)
@@ -502,7 +502,7 @@ mod suite {
                 .any(|l| l.contains("action=\"stats\"") || l.contains("action=stats"))
         );
         let usage = say(&h, "boss", "/admin what").await;
-        assert!(usage.text.contains("/admin stats"), "{}", usage.text);
+        assert!(usage.text().contains("/admin stats"), "{}", usage.text());
     }
 }
 

@@ -534,12 +534,12 @@ async fn a_crisis_reply_from_the_llm_carries_the_lines_and_the_request_the_instr
     let out = say(&h.pipeline, "c1", "다 끝내고 싶어").await;
 
     assert!(
-        out.text
+        out.text()
             .starts_with("그런 마음이 들 만큼 힘들었구나. 말해 줘서 고마워."),
         "{}",
-        out.text
+        out.text()
     );
-    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    assert!(has_crisis_lines(&out.text()), "{}", out.text());
     let body = h.fake.requests().pop().expect("the LLM was asked");
     assert!(
         system_prompt(&body).contains(CRISIS_INSTRUCTION),
@@ -567,8 +567,12 @@ async fn the_lines_are_there_even_when_the_llm_writes_none() {
     // Whatever the model writes — here nothing about help at all.
     h.fake.set_reply("ㅇㅋ");
     let out = say(&h.pipeline, "c2", "I want to die").await;
-    assert!(has_crisis_lines(&out.text), "{}", out.text);
-    assert!(out.text.contains("988"), "English lines too: {}", out.text);
+    assert!(has_crisis_lines(&out.text()), "{}", out.text());
+    assert!(
+        out.text().contains("988"),
+        "English lines too: {}",
+        out.text()
+    );
 }
 
 #[tokio::test]
@@ -577,15 +581,15 @@ async fn a_crisis_with_the_llm_down_gets_the_caring_message_and_the_lines() {
     h.fake.fail_with(500);
     let out = say(&h.pipeline, "c3", "살 이유가 없어").await;
     assert!(
-        out.text.starts_with(&texts::crisis_fallback()),
+        out.text().starts_with(&texts::crisis_fallback()),
         "{}",
-        out.text
+        out.text()
     );
-    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    assert!(has_crisis_lines(&out.text()), "{}", out.text());
     assert!(
-        !out.text.contains(&texts::generation_failed()),
+        !out.text().contains(&texts::generation_failed()),
         "not the generic apology: {}",
-        out.text
+        out.text()
     );
     assert!(h.fake.request_count() >= 1, "the LLM was tried");
     assert!(out.turn_id.is_some(), "the turn is kept for 🔄");
@@ -602,7 +606,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         support::pipeline::options(),
     );
     let out = say(&pipeline, "c4", "약을 모아두고 있어").await;
-    assert!(has_crisis_lines(&out.text), "{}", out.text);
+    assert!(has_crisis_lines(&out.text()), "{}", out.text());
     let caring = OfflineGenerator::candidates(&ReplyRequest {
         user_name: None,
         text: String::new(),
@@ -612,9 +616,9 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         crisis: true,
     });
     assert!(
-        caring.iter().any(|c| out.text.starts_with(c.as_str())),
+        caring.iter().any(|c| out.text().starts_with(c.as_str())),
         "one of the crisis replies: {}",
-        out.text
+        out.text()
     );
     // Not one of the ordinary sadness replies.
     let ordinary = OfflineGenerator::candidates(&ReplyRequest {
@@ -625,11 +629,11 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         avoid: None,
         crisis: false,
     });
-    assert!(!ordinary.iter().any(|c| out.text.starts_with(c.as_str())));
+    assert!(!ordinary.iter().any(|c| out.text().starts_with(c.as_str())));
 }
 
 #[tokio::test]
-async fn a_streamed_crisis_reply_streams_the_lines_as_its_last_piece() {
+async fn a_streamed_crisis_reply_carries_the_lines_as_a_part_of_its_own() {
     let (store, _dir) = support::db::sqlite_store().await;
     let fake = FakeLlm::start().await;
     fake.set_reply("많이 힘들었구나. 지금 어디야?");
@@ -650,8 +654,10 @@ async fn a_streamed_crisis_reply_streams_the_lines_as_its_last_piece() {
             pieces.push(piece);
         }
     }
-    assert_eq!(pieces.concat(), out.text);
-    assert!(has_crisis_lines(pieces.last().unwrap()), "{pieces:?}");
+    assert_eq!(pieces.concat(), out.body, "the reply streams");
+    let lines = out.crisis.as_deref().expect("crisis resources");
+    assert!(has_crisis_lines(lines), "{lines}");
+    assert!(has_crisis_lines(&out.text()), "{}", out.text());
 }
 
 #[tokio::test]
@@ -663,7 +669,7 @@ async fn an_ordinary_message_gets_no_lines_and_no_instruction() {
         "숙제 빨리 다 끝내고 싶어",
     ] {
         let out = say(&h.pipeline, "n", text).await;
-        assert!(!out.text.contains("1577-0199"), "{text}: {}", out.text);
+        assert!(!out.text().contains("1577-0199"), "{text}: {}", out.text());
         let body = h.fake.requests().pop().unwrap();
         assert!(!system_prompt(&body).contains(CRISIS_INSTRUCTION), "{text}");
     }
@@ -684,8 +690,8 @@ async fn regenerating_a_crisis_reply_keeps_the_lines_without_counting_again() {
             None,
         )
         .await;
-    assert!(again.text.starts_with("다시 쓴 답장"), "{}", again.text);
-    assert!(has_crisis_lines(&again.text), "{}", again.text);
+    assert!(again.text().starts_with("다시 쓴 답장"), "{}", again.text());
+    assert!(has_crisis_lines(&again.text()), "{}", again.text());
     let body = h.fake.requests().pop().unwrap();
     assert!(system_prompt(&body).contains(CRISIS_INSTRUCTION));
     assert_eq!(h.pipeline.crisis_events(), 1, "one message, one event");

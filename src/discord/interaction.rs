@@ -237,12 +237,9 @@ mod tests {
 
     fn outgoing(kind: ReplyKind, private: bool, text: &str, turn: Option<i64>) -> Outgoing {
         Outgoing {
-            text: text.to_string(),
             kind,
-            emotion: None,
-            turn_id: turn,
-            actions: turn.map(Action::for_turn).unwrap_or_default(),
             private,
+            ..Outgoing::conversation(text.to_string(), None, turn, None)
         }
     }
 

@@ -31,7 +31,7 @@ use handler::Handler;
 use in_flight::InFlight;
 
 pub use commands::SLASH_COMMANDS;
-pub use render::{EXPORT_FILE_NAME, MESSAGE_LIMIT};
+pub use render::MESSAGE_LIMIT;
 
 /// The intents the bot always asks for; none of them is privileged.
 pub const BASE_INTENTS: GatewayIntents =

@@ -4,13 +4,11 @@
 
 use serenity::all::{ButtonStyle, CreateActionRow, CreateAttachment, CreateButton};
 
-use crate::pipeline::split::{LengthUnit, split_reply};
+use crate::adapter::{EXPORT_FILE_NAME, LengthUnit, split_reply};
 use crate::pipeline::{Action, Outgoing, ReplyKind};
 
 /// Discord's limit on a message's content, in characters.
 pub const MESSAGE_LIMIT: usize = 2000;
-/// The file name of `/export`'s answer.
-pub const EXPORT_FILE_NAME: &str = "maeum-export.json";
 
 /// One Discord message of a reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,15 +52,15 @@ pub(crate) fn parts(outgoing: &Outgoing) -> Vec<Part> {
             text: String::new(),
             file: Some((
                 EXPORT_FILE_NAME.to_string(),
-                outgoing.text.clone().into_bytes(),
+                outgoing.body.clone().into_bytes(),
             )),
-            buttons: outgoing.actions.clone(),
+            buttons: outgoing.buttons(),
         }];
     }
     // The label as small grey text (`-#`) above the reply: the exact tag, e.g. `#우울한 · 슬픔`.
     let text = match outgoing.emotion {
-        Some(emotion) => format!("-# {}\n{}", emotion.label.tag(), outgoing.text),
-        None => outgoing.text.clone(),
+        Some(emotion) => format!("-# {}\n{}", emotion.label.tag(), outgoing.text()),
+        None => outgoing.text(),
     };
     let mut parts: Vec<Part> = split_reply(&text, MESSAGE_LIMIT, LengthUnit::Chars)
         .into_iter()
@@ -73,7 +71,7 @@ pub(crate) fn parts(outgoing: &Outgoing) -> Vec<Part> {
         })
         .collect();
     if let Some(last) = parts.last_mut() {
-        last.buttons = outgoing.actions.clone();
+        last.buttons = outgoing.buttons();
     }
     parts
 }
@@ -84,17 +82,11 @@ mod tests {
     use crate::emotion::{Emotion, EmotionLabel};
 
     fn reply(text: &str, emotion: Option<&str>, turn: Option<i64>) -> Outgoing {
-        Outgoing {
-            text: text.to_string(),
-            kind: ReplyKind::Conversation,
-            emotion: emotion.map(|code| Emotion {
-                label: EmotionLabel::by_code(code).unwrap(),
-                score: 0.5,
-            }),
-            turn_id: turn,
-            actions: turn.map(Action::for_turn).unwrap_or_default(),
-            private: false,
-        }
+        let emotion = emotion.map(|code| Emotion {
+            label: EmotionLabel::by_code(code).unwrap(),
+            score: 0.5,
+        });
+        Outgoing::conversation(text.to_string(), emotion, turn, None)
     }
 
     #[test]

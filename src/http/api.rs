@@ -1,5 +1,5 @@
-//! The handlers: request and response shapes, and their translation to and
-//! from the pipeline's types.
+//! The handlers: each reads its request (shapes in [`super::wire`]), asks the
+//! pipeline, and answers.
 
 use std::time::Duration;
 
@@ -7,14 +7,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tracing::warn;
 
 use super::guard::{ApiError, ApiJson};
+use super::wire::{
+    ActionRequest, ChatRequest, ChatResponse, ClassifyRequest, PredictRequest, PredictResponse,
+};
 use super::{AppState, PLATFORM, stream};
 use crate::emotion::{EmotionJson, Utterance};
-use crate::pipeline::{Action, Incoming, Outgoing, ReplyKind};
+use crate::pipeline::{Action, Incoming, Outgoing};
 use crate::store::UserKey;
 
 /// `/predict` callers that send no `user_id` share this one conversation, as
@@ -79,20 +81,6 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct PredictRequest {
-    text: Option<String>,
-    /// The original app's clients may send `message` instead of `text`.
-    message: Option<String>,
-    user_id: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub(super) struct PredictResponse {
-    reply: String,
-    emotion: Option<EmotionJson>,
-}
-
 /// The original app's endpoint: a message in, the reply and its emotion out.
 pub(super) async fn predict(
     State(state): State<AppState>,
@@ -107,19 +95,7 @@ pub(super) async fn predict(
         None => DEFAULT_PREDICT_USER.to_string(),
     };
     let outgoing = handle(&state, Incoming::private(PLATFORM, &user_id, &text)).await?;
-    Ok(Json(PredictResponse {
-        emotion: outgoing.emotion.as_ref().map(EmotionJson::from),
-        reply: outgoing.text,
-    }))
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ClassifyRequest {
-    texts: Vec<String>,
-    /// Earlier utterances of the same speaker, oldest first, read with every text.
-    #[serde(default)]
-    context: Vec<String>,
-    top_k: Option<usize>,
+    Ok(Json(PredictResponse::from(outgoing)))
 }
 
 pub(super) async fn classify(
@@ -160,67 +136,6 @@ pub(super) async fn classify(
         .map(|emotions| emotions.iter().map(EmotionJson::from).collect())
         .collect();
     Ok(Json(json!({ "results": results })))
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ChatRequest {
-    user_id: String,
-    text: String,
-    display_name: Option<String>,
-    /// The caller's id for this message; not stored twice.
-    message_id: Option<String>,
-    #[serde(default)]
-    stream: bool,
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ActionRequest {
-    user_id: String,
-    /// An action id as given in a reply's `actions`, e.g. `m1:r:5`.
-    action: String,
-    #[serde(default)]
-    stream: bool,
-}
-
-/// An action offered under a reply: its id for `/v1/chat/action` and a label.
-#[derive(Debug, Serialize)]
-pub(super) struct ActionJson {
-    id: String,
-    label: &'static str,
-}
-
-/// A reply as `/v1/chat` answers it (and as the final `done` event of a stream).
-#[derive(Debug, Serialize)]
-pub(super) struct ChatResponse {
-    reply: String,
-    /// `conversation`, `command` or `export`.
-    kind: &'static str,
-    emotion: Option<EmotionJson>,
-    turn_id: Option<i64>,
-    actions: Vec<ActionJson>,
-}
-
-impl From<Outgoing> for ChatResponse {
-    fn from(outgoing: Outgoing) -> ChatResponse {
-        ChatResponse {
-            kind: match outgoing.kind {
-                ReplyKind::Conversation => "conversation",
-                ReplyKind::Command => "command",
-                ReplyKind::Export => "export",
-            },
-            emotion: outgoing.emotion.as_ref().map(EmotionJson::from),
-            turn_id: outgoing.turn_id,
-            actions: outgoing
-                .actions
-                .iter()
-                .map(|a| ActionJson {
-                    id: a.encode(),
-                    label: a.label(),
-                })
-                .collect(),
-            reply: outgoing.text,
-        }
-    }
 }
 
 pub(super) async fn chat(

@@ -14,6 +14,7 @@
 mod api;
 mod guard;
 mod stream;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

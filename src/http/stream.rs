@@ -10,7 +10,7 @@ use futures::Stream;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::api::ChatResponse;
+use super::wire::ChatResponse;
 use crate::emotion::EmotionJson;
 use crate::pipeline::{ChunkSender, Outgoing, ReplyEvent};
 

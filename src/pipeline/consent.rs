@@ -6,9 +6,10 @@
 //! `privacy.notice_version` asks everyone again.
 //!
 //! How the notice reaches the user, on every platform: a conversation reply
-//! to a user who has not accepted is the reply text, a blank line, then the
-//! short notice ([`texts::consent_notice`]), with `actions` =
-//! `[AcceptConsent { version }]` and no `turn_id`. Every such reply carries
+//! to a user who has not accepted carries the short notice
+//! ([`texts::consent_notice`]) as its [`Outgoing::notice`] part, with the
+//! `AcceptConsent { version }` action, and no `turn_id`; each adapter shows
+//! it in its own way (after the reply, with its button). Every such reply carries
 //! the notice until the user accepts or opts out (opted-out users get no
 //! notice: they chose not to be stored). `/start` and `/privacy` show it with
 //! the same action; [`Pipeline::consent_notice`] gives it to adapters that
@@ -17,7 +18,7 @@
 use tracing::{info, warn};
 
 use super::texts::{self, PrivacyFacts};
-use super::{Action, Outgoing, Pipeline};
+use super::{Action, ConsentNotice, Outgoing, Pipeline};
 use crate::store::{StoreError, UserKey};
 
 /// The privacy settings the flow needs (from `[privacy]`).
@@ -104,20 +105,17 @@ impl Pipeline {
         }
     }
 
-    /// `outgoing` with the short notice after its text (or as its text, when
-    /// empty) and the accept action as its only action.
+    /// `outgoing` with the short notice as its notice part, and accepting
+    /// it as the only button (a reply that was not stored has no others).
     pub(super) fn with_notice(&self, outgoing: Outgoing) -> Outgoing {
-        let notice = texts::consent_notice(&self.privacy_facts());
-        let text = if outgoing.text.is_empty() {
-            notice
-        } else {
-            format!("{}\n\n{notice}", outgoing.text)
-        };
         Outgoing {
-            text,
-            actions: vec![Action::AcceptConsent {
-                version: self.privacy.notice_version,
-            }],
+            notice: Some(ConsentNotice {
+                text: texts::consent_notice(&self.privacy_facts()),
+                accept: Action::AcceptConsent {
+                    version: self.privacy.notice_version,
+                },
+            }),
+            actions: Vec::new(),
             ..outgoing
         }
     }

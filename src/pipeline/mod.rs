@@ -14,20 +14,20 @@ pub mod admin;
 pub mod command;
 pub mod consent;
 mod locks;
-pub mod split;
+mod message;
 pub mod texts;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use futures::StreamExt;
-use tokio::sync::mpsc;
 use tracing::{Instrument, info, warn};
 
 pub use action::Action;
 pub use admin::AdminOptions;
 pub use command::Command;
 pub use consent::PrivacyOptions;
+pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, ReplyKind};
 
 use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
@@ -38,97 +38,6 @@ use crate::store::{NewTurn, Store, Turn, UserKey};
 use consent::Memory;
 use locks::{TurnGuard, UserLocks};
 
-/// A message from a user, on any platform. Build one from
-/// [`Incoming::private`] or `Incoming::default()` with `..` so new fields
-/// keep their defaults.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Incoming {
-    /// `console`, `telegram`, `discord`, `http`.
-    pub platform: String,
-    pub chat_id: String,
-    pub user_id: String,
-    pub display_name: Option<String>,
-    pub text: String,
-    pub is_group: bool,
-    /// In a group: whether the bot was mentioned or replied to.
-    pub addressed: bool,
-    pub message_id: Option<String>,
-    /// The bot's own username on the platform, so `/cmd@otherbot` is not taken as ours.
-    pub bot_username: Option<String>,
-    /// The platform says the sender administers the group or server this
-    /// message came from (see `pipeline::admin` for what that allows).
-    pub is_chat_admin: bool,
-}
-
-impl Incoming {
-    /// A private (one-to-one) message.
-    pub fn private(platform: &str, user_id: &str, text: &str) -> Incoming {
-        Incoming {
-            platform: platform.to_string(),
-            chat_id: user_id.to_string(),
-            user_id: user_id.to_string(),
-            display_name: None,
-            text: text.to_string(),
-            is_group: false,
-            addressed: true,
-            message_id: None,
-            bot_username: None,
-            is_chat_admin: false,
-        }
-    }
-
-    pub fn user(&self) -> UserKey {
-        UserKey::new(&self.platform, &self.user_id)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplyKind {
-    /// A reply to something the user told the bot.
-    Conversation,
-    /// The answer to a command or a button.
-    Command,
-    /// `/export`: the text is the JSON document.
-    Export,
-}
-
-/// The bot's answer, for the adapter to render.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outgoing {
-    pub text: String,
-    pub kind: ReplyKind,
-    /// The emotion read from the user's message (conversation replies).
-    pub emotion: Option<Emotion>,
-    /// The stored turn this reply belongs to, when it was stored.
-    pub turn_id: Option<i64>,
-    /// Buttons to offer under the reply.
-    pub actions: Vec<Action>,
-    /// Show only to the user (e.g. ephemeral on Discord): exports and privacy notices.
-    pub private: bool,
-}
-
-impl Outgoing {
-    /// A plain answer with no emotion, turn or buttons (also for adapters'
-    /// own answers to input the pipeline never sees).
-    pub fn command(text: String) -> Outgoing {
-        Outgoing {
-            text,
-            kind: ReplyKind::Command,
-            emotion: None,
-            turn_id: None,
-            actions: Vec::new(),
-            private: false,
-        }
-    }
-
-    fn private_command(text: String) -> Outgoing {
-        Outgoing {
-            private: true,
-            ..Outgoing::command(text)
-        }
-    }
-}
-
 /// Tunables of the flow, from the configuration.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
@@ -137,17 +46,6 @@ pub struct PipelineOptions {
     pub top_k: usize,
     pub max_message_chars: usize,
 }
-
-/// What a streaming adapter learns while a reply is made: first the emotion
-/// read from the message, then the reply's text pieces as they are written.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReplyEvent {
-    Emotion(Emotion),
-    Text(String),
-}
-
-/// Where a streaming adapter receives [`ReplyEvent`]s.
-pub type ChunkSender = mpsc::Sender<ReplyEvent>;
 
 pub struct Pipeline {
     emotion: Arc<dyn EmotionReader>,
@@ -270,14 +168,13 @@ impl Pipeline {
         };
         info!(platform = %message.platform, turn_id = turn.id, "message delivered again; answering from the store");
         let emotion = stored_emotion(&turn);
-        Some(Outgoing {
-            text: turn.reply.unwrap_or_else(texts::generation_failed),
-            kind: ReplyKind::Conversation,
-            emotion,
-            turn_id: Some(turn.id),
-            actions: Action::for_turn(turn.id),
-            private: false,
-        })
+        // Assessed again so a crisis reply keeps its resources; not counted twice.
+        let crisis = self
+            .safety
+            .reassess(&turn.user_text, emotion.as_ref())
+            .is_crisis();
+        let reply = turn.reply.clone().ok_or(ReplyError::Empty);
+        Some(self.conversation_reply(reply, crisis, &turn.user_text, emotion, Some(turn.id)))
     }
 
     /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.
@@ -409,7 +306,7 @@ impl Pipeline {
             Some(export) => Outgoing {
                 kind: ReplyKind::Export,
                 // Serialising plain data with string keys cannot fail.
-                text: serde_json::to_string_pretty(&export).unwrap_or_default(),
+                body: serde_json::to_string_pretty(&export).unwrap_or_default(),
                 ..Outgoing::private_command(String::new())
             },
             None => Outgoing::private_command(texts::nothing_to_export()),
@@ -431,74 +328,72 @@ impl Pipeline {
             Vec::new()
         };
         let emotion = self.read_emotion(text, &history).await;
-        if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
-            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
-        }
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
             .check_message(text, emotion.as_ref(), &user.platform)
             .is_crisis();
-        let mut request = ReplyRequest {
+        let input = ReplyInput {
+            message: text,
             user_name: message.display_name.clone(),
-            text: text.to_string(),
             emotion,
             avoid: history.last().and_then(|t| t.reply.clone()),
-            history: history.iter().map(exchange).collect(),
+            history: &history,
             crisis,
         };
-        self.safety.redact_request(&mut request);
-        let reply = self.generate(&request, chunks.clone()).await;
-
+        let reply = self.write_reply(input, chunks).await;
         let turn_id = if remember {
-            let turn = NewTurn {
-                chat_id: message.chat_id.clone(),
-                platform_message_id: message.message_id.clone(),
-                user_text: text.to_string(),
-                emotion_code: emotion.map(|e| e.code().to_string()),
-                emotion_score: emotion.map(|e| e.score),
-                reply: reply.as_ref().ok().cloned(),
-                generator: self.generator.name(),
-            };
-            if let Some(display_name) = message.display_name.as_deref()
-                && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
-            {
-                warn!(%error, "storing the display name failed");
-            }
-            let started = Instant::now();
-            let inserted = self.store.insert_turn(&user, &turn).await;
-            self.metrics.observe(Stage::Store, started.elapsed());
-            match inserted {
-                Ok(id) => Some(id),
-                // They opted out while the reply was being written: respect it.
-                Err(crate::store::StoreError::OptedOut) => None,
-                Err(error) => {
-                    warn!(%error, platform = %user.platform, "storing the turn failed; replying anyway");
-                    None
-                }
-            }
+            self.store_turn(message, text, emotion, &reply).await
         } else {
             None
         };
-
-        let mut text = self.reply_text(reply, crisis, text, chunks.as_ref()).await;
+        let mut outgoing = self.conversation_reply(reply, crisis, text, emotion, turn_id);
         if truncated {
-            text = format!(
-                "{}\n{text}",
-                texts::truncated_note(self.options.max_message_chars)
-            );
+            outgoing
+                .notes
+                .push(texts::truncated_note(self.options.max_message_chars));
         }
-        let outgoing = Outgoing {
-            text,
-            kind: ReplyKind::Conversation,
-            emotion,
-            turn_id,
-            actions: turn_id.map(Action::for_turn).unwrap_or_default(),
-            private: false,
-        };
         match memory {
             Memory::NeedsConsent => self.with_notice(outgoing),
             _ => outgoing,
+        }
+    }
+
+    /// Stores a turn of a user who may be remembered; its id, or `None`
+    /// when it could not be stored (the reply goes out regardless).
+    async fn store_turn(
+        &self,
+        message: &Incoming,
+        text: &str,
+        emotion: Option<Emotion>,
+        reply: &Result<String, ReplyError>,
+    ) -> Option<i64> {
+        let user = message.user();
+        let turn = NewTurn {
+            chat_id: message.chat_id.clone(),
+            platform_message_id: message.message_id.clone(),
+            user_text: text.to_string(),
+            emotion_code: emotion.map(|e| e.code().to_string()),
+            emotion_score: emotion.map(|e| e.score),
+            reply: reply.as_ref().ok().cloned(),
+            generator: self.generator.name(),
+        };
+        if let Some(display_name) = message.display_name.as_deref()
+            && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
+        {
+            warn!(%error, "storing the display name failed");
+        }
+        let started = Instant::now();
+        let inserted = self.store.insert_turn(&user, &turn).await;
+        self.metrics.observe(Stage::Store, started.elapsed());
+        match inserted {
+            Ok(id) => Some(id),
+            // They opted out while the reply was being written: respect it.
+            Err(crate::store::StoreError::OptedOut) => None,
+            Err(error) => {
+                warn!(%error, platform = %user.platform, "storing the turn failed; replying anyway");
+                None
+            }
         }
     }
 
@@ -525,24 +420,20 @@ impl Pipeline {
         };
         let history = self.history(user, Some(target.id)).await;
         let emotion = stored_emotion(&target);
-        if let (Some(chunks), Some(emotion)) = (&chunks, emotion) {
-            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
-        }
         // The same message again: assessed, but not counted as a new crisis.
         let crisis = self
             .safety
             .reassess(&target.user_text, emotion.as_ref())
             .is_crisis();
-        let mut request = ReplyRequest {
+        let input = ReplyInput {
+            message: &target.user_text,
             user_name: None,
-            text: target.user_text.clone(),
             emotion,
             avoid: target.reply.clone(),
-            history: history.iter().map(exchange).collect(),
+            history: &history,
             crisis,
         };
-        self.safety.redact_request(&mut request);
-        let reply = self.generate(&request, chunks.clone()).await;
+        let reply = self.write_reply(input, chunks).await;
         if let Ok(reply) = &reply
             && let Err(error) = self
                 .store
@@ -551,44 +442,50 @@ impl Pipeline {
         {
             warn!(%error, "storing the regenerated reply failed");
         }
-        let text = self
-            .reply_text(reply, crisis, &target.user_text, chunks.as_ref())
-            .await;
-        Outgoing {
-            text,
-            kind: ReplyKind::Conversation,
-            emotion,
-            turn_id: Some(target.id),
-            actions: Action::for_turn(target.id),
-            private: false,
-        }
+        self.conversation_reply(reply, crisis, &target.user_text, emotion, Some(target.id))
     }
 
-    /// What the user is sent: the generated reply, or an apology when there is
-    /// none. A crisis reply always ends with the crisis lines (streamed as a
-    /// last piece), or is a fixed caring message with them when generation
-    /// failed. The store keeps only the generated text.
-    async fn reply_text(
+    /// The steps a new reply and a regenerated one share: the emotion to a
+    /// streaming adapter, the request with personal data masked, generating.
+    async fn write_reply(
+        &self,
+        input: ReplyInput<'_>,
+        chunks: Option<ChunkSender>,
+    ) -> Result<String, ReplyError> {
+        if let (Some(chunks), Some(emotion)) = (&chunks, input.emotion) {
+            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
+        }
+        let mut request = ReplyRequest {
+            user_name: input.user_name,
+            text: input.message.to_string(),
+            emotion: input.emotion,
+            avoid: input.avoid,
+            history: input.history.iter().map(exchange).collect(),
+            crisis: input.crisis,
+        };
+        self.safety.redact_request(&mut request);
+        self.generate(&request, chunks).await
+    }
+
+    /// The answer to a conversation message: the generated reply, or an
+    /// apology when there is none; a crisis reply always carries the crisis
+    /// resources, and is a fixed caring message when generation failed. The
+    /// store keeps only the generated text.
+    fn conversation_reply(
         &self,
         reply: Result<String, ReplyError>,
         crisis: bool,
         message: &str,
-        chunks: Option<&ChunkSender>,
-    ) -> String {
-        if !crisis {
-            return reply.unwrap_or_else(|_| texts::generation_failed());
-        }
-        let lines = self.safety.crisis_lines(message);
-        match reply {
-            Ok(reply) => {
-                let tail = format!("\n\n{lines}");
-                if let Some(chunks) = chunks {
-                    let _ = chunks.send(ReplyEvent::Text(tail.clone())).await;
-                }
-                format!("{reply}{tail}")
-            }
-            Err(_) => format!("{}\n\n{lines}", texts::crisis_fallback()),
-        }
+        emotion: Option<Emotion>,
+        turn_id: Option<i64>,
+    ) -> Outgoing {
+        let body = match reply {
+            Ok(reply) => reply,
+            Err(_) if crisis => texts::crisis_fallback(),
+            Err(_) => texts::generation_failed(),
+        };
+        let resources = crisis.then(|| self.safety.crisis_lines(message));
+        Outgoing::conversation(body, emotion, turn_id, resources)
     }
 
     /// The user's recent turns, oldest first; only those before `before` when given.
@@ -671,6 +568,18 @@ impl Pipeline {
         }
         Ok(reply)
     }
+}
+
+/// What a conversation reply is written from.
+struct ReplyInput<'a> {
+    message: &'a str,
+    user_name: Option<String>,
+    emotion: Option<Emotion>,
+    /// The turns before the message, oldest first.
+    history: &'a [Turn],
+    /// A reply not to repeat (the last one, or the one being replaced).
+    avoid: Option<String>,
+    crisis: bool,
 }
 
 /// The span every log line of one turn carries (classify, LLM, store, the

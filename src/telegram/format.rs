@@ -1,8 +1,8 @@
 //! Reply text as Telegram shows it: the emotion label on the first line (in
 //! italics), then the reply, in messages of at most 4096 UTF-16 units.
 
+use crate::adapter::{LengthUnit, split_reply};
 use crate::emotion::Emotion;
-use crate::pipeline::split::{LengthUnit, split_reply};
 
 /// Telegram's limit on a message's text, in UTF-16 code units.
 pub(crate) const MAX_MESSAGE_UNITS: usize = 4096;

@@ -1,7 +1,6 @@
 //! One update at a time: a message goes to the pipeline with its reply
 //! streamed back; a button press goes to the pipeline as an action.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::Bot;
@@ -11,26 +10,18 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::debug;
 
+use super::adapter::Adapter;
 use super::api::{Destination, describe, send, send_text};
 use super::format::TextPart;
-use super::pace::ChatPacer;
 use super::reply::{self, Conversation};
 use super::stream::{self, StreamTarget};
-use super::translate::{self, BotIdentity, Inbound};
-use crate::pipeline::{Action, Pipeline, texts};
+use super::translate::{self, Inbound};
+use crate::pipeline::{Action, texts};
 
 /// Reply pieces buffered while a write to Telegram is under way.
 const EVENT_BUFFER: usize = 256;
 /// Telegram shows "typing…" for 5 s or until the next message.
 const TYPING_EVERY: Duration = Duration::from_secs(4);
-
-/// What every update handler needs.
-pub(crate) struct Adapter {
-    pub bot: Bot,
-    pub me: BotIdentity,
-    pub pipeline: Arc<Pipeline>,
-    pub pacer: ChatPacer,
-}
 
 /// Whose updates must stay in order: the sender's.
 pub(crate) fn sender_of(update: &Update) -> Option<u64> {

@@ -15,8 +15,9 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
 use super::TelegramError;
+use super::adapter::Adapter;
 use super::api::{describe, send};
-use super::handle::{Adapter, on_update, sender_of};
+use super::handle::{on_update, sender_of};
 use super::order::UserOrder;
 use super::setup::{parse_url, webhook_secret};
 use crate::config::{Secret, TelegramSettings};

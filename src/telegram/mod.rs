@@ -14,6 +14,7 @@
 //!
 //! See `docs/telegram.md` for setting a bot up.
 
+mod adapter;
 mod api;
 mod format;
 mod handle;
@@ -37,7 +38,7 @@ pub use reaction::{ALLOWED_REACTIONS, reaction_for};
 
 use crate::config::{Secret, TelegramSettings};
 use crate::pipeline::Pipeline;
-use handle::Adapter;
+use adapter::Adapter;
 use pace::ChatPacer;
 
 #[derive(Debug, thiserror::Error)]

@@ -11,10 +11,11 @@ use teloxide::types::{
 };
 use tracing::{debug, warn};
 
+use super::adapter::Adapter;
 use super::api::{Destination, describe, edit_text, send, send_text};
 use super::format::{TextPart, plain_parts, reply_parts};
-use super::handle::Adapter;
 use super::stream::Streamed;
+use crate::adapter::EXPORT_FILE_NAME;
 use crate::pipeline::{Action, Outgoing, ReplyKind};
 
 /// The chat a message came from, and who sent it.
@@ -38,12 +39,12 @@ pub(crate) async fn deliver(
         reply_to: Some(conversation.message),
     };
     let result = if outgoing.kind == ReplyKind::Export {
-        deliver_export(adapter, conversation, &outgoing.text).await
+        deliver_export(adapter, conversation, &outgoing.body).await
     } else if outgoing.private && conversation.is_group {
-        deliver_privately(adapter, conversation, &outgoing.text).await
+        deliver_privately(adapter, conversation, &outgoing.text()).await
     } else {
-        let parts = reply_parts(outgoing.emotion.as_ref(), &outgoing.text);
-        let keyboard = keyboard(&outgoing.actions);
+        let parts = reply_parts(outgoing.emotion.as_ref(), &outgoing.text());
+        let keyboard = keyboard(&outgoing.buttons());
         write(adapter, here, streamed.message, &parts, keyboard.as_ref()).await
     };
     if let Err(error) = result {
@@ -67,21 +68,21 @@ pub(crate) async fn finish_press(
         if !answered {
             answer_press(&adapter.bot, query, None).await;
         }
-        let parts = reply_parts(outgoing.emotion.as_ref(), &outgoing.text);
-        let keyboard = keyboard(&outgoing.actions);
+        let parts = reply_parts(outgoing.emotion.as_ref(), &outgoing.text());
+        let keyboard = keyboard(&outgoing.buttons());
         let to = Destination {
             chat,
             reply_to: None,
         };
         write(adapter, to, Some(message), &parts, keyboard.as_ref()).await
-    } else if !answered && answer_press(&adapter.bot, query, Some(&outgoing.text)).await {
+    } else if !answered && answer_press(&adapter.bot, query, Some(&outgoing.text())).await {
         Ok(())
     } else {
         let to = Destination {
             chat,
             reply_to: Some(message),
         };
-        write(adapter, to, None, &plain_parts(&outgoing.text), None).await
+        write(adapter, to, None, &plain_parts(&outgoing.text()), None).await
     };
     if let Err(error) = result {
         warn!(error = %describe(&error), chat = chat.0, "answering a button failed");
@@ -221,7 +222,6 @@ fn dm(user: UserId) -> ChatId {
     ChatId::from(user)
 }
 
-const EXPORT_FILE_NAME: &str = "maeum-export.json";
 const EXPORT_CAPTION: &str = "네 데이터 전부야 (JSON). (Everything stored about you.)";
 const SENT_BY_DM: &str = "개인 메시지로 보냈어. 📬 (Sent to you privately.)";
 

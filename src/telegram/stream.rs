@@ -9,9 +9,9 @@ use teloxide::types::{ChatId, MessageId, ReactionType};
 use tokio::sync::{mpsc, oneshot};
 use tracing::debug;
 
+use super::adapter::Adapter;
 use super::api::{Destination, describe, edit_text, send, send_text};
 use super::format::{TextPart, reply_parts};
-use super::handle::Adapter;
 use super::reaction::reaction_for;
 use crate::emotion::Emotion;
 use crate::pipeline::ReplyEvent;
