@@ -6,6 +6,7 @@
 //! three leaves through small interfaces: [`emotion`], [`reply`], [`store`].
 
 pub mod app;
+pub mod background;
 pub mod config;
 pub mod console;
 pub mod discord;

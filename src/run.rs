@@ -17,7 +17,7 @@ use tracing::{error, info, warn};
 use crate::app::{self, AppError};
 use crate::config::Settings;
 use crate::pipeline::Pipeline;
-use crate::{discord, http, privacy, telegram};
+use crate::{background, discord, http, telegram};
 
 /// How long in-flight replies may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -99,12 +99,7 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
     let pipeline = Arc::new(pipeline);
     let shutdown = CancellationToken::new();
     // Ends with `shutdown`; a sweep cut short is simply redone at the next start.
-    let _retention = privacy::retention::spawn(
-        pipeline.store().clone(),
-        settings.privacy.retention_days,
-        app::retention_interval(settings),
-        shutdown.clone(),
-    );
+    let _background = background::start(settings, pipeline.store().clone(), shutdown.clone());
     let mut tasks = JoinSet::new();
     for (name, task) in enabled_adapters(settings, &pipeline, &shutdown) {
         info!(adapter = name, "starting adapter");
