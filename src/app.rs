@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use std::time::Duration;
-
 use tracing::{info, warn};
 
 use crate::config::{LlmEndpoint, Settings};
@@ -128,16 +126,6 @@ pub fn privacy_options(settings: &Settings) -> PrivacyOptions {
         notice_version: settings.privacy.notice_version,
         retention_days: settings.privacy.retention_days,
     }
-}
-
-/// How often the retention job runs.
-pub fn retention_interval(settings: &Settings) -> Duration {
-    Duration::from_secs(
-        settings
-            .privacy
-            .retention_interval_minutes
-            .saturating_mul(60),
-    )
 }
 
 /// Builds the whole pipeline, and the notices to show at start (also logged).

@@ -7,6 +7,7 @@
 
 pub mod adapter;
 pub mod app;
+pub mod background;
 pub mod config;
 pub mod console;
 pub mod discord;

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use maeum::config::Settings;
 use maeum::console::{self, ConsoleUser};
 use maeum::emotion::{EmotionJson, Utterance};
-use maeum::{app, privacy, telemetry};
+use maeum::{app, background, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -138,12 +138,8 @@ async fn chat(settings: &Settings) -> Result<()> {
         eprintln!("※ {}", notice.message());
     }
     let shutdown = CancellationToken::new();
-    let _retention = privacy::retention::spawn(
-        pipeline.store().clone(),
-        settings.privacy.retention_days,
-        app::retention_interval(settings),
-        shutdown.clone(),
-    );
+    // The jobs end with `shutdown`, when the chat does.
+    let _background = background::start(settings, pipeline.store().clone(), shutdown.clone());
     let user = ConsoleUser {
         display_name: std::env::var("USER")
             .ok()

@@ -17,7 +17,7 @@ use tracing::{error, info, warn};
 use crate::app::{self, AppError};
 use crate::config::Settings;
 use crate::pipeline::Pipeline;
-use crate::{discord, http, privacy, telegram};
+use crate::{background, discord, http, telegram};
 
 /// How long in-flight replies may take to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -30,16 +30,37 @@ pub enum RunError {
     NothingEnabled,
     #[error(transparent)]
     App(#[from] AppError),
-    #[error("the {adapter} adapter stopped: {message}")]
+    /// An adapter returned an error, or its task panicked (`adapter` is then
+    /// "unknown"). The adapter's own error is the source, so its chain is kept.
+    #[error("the {adapter} adapter stopped: {source}")]
     Adapter {
         adapter: &'static str,
-        message: String,
+        #[source]
+        source: AdapterError,
     },
     #[error("listening for shutdown signals: {0}")]
     Signal(std::io::Error),
 }
 
-type AdapterTask = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+/// Whatever an adapter failed with: each adapter has its own error type.
+pub type AdapterError = Box<dyn std::error::Error + Send + Sync>;
+
+type AdapterTask = Pin<Box<dyn Future<Output = Result<(), AdapterError>> + Send>>;
+
+/// An adapter's name and its serving future, its error type erased so that
+/// different adapters fit in one list.
+fn adapter<E>(
+    name: &'static str,
+    serve: impl Future<Output = Result<(), E>> + Send + 'static,
+) -> (&'static str, AdapterTask)
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    (
+        name,
+        Box::pin(async move { serve.await.map_err(AdapterError::from) }),
+    )
+}
 
 /// The adapters the configuration enables, ready to run.
 fn enabled_adapters(
@@ -47,44 +68,39 @@ fn enabled_adapters(
     pipeline: &Arc<Pipeline>,
     shutdown: &CancellationToken,
 ) -> Vec<(&'static str, AdapterTask)> {
-    let mut adapters: Vec<(&'static str, AdapterTask)> = Vec::new();
-    if let (true, Some(token)) = (
-        settings.telegram.enabled,
-        &settings.secrets.telegram_bot_token,
-    ) {
-        let task = telegram::run(
-            pipeline.clone(),
-            settings.telegram.clone(),
-            token.clone(),
-            shutdown.clone(),
-        );
-        adapters.push((
+    let secrets = &settings.secrets;
+    let mut adapters = Vec::new();
+    if let (true, Some(token)) = (settings.telegram.enabled, &secrets.telegram_bot_token) {
+        adapters.push(adapter(
             "telegram",
-            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+            telegram::run(
+                pipeline.clone(),
+                settings.telegram.clone(),
+                token.clone(),
+                shutdown.clone(),
+            ),
         ));
     }
-    if let (true, Some(token)) = (settings.discord.enabled, &settings.secrets.discord_token) {
-        let task = discord::run(
-            pipeline.clone(),
-            settings.discord.clone(),
-            token.clone(),
-            shutdown.clone(),
-        );
-        adapters.push((
+    if let (true, Some(token)) = (settings.discord.enabled, &secrets.discord_token) {
+        adapters.push(adapter(
             "discord",
-            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+            discord::run(
+                pipeline.clone(),
+                settings.discord.clone(),
+                token.clone(),
+                shutdown.clone(),
+            ),
         ));
     }
-    if let (true, Some(token)) = (settings.http.enabled, &settings.secrets.http_token) {
-        let task = http::run(
-            pipeline.clone(),
-            settings.http.clone(),
-            token.clone(),
-            shutdown.clone(),
-        );
-        adapters.push((
+    if let (true, Some(token)) = (settings.http.enabled, &secrets.http_token) {
+        adapters.push(adapter(
             "http",
-            Box::pin(async move { task.await.map_err(|e| e.to_string()) }),
+            http::run(
+                pipeline.clone(),
+                settings.http.clone(),
+                token.clone(),
+                shutdown.clone(),
+            ),
         ));
     }
     adapters
@@ -99,12 +115,7 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
     let pipeline = Arc::new(pipeline);
     let shutdown = CancellationToken::new();
     // Ends with `shutdown`; a sweep cut short is simply redone at the next start.
-    let _retention = privacy::retention::spawn(
-        pipeline.store().clone(),
-        settings.privacy.retention_days,
-        app::retention_interval(settings),
-        shutdown.clone(),
-    );
+    let _background = background::start(settings, pipeline.store().clone(), shutdown.clone());
     let mut tasks = JoinSet::new();
     for (name, task) in enabled_adapters(settings, &pipeline, &shutdown) {
         info!(adapter = name, "starting adapter");
@@ -141,17 +152,17 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
 }
 
 fn adapter_failure(
-    finished: Result<(&'static str, Result<(), String>), tokio::task::JoinError>,
+    finished: Result<(&'static str, Result<(), AdapterError>), tokio::task::JoinError>,
 ) -> Option<RunError> {
     match finished {
         Ok((_, Ok(()))) => None,
-        Ok((adapter, Err(message))) => {
-            error!(adapter, %message, "adapter stopped with an error");
-            Some(RunError::Adapter { adapter, message })
+        Ok((adapter, Err(source))) => {
+            error!(adapter, message = %source, "adapter stopped with an error");
+            Some(RunError::Adapter { adapter, source })
         }
         Err(join) => Some(RunError::Adapter {
             adapter: "unknown",
-            message: join.to_string(),
+            source: join.into(),
         }),
     }
 }

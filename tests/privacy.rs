@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
+use maeum::background::retention;
 use maeum::config::{PromptFormat, Settings};
 use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
 use maeum::pipeline::{
     Action, AdminOptions, Incoming, Outgoing, Pipeline, PrivacyOptions, ReplyKind,
 };
 use maeum::privacy::crypto::{DataCipher, DataKey, generate_key};
-use maeum::privacy::retention;
 use maeum::reply::openai::OpenAiGenerator;
 use maeum::store::{Feedback, NewTurn, Store, UserKey};
 use support::fake_llm::FakeLlm;

@@ -7,8 +7,11 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::Row;
 
-use super::sql::{from_ms, now_ms};
-use super::*;
+use super::base::{Store, from_ms, now_ms};
+use super::types::{
+    Consent, EmotionDayCount, MarkerKeyCheck, RekeyReport, StatsScope, StoreError, StoreStats,
+    UserKey,
+};
 use crate::privacy::crypto::Field;
 
 const MS_PER_DAY: i64 = 24 * 60 * 60 * 1000;
@@ -285,23 +288,6 @@ impl Store {
         }
         self.flush_deletions().await;
         Ok(report)
-    }
-
-    /// On SQLite, copies the write-ahead log into the database file and empties
-    /// it, so rows just deleted or rewritten are gone from the files too (the
-    /// pages are zeroed by `secure_delete`), not only from queries. Postgres
-    /// keeps dead row versions until (auto)vacuum, outside our control.
-    /// A failure is only logged: the deletion itself has happened.
-    pub(super) async fn flush_deletions(&self) {
-        if self.backend() != Backend::Sqlite {
-            return;
-        }
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-        {
-            tracing::warn!(%error, "checkpointing the SQLite log after a deletion failed");
-        }
     }
 
     /// `stored` in the current form: as it is if already current, else opened and sealed again.

@@ -1,25 +1,12 @@
 //! What lets several processes share one database: a per-user turn lock held
 //! across processes (a Postgres advisory lock), and finding the turn a
-//! platform message already produced.
+//! platform message already produced. The pool the locks are held on is
+//! connected with the store, in `base`.
 
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyPoolOptions;
 
-use super::sql::{TURN_COLUMNS, USER_ID_SUBQUERY};
-use super::*;
-
-/// Connections kept for held turn locks, apart from the store's pool so
-/// turns waiting for a lock never starve the turns holding one. It bounds how
-/// many users' turns one process runs at once on Postgres.
-pub(super) const LOCK_CONNECTIONS: u32 = 32;
-
-/// The pool that holds turn locks (Postgres only), connected on first use.
-pub(super) fn lock_pool(url: &str) -> Result<sqlx::AnyPool, StoreError> {
-    Ok(AnyPoolOptions::new()
-        .max_connections(LOCK_CONNECTIONS)
-        .min_connections(0)
-        .connect_lazy(url)?)
-}
+use super::base::{Store, TURN_COLUMNS, USER_ID_SUBQUERY};
+use super::types::{StoreError, Turn, UserKey};
 
 /// A turn of one user, held across every process on the database until
 /// released or dropped (the transaction ends, and with it the lock).

@@ -1,6 +1,6 @@
 //! Deleting messages older than `privacy.retention_days`: once at start, then
 //! every `privacy.retention_interval_minutes`, until shutdown. 0 days keeps
-//! messages forever (no job runs).
+//! messages forever (no job runs). Started by [`super::start`].
 
 use std::time::Duration;
 

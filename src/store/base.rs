@@ -1,19 +1,23 @@
-//! The sqlx implementation of [`Store`].
+//! The base of the store, which the other store files build on: the
+//! [`Store`] struct, connecting (SQLite, Postgres and the Postgres turn-lock
+//! pool) and migrating, the SQL fragments and row readers shared by the
+//! statement files, and the timestamp conversions.
 //!
-//! Every statement here is written once and runs on both backends: `$n`
-//! placeholders (sqlx's SQLite driver maps `$n` to the n-th argument),
+//! Every statement in the store is written once and runs on both backends:
+//! `$n` placeholders (sqlx's SQLite driver maps `$n` to the n-th argument),
 //! `ON CONFLICT` upserts and `RETURNING` (SQLite ≥ 3.35, which sqlx bundles).
 
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Executor, Row};
 
-use super::*;
-use crate::privacy::crypto::Field;
+use super::types::{Backend, Feedback, StoreError, Turn, UserKey};
+use crate::privacy::crypto::{DataCipher, Field};
 
 /// Key of the opt-out markers until [`Store::with_marker_key`] sets one. The
 /// app always does (`MAEUM_MARKER_KEY` or `data/marker.key`, see
@@ -33,6 +37,19 @@ pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.chat_id AS chat_id, m.platf
 /// `$1`, `$2`: the user's (platform, user_id).
 pub(super) const USER_ID_SUBQUERY: &str =
     "(SELECT id FROM users WHERE platform = $1 AND user_id = $2)";
+
+/// Connections kept for held turn locks, apart from the store's pool so
+/// turns waiting for a lock never starve the turns holding one. It bounds how
+/// many users' turns one process runs at once on Postgres.
+const LOCK_CONNECTIONS: u32 = 32;
+
+/// The pool that holds turn locks (Postgres only), connected on first use.
+fn connect_lock_pool(url: &str) -> Result<sqlx::AnyPool, StoreError> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(LOCK_CONNECTIONS)
+        .min_connections(0)
+        .connect_lazy(url)?)
+}
 
 /// A connection pool to the conversation database.
 #[derive(Clone)]
@@ -60,7 +77,7 @@ impl Store {
                 .max_connections(MAX_CONNECTIONS)
                 .connect(url)
                 .await?;
-            lock_pool = Some(super::replicas::lock_pool(url)?);
+            lock_pool = Some(connect_lock_pool(url)?);
             (Backend::Postgres, pool)
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
@@ -117,230 +134,6 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
-    }
-
-    pub async fn is_opted_out(&self, user: &UserKey) -> Result<bool, StoreError> {
-        let found = sqlx::query("SELECT 1 FROM opt_outs WHERE marker = $1")
-            .bind(self.opt_out_marker(user))
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(found.is_some())
-    }
-
-    /// Deletes every row about the user in one transaction and keeps only a
-    /// keyed-hash marker, so nothing is stored again until [`Store::opt_in`].
-    pub async fn opt_out(&self, user: &UserKey) -> Result<(), StoreError> {
-        let marker = self.opt_out_marker(user);
-        let mut tx = self.pool.begin().await?;
-        // The first statement writes, so SQLite takes the write lock at once
-        // (a read first could not be upgraded under contention).
-        sqlx::query(&format!(
-            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
-            .bind(&user.platform)
-            .bind(&user.user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO opt_outs (marker, created_at) VALUES ($1, $2) ON CONFLICT (marker) DO NOTHING")
-            .bind(marker)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.flush_deletions().await;
-        tracing::info!(platform = %user.platform, "user opted out; their rows were deleted");
-        Ok(())
-    }
-
-    /// Removes the opt-out marker. Returns whether the user had opted out.
-    pub async fn opt_in(&self, user: &UserKey) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM opt_outs WHERE marker = $1")
-            .bind(self.opt_out_marker(user))
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() > 0)
-    }
-
-    /// Creates the user's row or refreshes its display name; returns its id.
-    ///
-    /// Fails with [`StoreError::OptedOut`] for an opted-out user.
-    pub async fn upsert_user(
-        &self,
-        user: &UserKey,
-        display_name: Option<&str>,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let user_ref = self.upsert_user_in(&mut tx, user, display_name).await?;
-        tx.commit().await?;
-        Ok(user_ref)
-    }
-
-    /// Stores a turn (creating the user's row if needed); returns the turn id.
-    ///
-    /// Fails with [`StoreError::OptedOut`] for an opted-out user, even one who
-    /// opted out while this turn was being answered.
-    pub async fn insert_turn(&self, user: &UserKey, turn: &NewTurn) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let user_ref = self.upsert_user_in(&mut tx, user, None).await?;
-        let now = now_ms();
-        let turn_id: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
-             emotion_score, reply, generator, feedback, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9) RETURNING id",
-        )
-        .bind(user_ref)
-        .bind(&turn.chat_id)
-        .bind(turn.platform_message_id.as_deref())
-        .bind(self.cipher.seal(Field::UserText, &turn.user_text))
-        .bind(turn.emotion_code.as_deref())
-        // f64 because sqlx's Any driver decodes SQLite's REAL only as f64.
-        .bind(turn.emotion_score.map(f64::from))
-        .bind(
-            turn.reply
-                .as_deref()
-                .map(|reply| self.cipher.seal(Field::Reply, reply)),
-        )
-        .bind(&turn.generator)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(turn_id)
-    }
-
-    /// The user's most recent `limit` turns, oldest first.
-    pub async fn recent_turns(&self, user: &UserKey, limit: i64) -> Result<Vec<Turn>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} \
-             ORDER BY m.id DESC LIMIT $3"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        // SQLite reads a negative LIMIT as "no limit", Postgres rejects it.
-        .bind(limit.max(0))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut turns = rows
-            .iter()
-            .map(|row| self.turn_from_row(row))
-            .collect::<Result<Vec<_>, _>>()?;
-        turns.reverse();
-        Ok(turns)
-    }
-
-    /// One turn, only if it belongs to `user`.
-    pub async fn turn(&self, user: &UserKey, turn_id: i64) -> Result<Option<Turn>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} AND m.id = $3"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .bind(turn_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(|row| self.turn_from_row(row)).transpose()
-    }
-
-    /// Replaces a turn's reply (regenerate). Returns false if no such turn of this user.
-    pub async fn replace_reply(
-        &self,
-        user: &UserKey,
-        turn_id: i64,
-        reply: &str,
-        generator: &str,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(&format!(
-            "UPDATE messages SET reply = $4, generator = $5, updated_at = $6 \
-             WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .bind(turn_id)
-        .bind(self.cipher.seal(Field::Reply, reply))
-        .bind(generator)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() > 0)
-    }
-
-    /// Records 👍/👎 on a turn. Returns false if no such turn of this user.
-    pub async fn set_feedback(
-        &self,
-        user: &UserKey,
-        turn_id: i64,
-        feedback: Feedback,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(&format!(
-            "UPDATE messages SET feedback = $4, updated_at = $5 WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .bind(turn_id)
-        .bind(feedback.as_i64())
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() > 0)
-    }
-
-    /// Deletes the user's turns (the user row stays). Returns how many were deleted.
-    pub async fn clear_history(&self, user: &UserKey) -> Result<u64, StoreError> {
-        let result = sqlx::query(&format!(
-            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
-        ))
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .execute(&self.pool)
-        .await?;
-        self.flush_deletions().await;
-        Ok(result.rows_affected())
-    }
-
-    /// Everything stored about the user; `None` if nothing is.
-    pub async fn export(&self, user: &UserKey) -> Result<Option<UserExport>, StoreError> {
-        // One transaction so the user row and the turns are one snapshot.
-        let mut tx = self.pool.begin().await?;
-        let user_row = sqlx::query(
-            "SELECT id, display_name, created_at, consent_version, consented_at \
-             FROM users WHERE platform = $1 AND user_id = $2",
-        )
-        .bind(&user.platform)
-        .bind(&user.user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(user_row) = user_row else {
-            return Ok(None);
-        };
-        let user_ref: i64 = user_row.try_get("id")?;
-        let turn_rows = sqlx::query(&format!(
-            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref = $1 ORDER BY m.id"
-        ))
-        .bind(user_ref)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Some(UserExport {
-            platform: user.platform.clone(),
-            user_id: user.user_id.clone(),
-            display_name: self
-                .open_optional(Field::DisplayName, user_row.try_get("display_name")?)?,
-            created_at: from_ms(user_row.try_get("created_at")?)?,
-            consent_version: user_row.try_get("consent_version")?,
-            consented_at: user_row
-                .try_get::<Option<i64>, _>("consented_at")?
-                .map(from_ms)
-                .transpose()?,
-            turns: turn_rows
-                .iter()
-                .map(|row| self.turn_from_row(row))
-                .collect::<Result<_, _>>()?,
-        }))
     }
 
     /// Upserts the user's row inside `tx` and returns its id, or
@@ -418,7 +211,7 @@ impl Store {
 
     /// Hex HMAC-SHA256 of `platform \0 user_id`: recognises the user again
     /// without storing who they are.
-    fn opt_out_marker(&self, user: &UserKey) -> String {
+    pub(super) fn opt_out_marker(&self, user: &UserKey) -> String {
         // HMAC takes keys of any length; `new_from_slice` cannot fail here.
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.marker_key)
             .expect("HMAC accepts keys of any length");
@@ -426,6 +219,23 @@ impl Store {
         mac.update(b"\0");
         mac.update(user.user_id.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// On SQLite, copies the write-ahead log into the database file and empties
+    /// it, so rows just deleted or rewritten are gone from the files too (the
+    /// pages are zeroed by `secure_delete`), not only from queries. Postgres
+    /// keeps dead row versions until (auto)vacuum, outside our control.
+    /// A failure is only logged: the deletion itself has happened.
+    pub(super) async fn flush_deletions(&self) {
+        if self.backend() != Backend::Sqlite {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(%error, "checkpointing the SQLite log after a deletion failed");
+        }
     }
 }
 

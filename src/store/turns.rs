@@ -1,0 +1,234 @@
+//! The conversation statements: users, opting out and in, storing and reading
+//! turns, feedback, clearing a user's history and exporting it.
+
+use sqlx::Row;
+
+use super::base::{Store, TURN_COLUMNS, USER_ID_SUBQUERY, from_ms, now_ms};
+use super::types::{Feedback, NewTurn, StoreError, Turn, UserExport, UserKey};
+use crate::privacy::crypto::Field;
+
+impl Store {
+    pub async fn is_opted_out(&self, user: &UserKey) -> Result<bool, StoreError> {
+        let found = sqlx::query("SELECT 1 FROM opt_outs WHERE marker = $1")
+            .bind(self.opt_out_marker(user))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Deletes every row about the user in one transaction and keeps only a
+    /// keyed-hash marker, so nothing is stored again until [`Store::opt_in`].
+    pub async fn opt_out(&self, user: &UserKey) -> Result<(), StoreError> {
+        let marker = self.opt_out_marker(user);
+        let mut tx = self.pool.begin().await?;
+        // The first statement writes, so SQLite takes the write lock at once
+        // (a read first could not be upgraded under contention).
+        sqlx::query(&format!(
+            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
+            .bind(&user.platform)
+            .bind(&user.user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO opt_outs (marker, created_at) VALUES ($1, $2) ON CONFLICT (marker) DO NOTHING")
+            .bind(marker)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.flush_deletions().await;
+        tracing::info!(platform = %user.platform, "user opted out; their rows were deleted");
+        Ok(())
+    }
+
+    /// Removes the opt-out marker. Returns whether the user had opted out.
+    pub async fn opt_in(&self, user: &UserKey) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM opt_outs WHERE marker = $1")
+            .bind(self.opt_out_marker(user))
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Creates the user's row or refreshes its display name; returns its id.
+    ///
+    /// Fails with [`StoreError::OptedOut`] for an opted-out user.
+    pub async fn upsert_user(
+        &self,
+        user: &UserKey,
+        display_name: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let user_ref = self.upsert_user_in(&mut tx, user, display_name).await?;
+        tx.commit().await?;
+        Ok(user_ref)
+    }
+
+    /// Stores a turn (creating the user's row if needed); returns the turn id.
+    ///
+    /// Fails with [`StoreError::OptedOut`] for an opted-out user, even one who
+    /// opted out while this turn was being answered.
+    pub async fn insert_turn(&self, user: &UserKey, turn: &NewTurn) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let user_ref = self.upsert_user_in(&mut tx, user, None).await?;
+        let now = now_ms();
+        let turn_id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
+             emotion_score, reply, generator, feedback, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9) RETURNING id",
+        )
+        .bind(user_ref)
+        .bind(&turn.chat_id)
+        .bind(turn.platform_message_id.as_deref())
+        .bind(self.cipher.seal(Field::UserText, &turn.user_text))
+        .bind(turn.emotion_code.as_deref())
+        // f64 because sqlx's Any driver decodes SQLite's REAL only as f64.
+        .bind(turn.emotion_score.map(f64::from))
+        .bind(
+            turn.reply
+                .as_deref()
+                .map(|reply| self.cipher.seal(Field::Reply, reply)),
+        )
+        .bind(&turn.generator)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(turn_id)
+    }
+
+    /// The user's most recent `limit` turns, oldest first.
+    pub async fn recent_turns(&self, user: &UserKey, limit: i64) -> Result<Vec<Turn>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} \
+             ORDER BY m.id DESC LIMIT $3"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        // SQLite reads a negative LIMIT as "no limit", Postgres rejects it.
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut turns = rows
+            .iter()
+            .map(|row| self.turn_from_row(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        turns.reverse();
+        Ok(turns)
+    }
+
+    /// One turn, only if it belongs to `user`.
+    pub async fn turn(&self, user: &UserKey, turn_id: i64) -> Result<Option<Turn>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} AND m.id = $3"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(|row| self.turn_from_row(row)).transpose()
+    }
+
+    /// Replaces a turn's reply (regenerate). Returns false if no such turn of this user.
+    pub async fn replace_reply(
+        &self,
+        user: &UserKey,
+        turn_id: i64,
+        reply: &str,
+        generator: &str,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET reply = $4, generator = $5, updated_at = $6 \
+             WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .bind(self.cipher.seal(Field::Reply, reply))
+        .bind(generator)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Records 👍/👎 on a turn. Returns false if no such turn of this user.
+    pub async fn set_feedback(
+        &self,
+        user: &UserKey,
+        turn_id: i64,
+        feedback: Feedback,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET feedback = $4, updated_at = $5 WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .bind(feedback.as_i64())
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Deletes the user's turns (the user row stays). Returns how many were deleted.
+    pub async fn clear_history(&self, user: &UserKey) -> Result<u64, StoreError> {
+        let result = sqlx::query(&format!(
+            "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&self.pool)
+        .await?;
+        self.flush_deletions().await;
+        Ok(result.rows_affected())
+    }
+
+    /// Everything stored about the user; `None` if nothing is.
+    pub async fn export(&self, user: &UserKey) -> Result<Option<UserExport>, StoreError> {
+        // One transaction so the user row and the turns are one snapshot.
+        let mut tx = self.pool.begin().await?;
+        let user_row = sqlx::query(
+            "SELECT id, display_name, created_at, consent_version, consented_at \
+             FROM users WHERE platform = $1 AND user_id = $2",
+        )
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user_row) = user_row else {
+            return Ok(None);
+        };
+        let user_ref: i64 = user_row.try_get("id")?;
+        let turn_rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref = $1 ORDER BY m.id"
+        ))
+        .bind(user_ref)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(UserExport {
+            platform: user.platform.clone(),
+            user_id: user.user_id.clone(),
+            display_name: self
+                .open_optional(Field::DisplayName, user_row.try_get("display_name")?)?,
+            created_at: from_ms(user_row.try_get("created_at")?)?,
+            consent_version: user_row.try_get("consent_version")?,
+            consented_at: user_row
+                .try_get::<Option<i64>, _>("consented_at")?
+                .map(from_ms)
+                .transpose()?,
+            turns: turn_rows
+                .iter()
+                .map(|row| self.turn_from_row(row))
+                .collect::<Result<_, _>>()?,
+        }))
+    }
+}
