@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use tracing::{info, warn};
 
-use crate::config::{LlmEndpoint, Settings};
+use crate::config::{LlmEndpoint, Secret, Settings};
 use crate::emotion::onnx::OnnxClassifier;
 use crate::emotion::{EmotionError, EmotionReader};
 use crate::pipeline::{AdminOptions, Pipeline, PipelineOptions, PrivacyOptions};
-use crate::privacy::crypto::CryptoError;
+use crate::privacy::crypto::{CryptoError, DataCipher};
 use crate::privacy::marker_key::{self, MarkerKeyError};
 use crate::reply::ReplyGenerator;
 use crate::reply::offline::OfflineGenerator;
 use crate::reply::openai::OpenAiGenerator;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, UserKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -77,11 +77,36 @@ pub fn reply_generator(settings: &Settings) -> Arc<dyn ReplyGenerator> {
     }
 }
 
+/// The cipher for stored texts, from `MAEUM_DATA_KEY` and
+/// `MAEUM_DATA_KEY_PREVIOUS`; a malformed key is named, never shown.
+pub fn data_cipher(settings: &Settings) -> Result<DataCipher, CryptoError> {
+    DataCipher::from_env_values(
+        settings.secrets.data_key.as_ref().map(Secret::expose),
+        settings
+            .secrets
+            .data_key_previous
+            .as_ref()
+            .map(Secret::expose),
+    )
+}
+
+/// The operators of `admin.ids`, as the pipeline knows users.
+pub fn admin_ids(settings: &Settings) -> Vec<UserKey> {
+    settings
+        .admin
+        .operators()
+        .map(|(platform, user_id)| UserKey::new(platform, user_id))
+        .collect()
+}
+
 /// Connects to the configured database, applies the migrations and sets the
 /// data key (`MAEUM_DATA_KEY`, `MAEUM_DATA_KEY_PREVIOUS`). Enough for
 /// `maeum migrate` and `maeum rekey`; serving users needs [`open_store`].
 pub async fn connect_store(settings: &Settings) -> Result<Store, AppError> {
-    let cipher = settings.data_cipher()?;
+    connect_store_with(settings, data_cipher(settings)?).await
+}
+
+async fn connect_store_with(settings: &Settings, cipher: DataCipher) -> Result<Store, AppError> {
     info!(
         encrypted = cipher.encrypts(),
         data_key_id = cipher.current_key_id().unwrap_or("none"),
@@ -98,6 +123,9 @@ pub async fn connect_store(settings: &Settings) -> Result<Store, AppError> {
 /// `<store.data_dir>/marker.key`, created if missing), which must be the one
 /// the database's markers were made with.
 pub async fn open_store(settings: &Settings) -> Result<Store, AppError> {
+    // The data keys are checked before the marker key, which may create a
+    // file: a malformed data key then leaves the disk as it was.
+    let cipher = data_cipher(settings)?;
     let (marker_key, source) = marker_key::resolve(
         settings.secrets.marker_key.as_ref().map(|key| key.expose()),
         &settings.store.data_dir,
@@ -114,7 +142,9 @@ pub async fn open_store(settings: &Settings) -> Result<Store, AppError> {
             info!("opt-out marker key from MAEUM_MARKER_KEY")
         }
     }
-    let store = connect_store(settings).await?.with_marker_key(&marker_key);
+    let store = connect_store_with(settings, cipher)
+        .await?
+        .with_marker_key(&marker_key);
     store.verify_marker_key().await?;
     Ok(store)
 }
@@ -165,7 +195,7 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         max_message_chars: settings.bot.max_message_chars,
     };
     let admins = AdminOptions {
-        operators: settings.admin_ids(),
+        operators: admin_ids(settings),
         chat_admins: settings.admin.chat_admins,
     };
     let pipeline = Pipeline::new(emotion, generator, store, options)
@@ -173,4 +203,52 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         .with_admins(admins)
         .with_safety(settings.safety.clone());
     Ok((pipeline, notices))
+}
+
+#[cfg(test)]
+mod tests {
+    use figment::Figment;
+
+    use super::*;
+    use crate::config::Secrets;
+
+    #[test]
+    fn admin_ids_become_user_keys() {
+        let s = Settings::load_with(None, Figment::new(), Secrets::default()).unwrap();
+        assert!(admin_ids(&s).is_empty(), "nobody is an admin by default");
+
+        let figment = Figment::new().merge(figment::providers::Serialized::default(
+            "admin.ids",
+            vec!["telegram:123", "console:local"],
+        ));
+        let s = Settings::load_with(None, figment, Secrets::default()).unwrap();
+        assert_eq!(
+            admin_ids(&s),
+            [
+                UserKey::new("telegram", "123"),
+                UserKey::new("console", "local")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_malformed_data_key_is_named_without_showing_it() {
+        let s = Settings::load_with(None, Figment::new(), Secrets::default()).unwrap();
+        assert!(!data_cipher(&s).unwrap().encrypts());
+
+        let secrets = Secrets::from_lookup(|k| {
+            (k == "MAEUM_DATA_KEY").then(|| "not-a-32-byte-key-but-secret".to_string())
+        });
+        let s = Settings::load_with(None, Figment::new(), secrets).unwrap();
+        let err = data_cipher(&s).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("MAEUM_DATA_KEY"), "{message}");
+        assert!(!message.contains("not-a-32-byte-key"), "{message}");
+
+        let secrets = Secrets::from_lookup(|k| {
+            (k == "MAEUM_DATA_KEY").then(crate::privacy::crypto::generate_key)
+        });
+        let s = Settings::load_with(None, Figment::new(), secrets).unwrap();
+        assert!(data_cipher(&s).unwrap().encrypts());
+    }
 }

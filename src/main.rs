@@ -114,7 +114,9 @@ async fn main() -> Result<()> {
             println!(
                 "data key {}: messages rewritten: {}, display names rewritten: {}, \
                  rows skipped (changed meanwhile, already current): {}",
-                settings.data_cipher()?.current_key_id().unwrap_or("none"),
+                app::data_cipher(&settings)?
+                    .current_key_id()
+                    .unwrap_or("none"),
                 report.messages,
                 report.users,
                 report.skipped

@@ -1,0 +1,38 @@
+//! `[emotion]`: the emotion model, its runtime and how it is asked.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::{ConfigError, invalid};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmotionSettings {
+    pub model_dir: PathBuf,
+    pub onnxruntime_path: PathBuf,
+    pub context_utterances: usize,
+    pub top_k: usize,
+    pub max_tokens: usize,
+    pub max_batch: usize,
+    pub intra_threads: usize,
+}
+
+impl EmotionSettings {
+    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+        // The model knows 60 fine-grained emotions.
+        if self.top_k == 0 || self.top_k > 60 {
+            return invalid("emotion.top_k", "must be between 1 and 60");
+        }
+        if self.max_tokens < 8 || self.max_tokens > 512 {
+            return invalid("emotion.max_tokens", "must be between 8 and 512");
+        }
+        if self.max_batch == 0 {
+            return invalid("emotion.max_batch", "must be at least 1");
+        }
+        if self.intra_threads == 0 {
+            return invalid("emotion.intra_threads", "must be at least 1");
+        }
+        Ok(())
+    }
+}

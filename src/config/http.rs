@@ -1,0 +1,47 @@
+//! `[http]`: the HTTP API and web chat server.
+
+use std::net::SocketAddr;
+
+use serde::Deserialize;
+
+use super::{ConfigError, HTTP_SCHEMES, Secret, check_url, invalid};
+
+/// The HTTP API and web chat (`maeum run`); the bearer token comes from `MAEUM_HTTP_TOKEN`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub enabled: bool,
+    /// Where the server listens; port 0 picks a free port (the bound address is logged).
+    pub listen: SocketAddr,
+    /// Origins (`https://chat.example.com`) whose pages may call the API from a browser.
+    pub cors_origins: Vec<String>,
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl HttpSettings {
+    /// `token` is `MAEUM_HTTP_TOKEN`, needed only when the server is enabled.
+    pub(super) fn validate(&self, token: Option<&Secret>) -> Result<(), ConfigError> {
+        if self.enabled && token.is_none() {
+            return invalid(
+                "MAEUM_HTTP_TOKEN",
+                "must be set when http.enabled is true (the API's bearer token)",
+            );
+        }
+        if self.max_body_bytes < 1024 {
+            return invalid("http.max_body_bytes", "must be at least 1024");
+        }
+        for origin in &self.cors_origins {
+            let reason = format!(
+                "`{origin}` is not an origin: scheme, host and port, e.g. https://chat.example.com"
+            );
+            check_url("http.cors_origins", Some(origin), HTTP_SCHEMES, &reason)?;
+            // Browsers send the origin without a path, so `https://a.example/`
+            // would never match.
+            if origin.ends_with('/') {
+                return invalid("http.cors_origins", reason);
+            }
+        }
+        Ok(())
+    }
+}

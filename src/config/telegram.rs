@@ -1,0 +1,50 @@
+//! `[telegram]`: the Telegram adapter's addresses and pace.
+
+use std::net::SocketAddr;
+
+use serde::Deserialize;
+
+use super::{ConfigError, HTTP_SCHEMES, Secret, check_url, invalid, optional};
+
+/// The Telegram adapter (`maeum run`); the token comes from `TELEGRAM_BOT_TOKEN`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramSettings {
+    pub enabled: bool,
+    /// The Bot API address; empty for Telegram's own.
+    pub api_url: String,
+    /// The public URL Telegram posts updates to; empty for long polling.
+    pub webhook_url: String,
+    /// Where the webhook server listens (used only with `webhook_url`).
+    pub webhook_listen: SocketAddr,
+    /// The least time between two messages or edits the bot writes in one chat.
+    pub edit_interval_ms: u64,
+}
+
+impl TelegramSettings {
+    /// `token` is `TELEGRAM_BOT_TOKEN`, needed only when the adapter is enabled.
+    pub(super) fn validate(&self, token: Option<&Secret>) -> Result<(), ConfigError> {
+        if self.enabled && token.is_none() {
+            return invalid(
+                "TELEGRAM_BOT_TOKEN",
+                "must be set when telegram.enabled is true",
+            );
+        }
+        check_url(
+            "telegram.api_url",
+            optional(&self.api_url),
+            HTTP_SCHEMES,
+            "must start with http:// or https:// (or be empty for Telegram's own)",
+        )?;
+        check_url(
+            "telegram.webhook_url",
+            optional(&self.webhook_url),
+            HTTP_SCHEMES,
+            "must be the public https:// address of the webhook (or empty for long polling)",
+        )?;
+        if self.edit_interval_ms > 60_000 {
+            return invalid("telegram.edit_interval_ms", "must be at most 60000");
+        }
+        Ok(())
+    }
+}
