@@ -66,7 +66,7 @@ impl Server {
             .with_privacy(maeum::app::privacy_options(&settings)),
         };
         let pipeline = Arc::new(pipeline);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = support::serve::bind("maeum's HTTP server").await;
         let base = format!("http://{}", listener.local_addr().unwrap());
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(maeum::http::serve(

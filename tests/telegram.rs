@@ -729,12 +729,6 @@ async fn without_reactions_the_reply_still_carries_the_label() {
     h.stop().await;
 }
 
-/// A loopback port that was free a moment ago.
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
 /// POSTs JSON over plain HTTP/1.1; returns the status code.
 fn post_json(addr: SocketAddr, path: &str, secret: &str, body: &Value) -> u16 {
     let body = body.to_string();
@@ -757,7 +751,7 @@ fn post_json(addr: SocketAddr, path: &str, secret: &str, body: &Value) -> u16 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_mode_serves_updates_and_leaves_the_webhook_set_on_stop() {
-    let listen = free_port();
+    let listen = support::serve::free_port();
     let public = "https://maeum.example.test/telegram/hook";
     let h = Harness::start(|s| {
         s.telegram.webhook_url = public.to_string();
