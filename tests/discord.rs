@@ -153,11 +153,7 @@ fn key(user: &FakeUser) -> UserKey {
 
 /// The text of the last user message in an LLM request.
 fn last_user_text(body: &serde_json::Value) -> String {
-    FakeLlm::messages_of(body)
-        .into_iter()
-        .rfind(|(role, _)| role == "user")
-        .map(|(_, content)| content)
-        .unwrap_or_default()
+    FakeLlm::contents_of(body, "user").pop().unwrap_or_default()
 }
 
 fn request_text(body: &serde_json::Value) -> String {

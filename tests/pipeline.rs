@@ -293,11 +293,7 @@ async fn history_is_sent_in_order_and_the_emotion_reads_recent_utterances() {
         say(&h, "h", text).await;
     }
     let body = h.fake.requests().pop().unwrap();
-    let users: Vec<String> = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "user")
-        .map(|(_, content)| content)
-        .collect();
+    let users = FakeLlm::contents_of(&body, "user");
     let order: Vec<usize> = ["첫째", "둘째", "셋째", "넷째"]
         .iter()
         .map(|w| {
@@ -312,10 +308,7 @@ async fn history_is_sent_in_order_and_the_emotion_reads_recent_utterances() {
         vec![0, 1, 2, 3],
         "oldest first, the new message last"
     );
-    let assistants = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "assistant")
-        .count();
+    let assistants = FakeLlm::contents_of(&body, "assistant").len();
     assert_eq!(assistants, 3);
 
     // The emotion of the 4th message was read with the two before it.
@@ -340,11 +333,7 @@ async fn history_is_trimmed_to_the_token_budget_newest_kept() {
         .await;
     }
     let body = h.fake.requests().pop().unwrap();
-    let users: Vec<String> = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "user")
-        .map(|(_, c)| c)
-        .collect();
+    let users = FakeLlm::contents_of(&body, "user");
     assert!(
         users.last().unwrap().contains("7번째"),
         "the new message is always sent"

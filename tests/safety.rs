@@ -495,10 +495,9 @@ async fn say(pipeline: &Pipeline, user: &str, text: &str) -> Outgoing {
 }
 
 fn system_prompt(body: &serde_json::Value) -> String {
-    FakeLlm::messages_of(body)
+    FakeLlm::contents_of(body, "system")
         .into_iter()
-        .find(|(role, _)| role == "system")
-        .map(|(_, content)| content)
+        .next()
         .unwrap_or_default()
 }
 
@@ -672,13 +671,7 @@ async fn the_llm_receives_redacted_text_while_the_store_keeps_the_original() {
     say(&h.pipeline, "p", second).await;
 
     let requests = h.fake.requests();
-    let users = |body: &serde_json::Value| -> Vec<String> {
-        FakeLlm::messages_of(body)
-            .into_iter()
-            .filter(|(role, _)| role == "user")
-            .map(|(_, content)| content)
-            .collect()
-    };
+    let users = |body: &serde_json::Value| FakeLlm::contents_of(body, "user");
     let first_sent = users(&requests[0]);
     assert!(
         first_sent

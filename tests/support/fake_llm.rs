@@ -200,6 +200,15 @@ impl FakeLlm {
             .unwrap_or_default()
     }
 
+    /// The contents of a request body's messages with `role`, in order.
+    pub fn contents_of(body: &Value, role: &str) -> Vec<String> {
+        FakeLlm::messages_of(body)
+            .into_iter()
+            .filter(|(r, _)| r == role)
+            .map(|(_, content)| content)
+            .collect()
+    }
+
     fn behaviour(&self) -> MutexGuard<'_, Behaviour> {
         lock(&self.shared.behaviour)
     }
