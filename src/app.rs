@@ -158,6 +158,31 @@ pub fn privacy_options(settings: &Settings) -> PrivacyOptions {
     }
 }
 
+/// The pipeline `settings` describe (options, privacy, admins, safety) on
+/// the given emotion reader, generator and store: what [`build_pipeline`]
+/// wires, for callers (tests) that bring their own leaves.
+pub fn pipeline_with(
+    settings: &Settings,
+    emotion: Arc<dyn EmotionReader>,
+    generator: Arc<dyn ReplyGenerator>,
+    store: Store,
+) -> Pipeline {
+    let options = PipelineOptions {
+        history_turns: settings.bot.history_turns,
+        context_utterances: settings.emotion.context_utterances,
+        top_k: settings.emotion.top_k,
+        max_message_chars: settings.bot.max_message_chars,
+    };
+    let admins = AdminOptions {
+        operators: admin_ids(settings),
+        chat_admins: settings.admin.chat_admins,
+    };
+    Pipeline::new(emotion, generator, store, options)
+        .with_privacy(privacy_options(settings))
+        .with_admins(admins)
+        .with_safety(settings.safety.clone())
+}
+
 /// Builds the whole pipeline, and the notices to show at start (also logged).
 pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice>), AppError> {
     let emotion = emotion_reader(settings)?;
@@ -188,20 +213,7 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
         info!(notice = %notice.message(), "start-up notice");
     }
 
-    let options = PipelineOptions {
-        history_turns: settings.bot.history_turns,
-        context_utterances: settings.emotion.context_utterances,
-        top_k: settings.emotion.top_k,
-        max_message_chars: settings.bot.max_message_chars,
-    };
-    let admins = AdminOptions {
-        operators: admin_ids(settings),
-        chat_admins: settings.admin.chat_admins,
-    };
-    let pipeline = Pipeline::new(emotion, generator, store, options)
-        .with_privacy(privacy_options(settings))
-        .with_admins(admins)
-        .with_safety(settings.safety.clone());
+    let pipeline = pipeline_with(settings, emotion, generator, store);
     Ok((pipeline, notices))
 }
 

@@ -6,17 +6,14 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use maeum::adapter::EXPORT_FILE_NAME;
-use maeum::config::{DiscordSettings, Secret, Secrets, Settings};
+use maeum::config::{DiscordSettings, Secret};
 use maeum::discord::{self, DiscordError, MESSAGE_LIMIT, SLASH_COMMANDS};
 use maeum::emotion::EmotionLabel;
-use maeum::pipeline::AdminOptions;
-use maeum::pipeline::{Action, Pipeline, PipelineOptions, texts};
-use maeum::reply::openai::OpenAiGenerator;
+use maeum::pipeline::{Action, Pipeline, texts};
 use maeum::store::{Feedback, Store, Turn, UserKey};
 use support::fake_discord::{
     BOT_ID, CALLBACK_DEFERRED_MESSAGE, CALLBACK_DEFERRED_UPDATE, FLAG_MESSAGE_CONTENT_LIMITED,
@@ -24,42 +21,30 @@ use support::fake_discord::{
     TOKEN,
 };
 use support::fake_llm::FakeLlm;
+use support::pipeline::{TestPipeline, shipped_settings};
+use support::run::MaeumRun;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// Gateway intents GUILD_MESSAGES and DIRECT_MESSAGES.
 const INTENTS_MESSAGES: u64 = (1 << 9) | (1 << 12);
 
-fn default_settings() -> Settings {
-    Settings::load_with(None, figment::Figment::new(), Secrets::default())
-        .expect("the default settings load")
-}
-
 /// The Discord settings for `fake`: enabled, REST through its address.
 fn discord_settings(fake: &FakeDiscord) -> DiscordSettings {
-    let mut settings = default_settings().discord;
+    let mut settings = shipped_settings().discord;
     settings.enabled = true;
     settings.proxy_url = fake.rest_url.clone();
     settings
 }
 
-/// The pipeline as configured by default: the ONNX test model, replies from `llm`.
+/// The pipeline as shipped (the ONNX test model; server administrators have
+/// power over their own server), replies from `llm`, and no consent step:
+/// the adapter's tests talk to users who may be remembered.
 fn pipeline(llm: &FakeLlm, store: Store) -> Pipeline {
-    let settings = default_settings();
-    let emotion = maeum::app::emotion_reader(&settings)
-        .expect("the test model loads (run scripts/setup once for ONNX Runtime)");
-    let generator = Arc::new(OpenAiGenerator::new(&settings.llm, &llm.base_url, None));
-    let options = PipelineOptions {
-        history_turns: settings.bot.history_turns,
-        context_utterances: settings.emotion.context_utterances,
-        top_k: settings.emotion.top_k,
-        max_message_chars: settings.bot.max_message_chars,
-    };
-    // Server administrators have power over their own server, as by default.
-    Pipeline::new(emotion, generator, store, options).with_admins(AdminOptions {
-        operators: Vec::new(),
-        chat_admins: true,
-    })
+    TestPipeline::new(store)
+        .settings(|s| s.privacy.require_consent = false)
+        .openai(&llm.base_url)
+        .build()
 }
 
 /// maeum's Discord adapter running against a fake Discord and a fake LLM.
@@ -169,11 +154,7 @@ fn key(user: &FakeUser) -> UserKey {
 
 /// The text of the last user message in an LLM request.
 fn last_user_text(body: &serde_json::Value) -> String {
-    FakeLlm::messages_of(body)
-        .into_iter()
-        .rfind(|(role, _)| role == "user")
-        .map(|(_, content)| content)
-        .unwrap_or_default()
+    FakeLlm::contents_of(body, "user").pop().unwrap_or_default()
 }
 
 fn request_text(body: &serde_json::Value) -> String {
@@ -713,33 +694,13 @@ async fn shutdown_lets_a_reply_in_progress_finish() {
 async fn maeum_run_serves_discord_and_stops_on_sigterm() {
     let fake = FakeDiscord::start().await;
     let llm = FakeLlm::start().await;
-    let data = tempfile::tempdir().unwrap();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_maeum"))
-        .arg("run")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("MAEUM__DISCORD__ENABLED", "true")
-        .env("MAEUM__DISCORD__PROXY_URL", &fake.rest_url)
-        .env("OPENAI_BASE_URL", &llm.base_url)
-        .env("MAEUM__STORE__DATA_DIR", data.path())
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("TELEGRAM_BOT_TOKEN")
-        .env_remove("MAEUM__TELEGRAM__ENABLED")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log.reopen().unwrap())
-        .spawn()
-        .expect("start maeum run");
-
-    tokio::select! {
-        _ = fake.wait_session(1) => {}
-        status = exited(&mut child) => panic!(
-            "maeum exited before connecting: {status:?}; stderr:\n{}",
-            std::fs::read_to_string(log.path()).unwrap_or_default()
-        ),
-    }
+    let mut maeum = MaeumRun::start(&[
+        ("DISCORD_TOKEN", TOKEN),
+        ("MAEUM__DISCORD__ENABLED", "true"),
+        ("MAEUM__DISCORD__PROXY_URL", &fake.rest_url),
+        ("OPENAI_BASE_URL", &llm.base_url),
+    ]);
+    maeum.ready("connecting", fake.wait_session(1)).await;
     let user = FakeUser::new(42, "민지");
     fake.dm(&user, "안녕, 오늘 좀 피곤해");
     let reply = fake
@@ -757,28 +718,14 @@ async fn maeum_run_serves_discord_and_stops_on_sigterm() {
         reply[0].content
     );
 
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(30), exited(&mut child))
-        .await
-        .expect("maeum stops after SIGTERM");
-    let stderr = std::fs::read_to_string(log.path()).unwrap_or_default();
-    assert!(status.success(), "exit {status:?}; stderr:\n{stderr}");
+    let status = maeum.terminate().await;
+    assert!(
+        status.success(),
+        "exit {status:?}; stderr:\n{}",
+        maeum.log()
+    );
     assert!(
         fake.world(|w| w.close_codes.contains(&1000)),
         "the gateway connection was closed normally"
     );
-}
-
-/// Waits for the child process to exit (std's `Child` has no async wait).
-async fn exited(child: &mut std::process::Child) -> std::process::ExitStatus {
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for maeum") {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

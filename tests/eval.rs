@@ -1,12 +1,13 @@
 //! `maeum eval`: both file layouts, context, malformed files, and the JSON
 //! summary from the binary on the test model. Fixtures are written here.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use async_trait::async_trait;
-use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
 use maeum::eval::{EvalDataError, Example, evaluate, load_examples, predict_all};
+use support::emotion::ScriptedReader;
 
 const HEADER: &str = "dialogue_id,연령,성별,상황키워드,신체질환,감정_대분류,감정_소분류,사람문장1,시스템문장1,사람문장2,시스템문장2,사람문장3,시스템문장3";
 
@@ -237,54 +238,19 @@ fn malformed_files_are_rejected_with_a_clear_message() {
     }
 }
 
-/// Answers each utterance from a fixed table (for known-answer scoring).
-struct TableReader(Vec<(&'static str, &'static str)>);
-
-#[async_trait]
-impl EmotionReader for TableReader {
-    async fn read_batch(
-        &self,
-        utterances: Vec<Utterance>,
-        _top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
-        Ok(utterances
-            .iter()
-            .map(|u| {
-                let code = self
-                    .0
-                    .iter()
-                    .find(|(t, _)| *t == u.text)
-                    .map(|(_, c)| *c)
-                    .unwrap_or("E10");
-                vec![Emotion {
-                    label: EmotionLabel::by_code(code).unwrap(),
-                    score: 1.0,
-                }]
-            })
-            .collect())
-    }
-
-    fn info(&self) -> ModelInfo {
-        ModelInfo {
-            name: "table".into(),
-            path: String::new(),
-            meaningful: true,
-        }
-    }
-}
-
 #[tokio::test]
 async fn scores_on_the_fixture_match_the_known_answers() {
     let dir = tempfile::tempdir().unwrap();
     let examples = load_examples(&corpus_csv(dir.path()), false).unwrap();
     // Right, right, same group (E20), other group but right…, wrong group.
-    let reader = TableReader(vec![
-        ("시험에 또 떨어졌어", "E24"),
-        ("공부한 게 다 소용없나 봐", "E24"),
-        ("그냥 다 그만두고 싶어", "E20"),
-        ("검사 결과가 괜찮대", "E67"),
-        ("이제 마음이 놓여", "E31"),
-    ]);
+    let reader = ScriptedReader::reading("E10")
+        .when_text("시험에 또 떨어졌어", "E24")
+        .when_text("공부한 게 다 소용없나 봐", "E24")
+        .when_text("그냥 다 그만두고 싶어", "E20")
+        .when_text("검사 결과가 괜찮대", "E67")
+        .when_text("이제 마음이 놓여", "E31")
+        .score(1.0)
+        .meaningful(true);
     let mut progress = Vec::new();
     let predictions = predict_all(&reader, &examples, 2, |done| progress.push(done))
         .await

@@ -18,6 +18,8 @@ use maeum::store::{Feedback, Store, UserKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::fake_llm::{DEFAULT_REPLY, FakeLlm};
+use support::pipeline::TestPipeline;
+use support::run::MaeumRun;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -52,21 +54,12 @@ impl Server {
         configure(&mut settings);
         let pipeline = match store {
             None => maeum::app::build_pipeline(&settings).await.unwrap().0,
-            Some(store) => Pipeline::new(
-                maeum::app::emotion_reader(&settings).unwrap(),
-                maeum::app::reply_generator(&settings),
-                store,
-                maeum::pipeline::PipelineOptions {
-                    history_turns: settings.bot.history_turns,
-                    context_utterances: settings.emotion.context_utterances,
-                    top_k: settings.emotion.top_k,
-                    max_message_chars: settings.bot.max_message_chars,
-                },
-            )
-            .with_privacy(maeum::app::privacy_options(&settings)),
+            Some(store) => TestPipeline::new(store)
+                .with_settings(settings.clone())
+                .build(),
         };
         let pipeline = Arc::new(pipeline);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = support::serve::bind("maeum's HTTP server").await;
         let base = format!("http://{}", listener.local_addr().unwrap());
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(maeum::http::serve(
@@ -712,92 +705,46 @@ fn dockerfile_steps_hold_on_this_host() {
 
 /// One `maeum run` process with only HTTP enabled, on a port it picked itself.
 struct Replica {
-    child: std::process::Child,
+    maeum: MaeumRun,
     base: String,
-    log: tempfile::NamedTempFile,
-    _data: tempfile::TempDir,
 }
 
 impl Replica {
     async fn start(database_url: &str, llm: &FakeLlm) -> Replica {
-        let data = tempfile::tempdir().unwrap();
-        let log = tempfile::NamedTempFile::new().unwrap();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_maeum"))
-            .arg("run")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("DATABASE_URL", database_url)
-            .env("MAEUM__HTTP__ENABLED", "true")
-            .env("MAEUM__HTTP__LISTEN", "127.0.0.1:0")
-            .env("MAEUM_HTTP_TOKEN", TOKEN)
-            .env("MAEUM__LOG__FORMAT", "json")
-            .env("MAEUM__PRIVACY__REQUIRE_CONSENT", "false")
+        let mut maeum = MaeumRun::start(&[
+            ("DATABASE_URL", database_url),
+            ("MAEUM__HTTP__ENABLED", "true"),
+            ("MAEUM__HTTP__LISTEN", "127.0.0.1:0"),
+            ("MAEUM_HTTP_TOKEN", TOKEN),
+            ("MAEUM__LOG__FORMAT", "json"),
+            ("MAEUM__PRIVACY__REQUIRE_CONSENT", "false"),
             // Replicas must share the opt-out marker key.
-            .env("MAEUM_MARKER_KEY", "replica-test-marker-key")
-            .env("OPENAI_BASE_URL", &llm.base_url)
-            .env("MAEUM__STORE__DATA_DIR", data.path())
-            .env_remove("OPENAI_API_KEY")
-            .env_remove("MAEUM_DATA_KEY")
-            .env_remove("TELEGRAM_BOT_TOKEN")
-            .env_remove("DISCORD_TOKEN")
-            .env_remove("RUST_LOG")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(log.reopen().unwrap())
-            .spawn()
-            .expect("starting maeum run");
-        let mut replica = Replica {
-            child,
-            base: String::new(),
-            log,
-            _data: data,
-        };
+            ("MAEUM_MARKER_KEY", "replica-test-marker-key"),
+            ("OPENAI_BASE_URL", &llm.base_url),
+        ]);
         // The bound address is logged: {"fields":{"message":"http listening","address":"…"}}.
-        for _ in 0..600 {
-            let log = replica.log_text();
-            let address = log.lines().find_map(|line| {
-                let line: Value = serde_json::from_str(line).ok()?;
-                (line["fields"]["message"] == "http listening")
-                    .then(|| line["fields"]["address"].as_str().map(str::to_string))?
-            });
-            if let Some(address) = address {
-                replica.base = format!("http://{address}");
-                return replica;
-            }
-            assert!(
-                replica.child.try_wait().unwrap().is_none(),
-                "maeum run exited: {log}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let address = maeum
+            .wait_for_log("http listening", |log| {
+                log.lines().find_map(|line| {
+                    let line: Value = serde_json::from_str(line).ok()?;
+                    (line["fields"]["message"] == "http listening")
+                        .then(|| line["fields"]["address"].as_str().map(str::to_string))?
+                })
+            })
+            .await;
+        Replica {
+            maeum,
+            base: format!("http://{address}"),
         }
-        panic!("maeum run did not listen: {}", replica.log_text());
     }
 
     fn log_text(&self) -> String {
-        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+        self.maeum.log()
     }
 
     /// SIGTERM, and the exit status once it stopped.
     async fn terminate(&mut self) -> std::process::ExitStatus {
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        for _ in 0..600 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let _ = self.child.kill();
-        panic!("maeum run did not stop on SIGTERM: {}", self.log_text());
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.maeum.terminate().await
     }
 }
 

@@ -6,83 +6,39 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use maeum::config::{PromptFormat, Settings};
-use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+use maeum::config::PromptFormat;
 use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyEvent, ReplyKind};
-use maeum::reply::ReplyGenerator;
 use maeum::reply::offline::OfflineGenerator;
-use maeum::reply::openai::OpenAiGenerator;
 use maeum::store::{Feedback, Store, UserKey};
 use sqlx::Row;
+use support::emotion::ScriptedReader;
 use support::fake_llm::FakeLlm;
+use support::pipeline::TestPipeline;
 use tokio::sync::mpsc;
 
-/// Reads 슬픔/우울한 when the text mentions 슬프/우울, 기쁨/신이 난 for 신나,
-/// else 불안/불안; records every utterance it was asked to read.
-#[derive(Default)]
-struct ScriptedReader {
-    seen: Mutex<Vec<Utterance>>,
+/// Reads 슬픔/우울한 (E24) when the text mentions 슬프/우울, 기쁨/신이 난 (E68)
+/// for 신나, else 불안/불안 (E30); records every utterance it was asked to read.
+fn scripted_reader() -> ScriptedReader {
+    ScriptedReader::reading("E30")
+        .when_contains(&["슬프", "우울"], "E24")
+        .when_contains(&["신나"], "E68")
 }
 
-impl ScriptedReader {
-    fn label_for(text: &str) -> &'static EmotionLabel {
-        let code = if text.contains("슬프") || text.contains("우울") {
-            "E24"
-        } else if text.contains("신나") {
-            "E68"
-        } else {
-            "E30"
-        };
-        EmotionLabel::by_code(code).expect("a taxonomy code")
-    }
-
-    fn seen(&self) -> Vec<Utterance> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl EmotionReader for ScriptedReader {
-    async fn read_batch(
-        &self,
-        utterances: Vec<Utterance>,
-        _top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
-        self.seen.lock().unwrap().extend(utterances.iter().cloned());
-        Ok(utterances
-            .iter()
-            .map(|u| {
-                vec![Emotion {
-                    label: Self::label_for(&u.text),
-                    score: 0.75,
-                }]
-            })
-            .collect())
-    }
-
-    fn info(&self) -> ModelInfo {
-        ModelInfo {
-            name: "scripted".into(),
-            path: String::new(),
-            meaningful: false,
-        }
-    }
-}
-
-fn llm_settings(stream: bool, budget: usize, format: PromptFormat) -> maeum::config::LlmSettings {
-    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
-        .expect("default settings")
-        .llm;
-    settings.stream = stream;
-    settings.history_token_budget = budget;
-    settings.prompt_format = format;
-    settings.timeout_secs = 2;
-    settings
+/// The shipped settings, except: no consent step (these tests are about the
+/// flow of a user who may be remembered; consent has `tests/privacy.rs`), and
+/// the LLM client as asked with a 2 s timeout.
+fn test_pipeline(store: Store, stream: bool, budget: usize, format: PromptFormat) -> TestPipeline {
+    TestPipeline::new(store).settings(|s| {
+        s.privacy.require_consent = false;
+        s.llm.stream = stream;
+        s.llm.history_token_budget = budget;
+        s.llm.prompt_format = format;
+        s.llm.timeout_secs = 2;
+    })
 }
 
 struct Harness {
@@ -93,18 +49,11 @@ struct Harness {
 
 async fn harness_on(store: Store, budget: usize) -> Harness {
     let fake = FakeLlm::start().await;
-    let generator: Arc<dyn ReplyGenerator> = Arc::new(OpenAiGenerator::new(
-        &llm_settings(true, budget, PromptFormat::Tagged),
-        &fake.base_url,
-        None,
-    ));
-    let reader = Arc::new(ScriptedReader::default());
-    let pipeline = Pipeline::new(
-        reader.clone(),
-        generator,
-        store,
-        support::pipeline::options(),
-    );
+    let reader = Arc::new(scripted_reader());
+    let pipeline = test_pipeline(store, true, budget, PromptFormat::Tagged)
+        .emotion(reader.clone())
+        .openai(&fake.base_url)
+        .build();
     Harness {
         pipeline,
         reader,
@@ -164,7 +113,8 @@ async fn say(h: &Harness, user: &str, text: &str) -> Outgoing {
 mod suite {
     use super::*;
 
-    pub async fn reset_leaves_no_messages(store: Store) {
+    pub async fn reset_leaves_no_messages(store: &Store) {
+        let store = store.clone();
         let h = harness_on(store.clone(), 1500).await;
         say(&h, "a", "오늘 좀 우울해").await;
         say(&h, "a", "그냥 그래").await;
@@ -181,7 +131,8 @@ mod suite {
         assert_eq!(message_count(&store).await, 1, "only b's message is left");
     }
 
-    pub async fn optout_leaves_no_rows_and_stores_nothing_after(store: Store) {
+    pub async fn optout_leaves_no_rows_and_stores_nothing_after(store: &Store) {
+        let store = store.clone();
         let h = harness_on(store.clone(), 1500).await;
         let user = UserKey::new("test", "u-optout-4242");
         say(&h, &user.user_id, "/start").await;
@@ -215,7 +166,8 @@ mod suite {
         assert_eq!(message_count(&store).await, 1, "stored again after /optin");
     }
 
-    pub async fn export_returns_exactly_what_is_stored(store: Store) {
+    pub async fn export_returns_exactly_what_is_stored(store: &Store) {
+        let store = store.clone();
         let h = harness_on(store.clone(), 1500).await;
         let user = UserKey::new("test", "exporter");
         let first = say(&h, "exporter", "오늘 너무 우울해").await;
@@ -248,30 +200,8 @@ mod suite {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let (store, _dir) = crate::support::db::sqlite_store().await;
-                    crate::suite::$name(store).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = crate::support::db::postgres_store().await;
-                    crate::suite::$name(db.store.clone()).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     reset_leaves_no_messages,
     optout_leaves_no_rows_and_stores_nothing_after,
     export_returns_exactly_what_is_stored,
@@ -364,11 +294,7 @@ async fn history_is_sent_in_order_and_the_emotion_reads_recent_utterances() {
         say(&h, "h", text).await;
     }
     let body = h.fake.requests().pop().unwrap();
-    let users: Vec<String> = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "user")
-        .map(|(_, content)| content)
-        .collect();
+    let users = FakeLlm::contents_of(&body, "user");
     let order: Vec<usize> = ["첫째", "둘째", "셋째", "넷째"]
         .iter()
         .map(|w| {
@@ -383,10 +309,7 @@ async fn history_is_sent_in_order_and_the_emotion_reads_recent_utterances() {
         vec![0, 1, 2, 3],
         "oldest first, the new message last"
     );
-    let assistants = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "assistant")
-        .count();
+    let assistants = FakeLlm::contents_of(&body, "assistant").len();
     assert_eq!(assistants, 3);
 
     // The emotion of the 4th message was read with the two before it.
@@ -411,11 +334,7 @@ async fn history_is_trimmed_to_the_token_budget_newest_kept() {
         .await;
     }
     let body = h.fake.requests().pop().unwrap();
-    let users: Vec<String> = FakeLlm::messages_of(&body)
-        .into_iter()
-        .filter(|(role, _)| role == "user")
-        .map(|(_, c)| c)
-        .collect();
+    let users = FakeLlm::contents_of(&body, "user");
     assert!(
         users.last().unwrap().contains("7번째"),
         "the new message is always sent"
@@ -567,17 +486,10 @@ async fn a_slow_llm_times_out_with_an_apology() {
 #[tokio::test]
 async fn an_unreachable_endpoint_is_answered_too() {
     let (store, _dir) = support::db::sqlite_store().await;
-    let generator = Arc::new(OpenAiGenerator::new(
-        &llm_settings(false, 1500, PromptFormat::Tagged),
-        &FakeLlm::dead_base_url(),
-        None,
-    ));
-    let pipeline = Pipeline::new(
-        Arc::new(ScriptedReader::default()),
-        generator,
-        store,
-        support::pipeline::options(),
-    );
+    let pipeline = test_pipeline(store, false, 1500, PromptFormat::Tagged)
+        .emotion(Arc::new(scripted_reader()))
+        .openai(&FakeLlm::dead_base_url())
+        .build();
     let out = pipeline.handle(dm("x", "안녕")).await.unwrap();
     assert!(out.text().contains("미안"));
     let out = pipeline.handle(dm("x", "/help")).await.unwrap();
@@ -729,12 +641,11 @@ async fn a_broken_database_still_gets_a_reply() {
 #[tokio::test]
 async fn offline_replies_vary_and_never_repeat_the_last_one() {
     let (store, _dir) = support::db::sqlite_store().await;
-    let pipeline = Pipeline::new(
-        Arc::new(ScriptedReader::default()),
-        Arc::new(OfflineGenerator::with_seed(7)),
-        store,
-        support::pipeline::options(),
-    );
+    let pipeline = TestPipeline::new(store)
+        .settings(|s| s.privacy.require_consent = false)
+        .emotion(Arc::new(scripted_reader()))
+        .generator(Arc::new(OfflineGenerator::with_seed(7)))
+        .build();
     let mut previous: Option<String> = None;
     let mut distinct = std::collections::HashSet::new();
     for _ in 0..12 {

@@ -8,77 +8,56 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::Utc;
 use maeum::background::retention;
 use maeum::config::{PromptFormat, Settings};
-use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
-use maeum::pipeline::{
-    Action, AdminOptions, Incoming, Outgoing, Pipeline, PrivacyOptions, ReplyKind,
-};
+use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyKind};
 use maeum::privacy::crypto::{DataCipher, DataKey, generate_key};
-use maeum::reply::openai::OpenAiGenerator;
 use maeum::store::{Feedback, NewTurn, Store, UserKey};
+use support::emotion::ScriptedReader;
 use support::fake_llm::FakeLlm;
+use support::pipeline::TestPipeline;
 use support::scan::{cells_containing, row_counts, rows_referencing};
 use tokio_util::sync::CancellationToken;
-
-/// Reads every message as 우울한 (E24).
-struct SadReader;
-
-#[async_trait]
-impl EmotionReader for SadReader {
-    async fn read_batch(
-        &self,
-        utterances: Vec<Utterance>,
-        _top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
-        let label = EmotionLabel::by_code("E24").expect("a taxonomy code");
-        Ok(utterances
-            .iter()
-            .map(|_| vec![Emotion { label, score: 0.8 }])
-            .collect())
-    }
-
-    fn info(&self) -> ModelInfo {
-        ModelInfo {
-            name: "sad".into(),
-            path: String::new(),
-            meaningful: false,
-        }
-    }
-}
 
 struct Harness {
     pipeline: Pipeline,
     fake: FakeLlm,
 }
 
-fn consent_required(notice_version: i64) -> PrivacyOptions {
-    PrivacyOptions {
-        require_consent: true,
-        notice_version,
-        retention_days: 30,
+/// The shipped privacy settings (consent required) with notice `notice_version`
+/// and 30 days of retention.
+fn consent_required(notice_version: i64) -> impl FnOnce(&mut Settings) {
+    move |s| {
+        s.privacy.require_consent = true;
+        s.privacy.notice_version = notice_version;
+        s.privacy.retention_days = 30;
     }
 }
 
-async fn harness(store: Store, privacy: PrivacyOptions, admins: AdminOptions) -> Harness {
+/// No consent step, messages kept, and `test:boss` the operator; chat
+/// administrators have power over their own chat.
+fn operator_boss(s: &mut Settings) {
+    s.privacy.require_consent = false;
+    s.privacy.retention_days = 0;
+    s.admin.ids = vec!["test:boss".to_string()];
+    s.admin.chat_admins = true;
+}
+
+/// A pipeline on `store` from the shipped settings changed by `configure`:
+/// every message read as 우울한 (E24), replies from the fake LLM.
+async fn harness(store: Store, configure: impl FnOnce(&mut Settings)) -> Harness {
     let fake = FakeLlm::start().await;
-    let mut llm = Settings::load_with(None, figment::Figment::new(), Default::default())
-        .expect("default settings")
-        .llm;
-    llm.stream = false;
-    llm.timeout_secs = 5;
-    llm.prompt_format = PromptFormat::Tagged;
-    let generator = Arc::new(OpenAiGenerator::new(&llm, &fake.base_url, None));
-    let pipeline = Pipeline::new(
-        Arc::new(SadReader),
-        generator,
-        store,
-        support::pipeline::options(),
-    )
-    .with_privacy(privacy)
-    .with_admins(admins);
+    let pipeline = TestPipeline::new(store)
+        .emotion(Arc::new(ScriptedReader::reading("E24").score(0.8)))
+        .settings(|s| {
+            s.llm.stream = false;
+            s.llm.timeout_secs = 5;
+            s.llm.prompt_format = PromptFormat::Tagged;
+            configure(s);
+        })
+        .openai(&fake.base_url)
+        .build();
     Harness { pipeline, fake }
 }
 
@@ -168,8 +147,9 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLog {
 mod suite {
     use super::*;
 
-    pub async fn before_consent_nothing_is_stored(store: Store) {
-        let h = harness(store.clone(), consent_required(1), AdminOptions::default()).await;
+    pub async fn before_consent_nothing_is_stored(store: &Store) {
+        let store = store.clone();
+        let h = harness(store.clone(), consent_required(1)).await;
         let user = UserKey::new("test", "newcomer");
         h.fake.set_reply("응, 들었어.");
 
@@ -226,7 +206,7 @@ mod suite {
         assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 1);
 
         // A new notice version asks again, and stores nothing until accepted.
-        let h2 = harness(store.clone(), consent_required(2), AdminOptions::default()).await;
+        let h2 = harness(store.clone(), consent_required(2)).await;
         let asked = say(&h2, "newcomer", "새 안내 전 g7h8").await;
         assert_eq!(asked.actions, [Action::AcceptConsent { version: 2 }]);
         assert!(asked.text().contains("v2"), "{}", asked.text());
@@ -273,9 +253,10 @@ mod suite {
         assert_eq!(store.recent_turns(&user, 10).await.unwrap().len(), 2);
     }
 
-    pub async fn optout_leaves_no_row_about_the_user_and_stores_nothing_after(store: Store) {
+    pub async fn optout_leaves_no_row_about_the_user_and_stores_nothing_after(store: &Store) {
+        let store = store.clone();
         let store = encrypting(store);
-        let h = harness(store.clone(), consent_required(1), AdminOptions::default()).await;
+        let h = harness(store.clone(), consent_required(1)).await;
         let raw_id = "leaver-9c41e7";
         let user = UserKey::new("test", raw_id);
         let named = |text: &str| Incoming {
@@ -365,14 +346,11 @@ mod suite {
         assert!(say(&h, raw_id, "이제 기억해").await.turn_id.is_some());
     }
 
-    pub async fn admin_commands_are_refused_for_non_admins_and_logged(store: Store) {
+    pub async fn admin_commands_are_refused_for_non_admins_and_logged(store: &Store) {
+        let store = store.clone();
         let log = CapturedLog::default();
         let _logging = log.install();
-        let admins = AdminOptions {
-            operators: vec![UserKey::new("test", "boss")],
-            chat_admins: true,
-        };
-        let h = harness(store.clone(), PrivacyOptions::default(), admins).await;
+        let h = harness(store.clone(), operator_boss).await;
         say(&h, "victim", "지우면 안 되는 이야기").await;
         let in_room = |user: &str, text: &str, is_chat_admin: bool| Incoming {
             chat_id: "room".into(),
@@ -441,14 +419,11 @@ mod suite {
         );
     }
 
-    pub async fn operators_see_counts_never_texts_and_clear_users(store: Store) {
+    pub async fn operators_see_counts_never_texts_and_clear_users(store: &Store) {
+        let store = store.clone();
         let log = CapturedLog::default();
         let _logging = log.install();
-        let admins = AdminOptions {
-            operators: vec![UserKey::new("test", "boss")],
-            chat_admins: true,
-        };
-        let h = harness(store.clone(), PrivacyOptions::default(), admins).await;
+        let h = harness(store.clone(), operator_boss).await;
         h.fake.set_reply("비밀 답장 r2d2");
         // Both messages read as a crisis: counted, and only counted.
         for user in ["u1", "u2"] {
@@ -506,30 +481,8 @@ mod suite {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let (store, _dir) = crate::support::db::sqlite_store().await;
-                    crate::suite::$name(store).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = crate::support::db::postgres_store().await;
-                    crate::suite::$name(db.store.clone()).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
+    #[tokio::test]
     before_consent_nothing_is_stored,
     optout_leaves_no_row_about_the_user_and_stores_nothing_after,
     admin_commands_are_refused_for_non_admins_and_logged,
@@ -538,7 +491,7 @@ on_both_backends!(
 
 /// Has a conversation whose every stored text is distinctive; returns those texts.
 async fn converse_with_secrets(store: &Store) -> Vec<&'static str> {
-    let h = harness(store.clone(), consent_required(1), AdminOptions::default()).await;
+    let h = harness(store.clone(), consent_required(1)).await;
     let user = UserKey::new("test", "confider");
     let named = |text: &str| Incoming {
         display_name: Some("숨은이름 Xq7Name".into()),

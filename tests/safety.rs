@@ -11,18 +11,18 @@ mod support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
-use maeum::config::{PromptFormat, RedactionSettings, SafetySettings, Settings};
-use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+use maeum::config::{PromptFormat, RedactionSettings};
+use maeum::emotion::{Emotion, EmotionLabel};
 use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyEvent, texts};
+use maeum::reply::ReplyRequest;
 use maeum::reply::offline::OfflineGenerator;
-use maeum::reply::openai::OpenAiGenerator;
 use maeum::reply::prompt::CRISIS_INSTRUCTION;
-use maeum::reply::{ReplyGenerator, ReplyRequest};
 use maeum::safety::{CrisisAssessment, SetAside, assess, redact};
 use maeum::store::{Store, UserKey};
 use sqlx::Row;
+use support::emotion::ScriptedReader;
 use support::fake_llm::FakeLlm;
+use support::pipeline::TestPipeline;
 use tokio::sync::mpsc;
 
 fn emotion(code: Option<&str>) -> Option<Emotion> {
@@ -449,39 +449,24 @@ fn each_kind_can_be_switched_off() {
 // ---------------------------------------------------------------------------
 // The pipeline.
 
-/// Reads the same emotion from every message; records nothing.
-struct FixedReader(&'static str);
-
-#[async_trait]
-impl EmotionReader for FixedReader {
-    async fn read_batch(
-        &self,
-        utterances: Vec<Utterance>,
-        _top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
-        Ok(utterances
-            .iter()
-            .map(|_| emotion(Some(self.0)).into_iter().collect())
-            .collect())
-    }
-
-    fn info(&self) -> ModelInfo {
-        ModelInfo {
-            name: "fixed".into(),
-            path: String::new(),
-            meaningful: false,
-        }
-    }
+/// The shipped settings, except no consent step (these tests answer users
+/// who may be remembered), on `store`, reading `code` from every message
+/// with score 0.7.
+fn test_pipeline(store: Store, code: &str) -> TestPipeline {
+    TestPipeline::new(store)
+        .settings(|s| s.privacy.require_consent = false)
+        .emotion(Arc::new(ScriptedReader::reading(code).score(0.7)))
 }
 
-fn openai(fake: &FakeLlm, stream: bool) -> Arc<dyn ReplyGenerator> {
-    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
-        .expect("default settings")
-        .llm;
-    settings.stream = stream;
-    settings.prompt_format = PromptFormat::Tagged;
-    settings.timeout_secs = 2;
-    Arc::new(OpenAiGenerator::new(&settings, &fake.base_url, None))
+/// The real OpenAI-compatible client against `fake`, with a 2 s timeout.
+fn openai(pipeline: TestPipeline, fake: &FakeLlm, stream: bool) -> TestPipeline {
+    pipeline
+        .settings(|s| {
+            s.llm.stream = stream;
+            s.llm.prompt_format = PromptFormat::Tagged;
+            s.llm.timeout_secs = 2;
+        })
+        .openai(&fake.base_url)
 }
 
 struct Harness {
@@ -494,12 +479,7 @@ struct Harness {
 async fn harness() -> Harness {
     let (store, dir) = support::db::sqlite_store().await;
     let fake = FakeLlm::start().await;
-    let pipeline = Pipeline::new(
-        Arc::new(FixedReader("E24")),
-        openai(&fake, false),
-        store,
-        support::pipeline::options(),
-    );
+    let pipeline = openai(test_pipeline(store, "E24"), &fake, false).build();
     Harness {
         pipeline,
         fake,
@@ -515,10 +495,9 @@ async fn say(pipeline: &Pipeline, user: &str, text: &str) -> Outgoing {
 }
 
 fn system_prompt(body: &serde_json::Value) -> String {
-    FakeLlm::messages_of(body)
+    FakeLlm::contents_of(body, "system")
         .into_iter()
-        .find(|(role, _)| role == "system")
-        .map(|(_, content)| content)
+        .next()
         .unwrap_or_default()
 }
 
@@ -599,12 +578,9 @@ async fn a_crisis_with_the_llm_down_gets_the_caring_message_and_the_lines() {
 #[tokio::test]
 async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
     let (store, _dir) = support::db::sqlite_store().await;
-    let pipeline = Pipeline::new(
-        Arc::new(FixedReader("E24")),
-        Arc::new(OfflineGenerator::with_seed(7)),
-        store,
-        support::pipeline::options(),
-    );
+    let pipeline = test_pipeline(store, "E24")
+        .generator(Arc::new(OfflineGenerator::with_seed(7)))
+        .build();
     let out = say(&pipeline, "c4", "약을 모아두고 있어").await;
     assert!(has_crisis_lines(&out.text()), "{}", out.text());
     let caring = OfflineGenerator::candidates(&ReplyRequest {
@@ -637,12 +613,7 @@ async fn a_streamed_crisis_reply_carries_the_lines_as_a_part_of_its_own() {
     let (store, _dir) = support::db::sqlite_store().await;
     let fake = FakeLlm::start().await;
     fake.set_reply("많이 힘들었구나. 지금 어디야?");
-    let pipeline = Pipeline::new(
-        Arc::new(FixedReader("E24")),
-        openai(&fake, true),
-        store,
-        support::pipeline::options(),
-    );
+    let pipeline = openai(test_pipeline(store, "E24"), &fake, true).build();
     let (tx, mut rx) = mpsc::channel(64);
     let out = pipeline
         .handle_streaming(Incoming::private("test", "s", "사라지고 싶다"), Some(tx))
@@ -706,13 +677,7 @@ async fn the_llm_receives_redacted_text_while_the_store_keeps_the_original() {
     say(&h.pipeline, "p", second).await;
 
     let requests = h.fake.requests();
-    let users = |body: &serde_json::Value| -> Vec<String> {
-        FakeLlm::messages_of(body)
-            .into_iter()
-            .filter(|(role, _)| role == "user")
-            .map(|(_, content)| content)
-            .collect()
-    };
+    let users = |body: &serde_json::Value| FakeLlm::contents_of(body, "user");
     let first_sent = users(&requests[0]);
     assert!(
         first_sent
@@ -746,15 +711,9 @@ async fn the_llm_receives_redacted_text_while_the_store_keeps_the_original() {
 async fn redaction_follows_the_settings() {
     let (store, _dir) = support::db::sqlite_store().await;
     let fake = FakeLlm::start().await;
-    let mut settings = SafetySettings::default();
-    settings.redaction.phone = false;
-    let pipeline = Pipeline::new(
-        Arc::new(FixedReader("E60")),
-        openai(&fake, false),
-        store,
-        support::pipeline::options(),
-    )
-    .with_safety(settings);
+    let pipeline = openai(test_pipeline(store, "E60"), &fake, false)
+        .settings(|s| s.safety.redaction.phone = false)
+        .build();
     say(&pipeline, "o", "010-1234-5678, a@b.com").await;
     let (_, sent) = FakeLlm::messages_of(&fake.requests()[0]).pop().unwrap();
     assert!(sent.contains("010-1234-5678, [이메일]"), "{sent}");

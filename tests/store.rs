@@ -14,33 +14,8 @@ use maeum::store::{
 use sqlx::Row;
 use support::scan::cells_containing;
 
-/// Generates `sqlite::NAME` and `postgres::NAME` tests running `suite::NAME`
-/// on a fresh migrated database of each backend.
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let (store, _dir) = crate::support::db::sqlite_store().await;
-                    crate::suite::$name(&store).await;
-                }
-            )+
-        }
-
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let db = crate::support::db::postgres_store().await;
-                    crate::suite::$name(&db).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     migrate_is_idempotent,
     turn_round_trips_every_field,
     recent_turns_are_the_newest_oldest_first,

@@ -24,6 +24,7 @@ use support::fake_llm::{DEFAULT_REPLY, FakeLlm};
 use support::fake_telegram::{
     BOT_USERNAME, BotMessage, Failure, FakeTelegram, Person, TOKEN, WAIT_LIMIT,
 };
+use support::run::MaeumRun;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -729,12 +730,6 @@ async fn without_reactions_the_reply_still_carries_the_label() {
     h.stop().await;
 }
 
-/// A loopback port that was free a moment ago.
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
-
 /// POSTs JSON over plain HTTP/1.1; returns the status code.
 fn post_json(addr: SocketAddr, path: &str, secret: &str, body: &Value) -> u16 {
     let body = body.to_string();
@@ -757,7 +752,7 @@ fn post_json(addr: SocketAddr, path: &str, secret: &str, body: &Value) -> u16 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_mode_serves_updates_and_leaves_the_webhook_set_on_stop() {
-    let listen = free_port();
+    let listen = support::serve::free_port();
     let public = "https://maeum.example.test/telegram/hook";
     let h = Harness::start(|s| {
         s.telegram.webhook_url = public.to_string();
@@ -836,57 +831,18 @@ async fn maeum_run_finishes_the_reply_in_flight_on_sigterm_and_exits_0() {
     let telegram = FakeTelegram::start().await;
     let llm = FakeLlm::start().await;
     llm.set_delay(Duration::from_secs(2));
-    let data = tempfile::tempdir().unwrap();
-    let log_path = data.path().join("maeum.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_maeum"))
-        .arg("run")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TELEGRAM_BOT_TOKEN", TOKEN)
-        .env("MAEUM__TELEGRAM__ENABLED", "true")
-        .env("MAEUM__TELEGRAM__API_URL", &telegram.api_url)
-        .env("MAEUM__TELEGRAM__EDIT_INTERVAL_MS", "100")
-        .env("OPENAI_BASE_URL", &llm.base_url)
-        .env("MAEUM__STORE__DATA_DIR", data.path())
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("DATABASE_URL")
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("RUST_LOG")
-        .stdout(std::process::Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("start maeum run");
-
-    // Polling has started, unless maeum stopped first.
-    let deadline = Instant::now() + WAIT_LIMIT;
-    while telegram.state().calls_of("getUpdates").is_empty() {
-        if let Some(status) = child.try_wait().unwrap() {
-            let log = std::fs::read_to_string(&log_path).unwrap();
-            panic!("maeum run stopped at start with {status}:\n{log}");
-        }
-        assert!(Instant::now() < deadline, "maeum run never polled");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut maeum = MaeumRun::start(&[
+        ("TELEGRAM_BOT_TOKEN", TOKEN),
+        ("MAEUM__TELEGRAM__ENABLED", "true"),
+        ("MAEUM__TELEGRAM__API_URL", &telegram.api_url),
+        ("MAEUM__TELEGRAM__EDIT_INTERVAL_MS", "100"),
+        ("OPENAI_BASE_URL", &llm.base_url),
+    ]);
+    maeum.ready("polling", telegram.wait_for_polling()).await;
     let asked = telegram.private_text(ALICE, "오늘 너무 힘들었어");
     wait_for_llm_requests(&llm, 1).await;
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-
-    let deadline = Instant::now() + WAIT_LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("maeum did not stop after SIGTERM");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let log = std::fs::read_to_string(&log_path).unwrap();
+    let status = maeum.terminate().await;
+    let log = maeum.log();
     assert!(status.success(), "{status}\n{log}");
     assert!(!log.contains(TOKEN), "the token never reaches the log");
     let state = telegram.state();

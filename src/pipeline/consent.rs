@@ -26,7 +26,7 @@ use crate::store::{StoreError, UserKey};
 pub struct PrivacyOptions {
     pub require_consent: bool,
     pub notice_version: i64,
-    /// What the texts say about retention; the deleting is `privacy::retention`'s.
+    /// What the texts say about retention; the deleting is `background::retention`'s.
     pub retention_days: u32,
 }
 
@@ -106,16 +106,17 @@ impl Pipeline {
     }
 
     /// `outgoing` with the short notice as its notice part, and accepting
-    /// it as the only button (a reply that was not stored has no others).
+    /// it as the only action (a reply that was not stored has no others).
     pub(super) fn with_notice(&self, outgoing: Outgoing) -> Outgoing {
+        let accept = Action::AcceptConsent {
+            version: self.privacy.notice_version,
+        };
         Outgoing {
             notice: Some(ConsentNotice {
                 text: texts::consent_notice(&self.privacy_facts()),
-                accept: Action::AcceptConsent {
-                    version: self.privacy.notice_version,
-                },
+                accept,
             }),
-            actions: Vec::new(),
+            actions: vec![accept],
             ..outgoing
         }
     }

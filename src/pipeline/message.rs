@@ -96,8 +96,8 @@ pub struct Outgoing {
     pub emotion: Option<Emotion>,
     /// The stored turn this reply belongs to, when it was stored.
     pub turn_id: Option<i64>,
-    /// Buttons to offer under the reply (the notice's accept action is in
-    /// [`Outgoing::notice`]; [`Outgoing::buttons`] gives them all).
+    /// Buttons to offer under the reply (the pipeline puts the notice's
+    /// accept action here too; [`Outgoing::buttons`] makes sure of it).
     pub actions: Vec<Action>,
     /// Show only to the user (e.g. ephemeral on Discord): exports and privacy notices.
     pub private: bool,
@@ -147,10 +147,15 @@ impl Outgoing {
         }
     }
 
-    /// Every button to offer: the reply's actions, then accepting the notice.
+    /// Every button to offer: the reply's actions, and accepting the notice
+    /// when it is shown.
     pub fn buttons(&self) -> Vec<Action> {
         let mut buttons = self.actions.clone();
-        buttons.extend(self.notice.as_ref().map(|notice| notice.accept));
+        if let Some(notice) = &self.notice
+            && !buttons.contains(&notice.accept)
+        {
+            buttons.push(notice.accept);
+        }
         buttons
     }
 

@@ -184,3 +184,35 @@ fn unix_secs() -> u64 {
         .expect("the clock is after 1970")
         .as_secs()
 }
+
+/// Generates `sqlite::NAME` and `postgres::NAME` tests, each running
+/// `suite::NAME(&store)` on a fresh migrated database of that backend, under
+/// the test attribute given first:
+///
+/// ```ignore
+/// support::on_both_backends!(#[tokio::test] migrate_is_idempotent, users_are_isolated);
+/// ```
+#[macro_export]
+macro_rules! on_both_backends {
+    (#[$test:meta] $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[$test]
+                async fn $name() {
+                    let (store, _dir) = crate::support::db::sqlite_store().await;
+                    crate::suite::$name(&store).await;
+                }
+            )+
+        }
+
+        mod postgres {
+            $(
+                #[$test]
+                async fn $name() {
+                    let db = crate::support::db::postgres_store().await;
+                    crate::suite::$name(&db.store).await;
+                }
+            )+
+        }
+    };
+}

@@ -31,6 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::serve::{Served, bind, serve};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -38,9 +39,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
@@ -353,7 +353,7 @@ pub struct FakeDiscord {
     pub rest_url: String,
     pub gateway_url: String,
     shared: Arc<Shared>,
-    tasks: Vec<JoinHandle<()>>,
+    servers: [Served; 2],
 }
 
 impl FakeDiscord {
@@ -362,13 +362,7 @@ impl FakeDiscord {
     }
 
     pub async fn start_with(options: FakeDiscordOptions) -> FakeDiscord {
-        let rest = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake Discord REST API");
-        let gateway = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake Discord gateway");
-        let rest_addr: SocketAddr = rest.local_addr().expect("its address");
+        let gateway = bind("the fake Discord gateway").await;
         let gateway_addr: SocketAddr = gateway.local_addr().expect("its address");
         let shared = Arc::new(Shared {
             world: Mutex::new(World::default()),
@@ -381,22 +375,20 @@ impl FakeDiscord {
             seq: AtomicU64::new(0),
         });
         let router = Router::new().fallback(rest_call).with_state(shared.clone());
-        let rest_task = tokio::spawn(async move {
-            let _ = axum::serve(rest, router).await;
-        });
-        let gateway_task = {
+        let rest = serve("the fake Discord REST API", router).await;
+        let gateway = {
             let shared = shared.clone();
-            tokio::spawn(async move {
+            Served::spawn(gateway, |gateway| async move {
                 while let Ok((stream, _)) = gateway.accept().await {
                     tokio::spawn(serve_gateway(shared.clone(), stream));
                 }
             })
         };
         FakeDiscord {
-            rest_url: format!("http://{rest_addr}"),
+            rest_url: format!("http://{}", rest.addr),
             gateway_url: shared.gateway_url.clone(),
             shared,
-            tasks: vec![rest_task, gateway_task],
+            servers: [rest, gateway],
         }
     }
 
@@ -670,8 +662,8 @@ impl FakeDiscord {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
+        for server in &self.servers {
+            server.shutdown();
         }
         self.disconnect();
     }

@@ -37,7 +37,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::stream::{self, StreamExt};
 use serde_json::{Value, json};
-use tokio::task::JoinHandle;
 
 /// The reply the fake gives until told otherwise.
 pub const DEFAULT_REPLY: &str = "응, 듣고 있어. 더 얘기해 줘.";
@@ -82,7 +81,7 @@ pub struct FakeLlm {
     pub base_url: String,
     pub addr: SocketAddr,
     shared: Arc<Shared>,
-    server: JoinHandle<()>,
+    server: super::serve::Served,
 }
 
 impl FakeLlm {
@@ -102,13 +101,8 @@ impl FakeLlm {
             .route("/v1/chat/completions", post(chat_completions))
             .route("/v1/models", get(models))
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake LLM to a loopback port");
-        let addr = listener.local_addr().expect("the fake LLM's address");
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let server = super::serve::serve("the fake LLM", router).await;
+        let addr = server.addr;
         FakeLlm {
             base_url: format!("http://{addr}/v1"),
             addr,
@@ -119,9 +113,7 @@ impl FakeLlm {
 
     /// An API base on a loopback port nobody listens on (it was free a moment ago).
     pub fn dead_base_url() -> String {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let addr = listener.local_addr().expect("its address");
-        drop(listener);
+        let addr = super::serve::free_port();
         format!("http://{addr}/v1")
     }
 
@@ -208,14 +200,17 @@ impl FakeLlm {
             .unwrap_or_default()
     }
 
+    /// The contents of a request body's messages with `role`, in order.
+    pub fn contents_of(body: &Value, role: &str) -> Vec<String> {
+        FakeLlm::messages_of(body)
+            .into_iter()
+            .filter(|(r, _)| r == role)
+            .map(|(_, content)| content)
+            .collect()
+    }
+
     fn behaviour(&self) -> MutexGuard<'_, Behaviour> {
         lock(&self.shared.behaviour)
-    }
-}
-
-impl Drop for FakeLlm {
-    fn drop(&mut self) {
-        self.server.abort();
     }
 }
 

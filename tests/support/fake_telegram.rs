@@ -37,7 +37,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
-use tokio::task::JoinHandle;
 
 pub const TOKEN: &str = "123456:TEST-token_for-the-fake";
 pub const BOT_ID: i64 = 777_000;
@@ -181,7 +180,7 @@ pub struct FakeTelegram {
     pub api_url: String,
     pub addr: SocketAddr,
     shared: Arc<Shared>,
-    server: JoinHandle<()>,
+    server: super::serve::Served,
 }
 
 impl FakeTelegram {
@@ -198,13 +197,8 @@ impl FakeTelegram {
         let router = Router::new()
             .route("/{bot}/{method}", post(api_call).get(api_call))
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the fake Telegram to a loopback port");
-        let addr = listener.local_addr().expect("the fake Telegram's address");
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let server = super::serve::serve("the fake Telegram", router).await;
+        let addr = server.addr;
         FakeTelegram {
             api_url: format!("http://{addr}"),
             addr,
@@ -406,12 +400,6 @@ impl FakeTelegram {
             }
             (json!({"message": message}), id)
         })
-    }
-}
-
-impl Drop for FakeTelegram {
-    fn drop(&mut self) {
-        self.server.abort();
     }
 }
 

@@ -1,0 +1,132 @@
+//! A scripted emotion reader, so a test can name the emotion it expects (the
+//! ONNX classifier has its own tests in `tests/emotion.rs`).
+//!
+//! ```ignore
+//! // 우울한 (E24) when the text mentions 슬프, 불안 (E30) otherwise.
+//! let reader = ScriptedReader::reading("E30").when_contains("슬프", "E24");
+//! let reader = ScriptedReader::reading("E24"); // every message
+//! let reader = ScriptedReader::reading("E10").when_text("시험에 또 떨어졌어", "E24");
+//! reader.fail(true); // reads fail until fail(false)
+//! reader.seen();     // every utterance it was asked to read
+//! ```
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+
+/// How a rule matches an utterance's text.
+enum Match {
+    Exact(String),
+    Contains(String),
+}
+
+/// Reads each utterance by the first rule that matches its text, else the
+/// default emotion, as the only emotion with a fixed score; records every
+/// utterance it is asked to read.
+pub struct ScriptedReader {
+    rules: Vec<(Match, &'static EmotionLabel)>,
+    default: &'static EmotionLabel,
+    score: f32,
+    meaningful: bool,
+    failing: AtomicBool,
+    seen: Mutex<Vec<Utterance>>,
+}
+
+fn label(code: &str) -> &'static EmotionLabel {
+    EmotionLabel::by_code(code).unwrap_or_else(|| panic!("{code} is a taxonomy code"))
+}
+
+impl ScriptedReader {
+    /// Reads every utterance as `code` (until rules are added), with score 0.75.
+    pub fn reading(code: &str) -> ScriptedReader {
+        ScriptedReader {
+            rules: Vec::new(),
+            default: label(code),
+            score: 0.75,
+            meaningful: false,
+            failing: AtomicBool::new(false),
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Reads `code` when the text contains any of `patterns`.
+    pub fn when_contains(mut self, patterns: &[&str], code: &str) -> ScriptedReader {
+        for pattern in patterns {
+            self.rules
+                .push((Match::Contains(pattern.to_string()), label(code)));
+        }
+        self
+    }
+
+    /// Reads `code` when the text is exactly `text`.
+    pub fn when_text(mut self, text: &str, code: &str) -> ScriptedReader {
+        self.rules
+            .push((Match::Exact(text.to_string()), label(code)));
+        self
+    }
+
+    /// The score every emotion is read with.
+    pub fn score(mut self, score: f32) -> ScriptedReader {
+        self.score = score;
+        self
+    }
+
+    /// What [`EmotionReader::info`] says of the model's emotions.
+    pub fn meaningful(mut self, meaningful: bool) -> ScriptedReader {
+        self.meaningful = meaningful;
+        self
+    }
+
+    /// While `failing`, every read fails with an inference error.
+    pub fn fail(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    /// Every utterance asked to be read so far, in order.
+    pub fn seen(&self) -> Vec<Utterance> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn label_for(&self, text: &str) -> &'static EmotionLabel {
+        self.rules
+            .iter()
+            .find(|(rule, _)| match rule {
+                Match::Exact(exact) => text == exact,
+                Match::Contains(part) => text.contains(part.as_str()),
+            })
+            .map_or(self.default, |(_, label)| label)
+    }
+}
+
+#[async_trait]
+impl EmotionReader for ScriptedReader {
+    async fn read_batch(
+        &self,
+        utterances: Vec<Utterance>,
+        _top_k: usize,
+    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
+        self.seen.lock().unwrap().extend(utterances.iter().cloned());
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(EmotionError::Inference("scripted failure".into()));
+        }
+        Ok(utterances
+            .iter()
+            .map(|u| {
+                vec![Emotion {
+                    label: self.label_for(&u.text),
+                    score: self.score,
+                }]
+            })
+            .collect())
+    }
+
+    fn info(&self) -> ModelInfo {
+        ModelInfo {
+            name: "scripted".into(),
+            path: String::new(),
+            meaningful: self.meaningful,
+        }
+    }
+}
