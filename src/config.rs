@@ -238,6 +238,16 @@ pub struct CrisisSettings {
 pub struct CrisisLines {
     pub heading: String,
     pub lines: Vec<String>,
+    /// Shown first when the danger may be imminent (and always, last, for
+    /// this locale's own messages when it is not `ko`): emergency numbers.
+    #[serde(default)]
+    pub emergency: Vec<String>,
+    /// A warm question after the lines when there is risk without imminence.
+    #[serde(default)]
+    pub check_in: String,
+    /// How to help someone else who may be in danger.
+    #[serde(default)]
+    pub helping_others: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
