@@ -62,6 +62,16 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         batch: usize,
     },
+    /// Measure the crisis detector on a labelled JSON Lines file (recall,
+    /// false alarms, per category, severity).
+    SafetyEval {
+        /// Cases as in tests/data/crisis/*.jsonl.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Print one summary object: n, recall, false_alarm_rate, by_category, …
+        #[arg(long)]
+        json: bool,
+    },
     /// Create or update the database schema.
     Migrate,
     /// Encrypt every stored text under MAEUM_DATA_KEY: texts under the keys in
@@ -96,6 +106,10 @@ async fn main() -> Result<()> {
         } => {
             telemetry::init(&settings.log);
             eval(&settings, &data, context, json, batch).await
+        }
+        Command::SafetyEval { data, json } => {
+            telemetry::init(&settings.log);
+            safety_eval(&settings, &data, json).await
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
@@ -184,6 +198,35 @@ async fn eval(
     let report = maeum::eval::evaluate(&examples, &predictions);
     if json {
         println!("{}", serde_json::to_string(&report.summary)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}
+
+async fn safety_eval(settings: &Settings, data: &Path, json: bool) -> Result<()> {
+    let cases = maeum::eval::safety::load_cases(data)?;
+    let reader = app::emotion_reader(settings)?;
+    eprintln!(
+        "evaluating the crisis detector on {} cases from {} (emotions by {})",
+        cases.len(),
+        data.display(),
+        reader.info().name
+    );
+    let bar = ProgressBar::new(cases.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} cases, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let safety = maeum::safety::Safety::new(settings.safety.clone());
+    let mut readings = Vec::with_capacity(cases.len());
+    for case in &cases {
+        readings.push(maeum::eval::safety::read_case(reader.as_ref(), &safety, case).await);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let report = maeum::eval::safety::score(&cases, &readings);
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         print!("{report}");
     }

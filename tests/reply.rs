@@ -44,7 +44,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         emotion,
         history: Vec::new(),
         avoid: None,
-        crisis: false,
+        crisis: maeum::safety::Severity::None,
     }
 }
 

@@ -589,7 +589,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         emotion: None,
         history: Vec::new(),
         avoid: None,
-        crisis: true,
+        crisis: maeum::safety::Severity::Risk,
     });
     assert!(
         caring.iter().any(|c| out.text().starts_with(c.as_str())),
@@ -603,7 +603,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         emotion: emotion(Some("E24")),
         history: Vec::new(),
         avoid: None,
-        crisis: false,
+        crisis: maeum::safety::Severity::None,
     });
     assert!(!ordinary.iter().any(|c| out.text().starts_with(c.as_str())));
 }

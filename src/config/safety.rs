@@ -90,4 +90,15 @@ pub struct CrisisSettings {
 pub struct CrisisLines {
     pub heading: String,
     pub lines: Vec<String>,
+    /// Shown first when the danger may be imminent (and, for a message in
+    /// this locale's language when it is not the deployment's, always):
+    /// emergency numbers.
+    #[serde(default)]
+    pub emergency: Vec<String>,
+    /// A warm question after the lines when there is risk without imminence.
+    #[serde(default)]
+    pub check_in: String,
+    /// How to help someone else who may be in danger.
+    #[serde(default)]
+    pub helping_others: Vec<String>,
 }

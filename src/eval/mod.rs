@@ -1,10 +1,12 @@
-//! `maeum eval`: measure an emotion reader on a labelled file.
+//! `maeum eval`: measure an emotion reader on a labelled file; [`safety`]:
+//! `maeum safety-eval`, the crisis detector on a labelled file.
 //!
 //! [`data`] reads the corpus's own dialogue layout or a plain `sentence,code`
 //! CSV into [`Example`]s; [`metrics`] scores predictions against them.
 
 pub mod data;
 pub mod metrics;
+pub mod safety;
 
 use crate::emotion::{EmotionLabel, Utterance};
 

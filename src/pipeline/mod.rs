@@ -33,7 +33,7 @@ use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
 use crate::metrics::{Metrics, Stage};
 use crate::reply::{Exchange, ReplyError, ReplyGenerator, ReplyRequest};
-use crate::safety::{Safety, SafetyMetrics};
+use crate::safety::{Safety, SafetyMetrics, Severity, crisis::EARLIER_MESSAGES};
 use crate::store::{NewTurn, Store, Turn, UserKey};
 use consent::Memory;
 use locks::{TurnGuard, UserLocks};
@@ -171,8 +171,8 @@ impl Pipeline {
         // Assessed again so a crisis reply keeps its resources; not counted twice.
         let crisis = self
             .safety
-            .reassess(&turn.user_text, emotion.as_ref())
-            .is_crisis();
+            .reassess(&turn.user_text, &[], emotion.as_ref())
+            .severity;
         let reply = turn.reply.clone().ok_or(ReplyError::Empty);
         Some(self.conversation_reply(reply, crisis, &turn.user_text, emotion, Some(turn.id)))
     }
@@ -331,8 +331,13 @@ impl Pipeline {
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
-            .check_message(text, emotion.as_ref(), &user.platform)
-            .is_crisis();
+            .check_message(
+                text,
+                &earlier_texts(&history),
+                emotion.as_ref(),
+                &user.platform,
+            )
+            .severity;
         let input = ReplyInput {
             message: text,
             user_name: message.display_name.clone(),
@@ -423,8 +428,12 @@ impl Pipeline {
         // The same message again: assessed, but not counted as a new crisis.
         let crisis = self
             .safety
-            .reassess(&target.user_text, emotion.as_ref())
-            .is_crisis();
+            .reassess(
+                &target.user_text,
+                &earlier_texts(&history),
+                emotion.as_ref(),
+            )
+            .severity;
         let input = ReplyInput {
             message: &target.user_text,
             user_name: None,
@@ -463,8 +472,31 @@ impl Pipeline {
             history: input.history.iter().map(exchange).collect(),
             crisis: input.crisis,
         };
-        self.safety.redact_request(&mut request);
+        self.redact_request(&mut request);
         self.generate(&request, chunks).await
+    }
+
+    /// Masks personal data in everything `request` would send to the language
+    /// model: the message, the earlier exchanges, the reply to avoid and the name.
+    fn redact_request(&self, request: &mut ReplyRequest) {
+        let mask = |text: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = self.safety.redact(text) {
+                *text = masked;
+            }
+        };
+        mask(&mut request.text);
+        for exchange in &mut request.history {
+            mask(&mut exchange.user_text);
+            if let Some(reply) = &mut exchange.reply {
+                mask(reply);
+            }
+        }
+        if let Some(avoid) = &mut request.avoid {
+            mask(avoid);
+        }
+        if let Some(name) = &mut request.user_name {
+            mask(name);
+        }
     }
 
     /// The answer to a conversation message: the generated reply, or an
@@ -474,17 +506,19 @@ impl Pipeline {
     fn conversation_reply(
         &self,
         reply: Result<String, ReplyError>,
-        crisis: bool,
+        crisis: Severity,
         message: &str,
         emotion: Option<Emotion>,
         turn_id: Option<i64>,
     ) -> Outgoing {
         let body = match reply {
             Ok(reply) => reply,
-            Err(_) if crisis => texts::crisis_fallback(),
+            Err(_) if crisis.is_crisis() => texts::crisis_fallback(),
             Err(_) => texts::generation_failed(),
         };
-        let resources = crisis.then(|| self.safety.crisis_lines(message));
+        let resources = crisis
+            .is_crisis()
+            .then(|| self.safety.crisis_resources(message, crisis));
         Outgoing::conversation(body, emotion, turn_id, resources)
     }
 
@@ -579,7 +613,7 @@ struct ReplyInput<'a> {
     history: &'a [Turn],
     /// A reply not to repeat (the last one, or the one being replaced).
     avoid: Option<String>,
-    crisis: bool,
+    crisis: Severity,
 }
 
 /// The span every log line of one turn carries (classify, LLM, store, the
@@ -597,6 +631,15 @@ fn stored_emotion(turn: &Turn) -> Option<Emotion> {
         label,
         score: turn.emotion_score.unwrap_or(0.0),
     })
+}
+
+/// The user's messages the crisis check reads with a new one: their last few.
+fn earlier_texts(history: &[Turn]) -> Vec<&str> {
+    let skip = history.len().saturating_sub(EARLIER_MESSAGES);
+    history[skip..]
+        .iter()
+        .map(|t| t.user_text.as_str())
+        .collect()
 }
 
 fn exchange(turn: &Turn) -> Exchange {

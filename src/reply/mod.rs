@@ -22,6 +22,8 @@ pub struct Exchange {
     pub reply: Option<String>,
 }
 
+pub use crate::safety::Severity;
+
 /// Everything a generator needs to answer one message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyRequest {
@@ -33,10 +35,11 @@ pub struct ReplyRequest {
     pub history: Vec<Exchange>,
     /// A reply the new one must not repeat (the one being regenerated, or the last one).
     pub avoid: Option<String>,
-    /// The message suggests the user may be at risk of suicide or self-harm
-    /// (`crate::safety::crisis`): answer with care. The pipeline adds the
-    /// crisis lines under the reply itself.
-    pub crisis: bool,
+    /// Whether the message suggests the user (or someone they fear for) may
+    /// be at risk of suicide or self-harm (`crate::safety::crisis`), and how
+    /// urgently: answer with care. The pipeline adds the crisis resources
+    /// under the reply itself.
+    pub crisis: Severity,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::emotion::{EmotionGroup, EmotionLabel};
 
-use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream};
+use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream, Severity};
 
 /// Placeholder for the fine emotion as a phrase with its subject particle.
 const FEELING: &str = "{감정이}";
@@ -152,6 +152,20 @@ const CRISIS: &[&str] = &[
     "지금 많이 위험하게 느껴지면 혼자 있지 말고 바로 도움을 요청해 줘. 네 곁에 있어 줄 사람이 있어.",
 ];
 
+/// When the danger may be imminent: short, and the emergency call first.
+const CRISIS_IMMINENT: &[&str] = &[
+    "지금 정말 걱정돼. 바로 119에 전화해 줘. 그리고 지금 어디에 있는지 나한테 말해 줄래?",
+    "네 안전이 제일 중요해. 지금 당장 119나 112에 전화해 줘. 곁에 있는 사람에게도 바로 알려 줘.",
+    "말해 줘서 고마워. 지금 바로 119에 연락해 줘, 혼자 있지 말고. 나 여기 있어.",
+];
+
+/// For someone worried about another person: how to help them.
+const CRISIS_CONCERN: &[&str] = &[
+    "그 친구를 그렇게 걱정하는 마음이 느껴져. 혼자 두지 말고 곁에 있어 줘. 지금 위험해 보이면 바로 119나 112에 전화해.",
+    "많이 놀랐겠다. 그 사람에게 죽고 싶은 생각이 드는지 직접, 차분히 물어봐도 괜찮아. 판단하지 말고 들어 주고, 109에 같이 연락해 봐.",
+    "네가 옆에 있어 주는 것만으로도 큰 힘이 돼. 혼자 다 감당하려 하지 말고 109에 어떻게 도우면 좋을지 상담해 봐. 너도 많이 힘들 거야.",
+];
+
 /// The reply templates for a group, or for "no emotion known".
 pub fn templates(group: Option<EmotionGroup>) -> &'static [&'static str] {
     match group {
@@ -187,8 +201,14 @@ impl OfflineGenerator {
     /// Every reply this request could get before the repeat rules apply: the
     /// group's templates that the emotion and message can fill in, filled in.
     pub fn candidates(request: &ReplyRequest) -> Vec<String> {
-        if request.crisis {
-            return CRISIS.iter().map(|t| t.to_string()).collect();
+        let crisis = match request.crisis {
+            Severity::None => None,
+            Severity::Risk => Some(CRISIS),
+            Severity::Imminent => Some(CRISIS_IMMINENT),
+            Severity::Concern => Some(CRISIS_CONCERN),
+        };
+        if let Some(replies) = crisis {
+            return replies.iter().map(|t| t.to_string()).collect();
         }
         let label = request.emotion.as_ref().map(|e| e.label);
         render_all(templates(label.map(|l| l.group)), label, &request.text)
@@ -456,7 +476,7 @@ mod tests {
                 .map(|label| crate::emotion::Emotion { label, score: 0.9 }),
             history: Vec::new(),
             avoid: None,
-            crisis: true,
+            crisis: Severity::Risk,
         };
         let candidates = OfflineGenerator::candidates(&request);
         assert_eq!(candidates.len(), CRISIS.len());

@@ -10,7 +10,7 @@
 use crate::config::PromptFormat;
 use crate::emotion::EmotionLabel;
 
-use super::{Exchange, ReplyRequest};
+use super::{Exchange, ReplyRequest, Severity};
 
 /// Who says a message in the chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,19 @@ pub const CRISIS_INSTRUCTION: &str = "\
 - 혼자가 아니라고, 도움을 받을 수 있다고 따뜻하게 말해 줘. 지금 안전한 곳에 있는지 부드럽게 물어봐.
 - 방법이나 수단에 대해서는 절대 이야기하지 마. 훈계하거나 판단하지 마.
 - 상담전화 번호는 답장 아래에 따로 붙여 보내니까 번호를 나열하지 않아도 돼. 지금 바로 전화해 볼 수 있다고 권해 줘.";
+
+/// Added after [`CRISIS_INSTRUCTION`] when the danger may be imminent.
+pub const IMMINENT_INSTRUCTION: &str = "\
+[긴급] 지금 당장 위험할 수 있어 (이미 시도했거나, 위험한 곳에 있거나, 지금 하려는 계획).
+- 가장 먼저, 지금 바로 119(구급)나 112에 전화하라고 짧고 분명하게 권해. 혼자 있지 말고 곁에 있는 사람에게 알리라고 해.
+- 길게 말하지 말고, 지금 안전한지, 어디에 있는지 물어봐.";
+
+/// Added to the system text when the user fears for someone else.
+pub const CONCERN_INSTRUCTION: &str = "\
+[중요] 사용자가 자살이나 자해 위험이 있는 다른 사람(친구, 가족 등)을 걱정하고 있어.
+- 걱정하는 마음을 알아주고, 그 사람을 어떻게 도울 수 있는지 차분히 알려 줘: 혼자 두지 않기, 직접 솔직하게 물어보기, 판단하지 않고 들어 주기, 전문가(109)와 연결하기.
+- 지금 위험해 보이면 바로 119나 112에 전화하라고 해. 사용자 자신도 많이 힘들 수 있으니 사용자의 마음도 챙겨 줘.
+- 방법이나 수단에 대해서는 절대 이야기하지 마. 상담전화 번호는 답장 아래에 따로 붙여 보내.";
 
 /// Display names longer than this are cut: a name is a name, not a message.
 const MAX_NAME_CHARS: usize = 40;
@@ -139,10 +152,11 @@ pub fn build_messages(
 
 fn system_prompt(request: &ReplyRequest, format: PromptFormat) -> String {
     let base = base_system_prompt(request, format);
-    if request.crisis {
-        format!("{base}\n\n{CRISIS_INSTRUCTION}")
-    } else {
-        base
+    match request.crisis {
+        Severity::None => base,
+        Severity::Risk => format!("{base}\n\n{CRISIS_INSTRUCTION}"),
+        Severity::Imminent => format!("{base}\n\n{CRISIS_INSTRUCTION}\n{IMMINENT_INSTRUCTION}"),
+        Severity::Concern => format!("{base}\n\n{CONCERN_INSTRUCTION}"),
     }
 }
 
@@ -247,7 +261,7 @@ mod tests {
             }),
             history: Vec::new(),
             avoid: None,
-            crisis: false,
+            crisis: Severity::None,
         }
     }
 
@@ -298,7 +312,7 @@ mod tests {
             let mut req = request("다 끝내고 싶어", Some(("E24", 0.8)));
             let plain = build_messages(&req, format, 100)[0].content.clone();
             assert!(!plain.contains(CRISIS_INSTRUCTION));
-            req.crisis = true;
+            req.crisis = Severity::Risk;
             let messages = build_messages(&req, format, 100);
             assert!(messages[0].content.starts_with(&plain), "{format:?}");
             assert!(

@@ -3,6 +3,10 @@
 //! are recognised ([`crisis`]) so the pipeline answers them with care and always
 //! with the crisis lines.
 //!
+//! Each message is read in its conversation ([`crisis::read`]): a severity
+//! (imminent, risk, concern for someone else) decides what the reply leads
+//! with ([`Safety::crisis_resources`]).
+//!
 //! [`Safety`] is the pipeline's handle on both, with the settings and the
 //! [`SafetyMetrics`]: crisis events are counted in memory, never with their
 //! text, and logged as a structured `crisis_detected` event without the text.
@@ -17,9 +21,8 @@ use tracing::info;
 
 use crate::config::SafetySettings;
 use crate::emotion::Emotion;
-use crate::reply::ReplyRequest;
 
-pub use crisis::{Category, CrisisAssessment, SetAside, assess};
+pub use crisis::{Category, CrisisAssessment, CrisisReading, SetAside, Severity, assess};
 pub use redact::{PiiKind, redact};
 
 /// Counts kept since start, in memory only: how many messages were answered
@@ -63,88 +66,110 @@ impl Safety {
         &self.metrics
     }
 
-    /// Assesses a new message (when crisis detection is on). A crisis is
-    /// counted and logged as `crisis_detected` with its category and platform
-    /// — never the text or the user.
+    /// Reads a new message, with the writer's recent messages (oldest
+    /// first), when crisis detection is on. A crisis is counted and logged as
+    /// `crisis_detected` with its severity, category and platform — never the
+    /// text or the user.
     pub fn check_message(
         &self,
         text: &str,
+        earlier: &[&str],
         emotion: Option<&Emotion>,
         platform: &str,
-    ) -> CrisisAssessment {
-        let assessment = self.reassess(text, emotion);
-        if let CrisisAssessment::Crisis(category) = assessment {
+    ) -> CrisisReading {
+        let reading = self.reassess(text, earlier, emotion);
+        if reading.is_crisis() {
             self.metrics.record_crisis();
             info!(
                 event = "crisis_detected",
-                category = category.as_str(),
+                severity = reading.severity.as_str(),
+                category = reading.category.map_or("conversation", Category::as_str),
+                from_conversation = reading.from_conversation,
                 platform,
                 "crisis_detected"
             );
         }
-        assessment
+        reading
     }
 
-    /// Assesses a message already seen (e.g. the one a reply is regenerated
+    /// Reads a message already seen (e.g. the one a reply is regenerated
     /// for): neither counted nor logged again.
-    pub fn reassess(&self, text: &str, emotion: Option<&Emotion>) -> CrisisAssessment {
+    pub fn reassess(
+        &self,
+        text: &str,
+        earlier: &[&str],
+        emotion: Option<&Emotion>,
+    ) -> CrisisReading {
         if self.settings.crisis.enabled {
-            assess(text, emotion)
+            crisis::read(text, earlier, emotion)
         } else {
-            CrisisAssessment::Clear
+            CrisisReading {
+                severity: Severity::None,
+                assessment: CrisisAssessment::Clear,
+                category: None,
+                from_conversation: false,
+            }
         }
     }
 
-    /// Masks personal data in everything `request` would send to the language
-    /// model: the message, the earlier exchanges, the reply to avoid and the name.
-    pub fn redact_request(&self, request: &mut ReplyRequest) {
-        let settings = &self.settings.redaction;
-        let mask = |text: &mut String| {
-            if let std::borrow::Cow::Owned(masked) = redact(text, settings) {
-                *text = masked;
-            }
-        };
-        mask(&mut request.text);
-        for exchange in &mut request.history {
-            mask(&mut exchange.user_text);
-            if let Some(reply) = &mut exchange.reply {
-                mask(reply);
-            }
-        }
-        if let Some(avoid) = &mut request.avoid {
-            mask(avoid);
-        }
-        if let Some(name) = &mut request.user_name {
-            mask(name);
-        }
+    /// Masks personal data in `text` as the settings say (a copy only when
+    /// something was masked).
+    pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        redact(text, &self.settings.redaction)
     }
 
-    /// The crisis lines to show under a reply to `message`: the configured
-    /// locale's, then those of the message's own language when it has a list
-    /// (an English message to a Korean deployment gets both).
-    pub fn crisis_lines(&self, message: &str) -> String {
+    /// The crisis resources to show with a reply to `message` read as
+    /// `severity`, for the configured locale and then the message's own
+    /// language when it has a list (an English message to a Korean
+    /// deployment gets both): emergency numbers first when the danger may be
+    /// imminent; how to help, for someone worried about another person; the
+    /// crisis lines; a check-in question when there is risk. Empty for
+    /// [`Severity::None`].
+    pub fn crisis_resources(&self, message: &str, severity: Severity) -> String {
+        if !severity.is_crisis() {
+            return String::new();
+        }
         let mut locales = vec![self.settings.locale.as_str()];
         if let Some(language) = message_language(message)
             && language != self.settings.locale
         {
             locales.push(language);
         }
-        let mut text = String::new();
-        for locale in locales {
-            let Some(lines) = self.settings.crisis_lines.get(locale) else {
+        let mut blocks: Vec<String> = Vec::new();
+        for locale in &locales {
+            let Some(lines) = self.settings.crisis_lines.get(*locale) else {
                 continue;
             };
-            if !text.is_empty() {
-                text.push_str("\n\n");
+            let own_language = message_language(message) == Some(*locale);
+            let mut block: Vec<String> = Vec::new();
+            if severity == Severity::Imminent {
+                block.extend(non_empty(&lines.emergency).map(str::to_string));
             }
-            text.push_str(lines.heading.trim());
-            for line in lines.lines.iter().filter(|l| !l.trim().is_empty()) {
-                text.push_str("\n• ");
-                text.push_str(line.trim());
+            if severity == Severity::Concern {
+                block.extend(non_empty(&lines.helping_others).map(str::to_string));
             }
+            let mut list = lines.heading.trim().to_string();
+            for line in non_empty(&lines.lines) {
+                list.push_str("\n• ");
+                list.push_str(line);
+            }
+            block.push(list);
+            // A message in a language other than the deployment's gets its
+            // own emergency line even without imminence: local numbers differ.
+            if severity != Severity::Imminent && own_language && *locale != locales[0] {
+                block.extend(non_empty(&lines.emergency).map(str::to_string));
+            }
+            if severity == Severity::Risk && own_language && !lines.check_in.trim().is_empty() {
+                block.push(lines.check_in.trim().to_string());
+            }
+            blocks.push(block.join("\n"));
         }
-        text
+        blocks.join("\n\n")
     }
+}
+
+fn non_empty(lines: &[String]) -> impl Iterator<Item = &str> {
+    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty())
 }
 
 /// The language a message is written in, as a crisis-lines locale: `ko` when
@@ -169,7 +194,7 @@ mod tests {
     #[test]
     fn a_korean_message_gets_the_korean_lines_only() {
         let safety = Safety::new(SafetySettings::default());
-        let lines = safety.crisis_lines("다 끝내고 싶어");
+        let lines = safety.crisis_resources("다 끝내고 싶어", Severity::Risk);
         assert!(
             lines.contains("109") && lines.contains("1577-0199"),
             "{lines}"
@@ -180,7 +205,7 @@ mod tests {
     #[test]
     fn an_english_message_gets_both_lists_korean_first() {
         let safety = Safety::new(SafetySettings::default());
-        let lines = safety.crisis_lines("I want to die");
+        let lines = safety.crisis_resources("I want to die", Severity::Risk);
         let korean = lines.find("109").expect("the Korean lines");
         let english = lines.find("988").expect("the English lines");
         assert!(korean < english, "{lines}");
@@ -191,9 +216,10 @@ mod tests {
         let mut settings = SafetySettings::default();
         settings.crisis.enabled = false;
         let safety = Safety::new(settings);
-        assert_eq!(
-            safety.check_message("죽고 싶어", None, "test"),
-            CrisisAssessment::Clear
+        assert!(
+            !safety
+                .check_message("죽고 싶어", &[], None, "test")
+                .is_crisis()
         );
         assert_eq!(safety.metrics().crisis_events(), 0);
     }

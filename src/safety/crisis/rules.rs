@@ -1,158 +1,13 @@
-//! Recognising messages that suggest suicide or self-harm, in Korean and English.
-//!
-//! Rule-based on purpose: readable, testable, fast, and with no model to
-//! download. [`assess`] splits a message into sentences and normalises each
-//! twice — Korean phrases are matched with all spaces and punctuation removed
-//! (Korean spacing is loose: `죽고싶다`, `죽고 싶다`), English phrases on
-//! lower-case text with single spaces. Every phrase ([`RULES`], by category,
-//! with comments) is either
-//! - **strong** — says it plainly (`죽고 싶어`, `살 이유가 없어`,
-//!   `약을 모아두고 있어`, "I want to die"): a crisis unless set aside below; or
-//! - **borderline** — often ordinary speech (`사라지고 싶다`, `다 끝내고 싶어`,
-//!   `옥상에 올라가 있어`, "I can't go on"): a crisis only when the emotion read
-//!   from the message is sad or hurt (슬픔/상처, or 취약한/고립된/외로운), or the
-//!   message also speaks of despair (`너무 힘들어`, "hopeless"), or no emotion
-//!   could be read at all (the classifier failed: then we err on the side of care).
-//!
-//! A match is set aside ([`SetAside`]) when, in its sentence,
-//! - it is **negated** (`죽고 싶진 않아`, `자해는 안 해`, "I'm not suicidal");
-//! - it is about **someone else**: reported speech (`죽고 싶대`, `죽고 싶어 해`),
-//!   a third-person subject with no first-person word (`친구가 자살하고 싶대`,
-//!   `죽고 싶은 사람`), a question to "you" (`너 죽고 싶냐?`), or in English the
-//!   nearest subject before the phrase (`my friend says she's suicidal`);
-//! - it names a **topic** (`자해`, `자살 시도`, `극단적 선택`, "suicidal",
-//!   "self-harm") in talk about fiction, news or study with no first-person word
-//!   (`드라마에서 주인공이 자해했어`, `자살 시도 기사 봤어`);
-//! - an **ordinary context** explains it (`숙제 다 끝내고 싶어`, `창피해서
-//!   사라지고 싶어`, `옥상에서 고기 구워 먹어`, "I cut myself cooking");
-//! - it is **past and resolved** (`예전엔 죽고 싶었는데 지금은 괜찮아`).
-//!
-//! Idioms never match to begin with: the phrases are the wish to die, not the
-//! word 죽다 (`배고파 죽겠다`, `웃겨 죽겠네`, `죽을 만큼 맛있어`, `죽이는데?`,
-//! "I'm dying to see it", "this killed me lol"), and hyperbole that does use a
-//! phrase is caught by context (`죽고 싶을 만큼 맛있어`, "I want to die of
-//! embarrassment"). Shame as a cause (`쪽팔려서 죽고 싶다`) makes a strong
-//! phrase borderline: the emotion decides.
-//!
-//! Decisions, documented:
-//! - Talk about others, fiction and news is not a crisis *of the writer*: no
-//!   crisis lines. (The LLM's standing instructions still ask it to take any
-//!   mention of suicide seriously.) A message that goes on to the writer —
-//!   `주인공이 자살했어. 나도 그러고 싶다`, `엄마가 돌아가셨어. 엄마 곁으로 가고
-//!   싶어` — is a crisis: some phrases count only after a death is mentioned.
-//! - A negated wish (`죽고 싶진 않아, 그냥 피곤해`) is not a crisis: it says
-//!   the opposite, and answering it with hotlines would not be heard as care.
-//!   Any other signal in the same message still counts (`죽고 싶진 않은데
-//!   사라지고 싶어` with a sad emotion is a crisis).
-//! - Asking for a crisis line (`자살예방 상담전화 번호 알려줘`) is answered as a
-//!   crisis: the lines are exactly what the user needs.
-
-use std::sync::LazyLock;
+//! The phrases the detector looks for ([`RULES`], Korean then English, by
+//! category) and the ordinary contexts that explain a phrase away
+//! ([`Context`]). Data only: how a match is judged is `super`'s.
 
 use regex::Regex;
 
-use crate::emotion::{Emotion, EmotionGroup};
-
-/// What kind of signal made a message a crisis. Logged (never the text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// Wanting to die or to kill oneself.
-    Ideation,
-    /// Wanting to stop existing, not wake up, disappear, end it all.
-    PassiveWish,
-    /// Feeling a burden: others would be better off without them.
-    Burden,
-    /// No reason to live, no way to go on.
-    Hopelessness,
-    /// Hurting oneself.
-    SelfHarm,
-    /// Means, a place, preparations or a farewell.
-    PlanOrMeans,
-    /// Asking for a crisis line.
-    HelpSeeking,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Ideation => "ideation",
-            Category::PassiveWish => "passive_wish",
-            Category::Burden => "burden",
-            Category::Hopelessness => "hopelessness",
-            Category::SelfHarm => "self_harm",
-            Category::PlanOrMeans => "plan_or_means",
-            Category::HelpSeeking => "help_seeking",
-        }
-    }
-}
-
-/// Why a matching phrase did not make the message a crisis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SetAside {
-    /// The wish is negated (`죽고 싶진 않아`).
-    Negated,
-    /// It is about someone else (`친구가 죽고 싶대`).
-    OtherPerson,
-    /// Fiction, news or study (`자살 시도 기사`).
-    Topic,
-    /// An ordinary context explains it (`숙제 다 끝내고 싶어`).
-    OrdinaryContext,
-    /// Past and resolved (`예전엔 … 지금은 괜찮아`).
-    Past,
-    /// A borderline phrase without a sad or hurt emotion or words of despair.
-    NotSupported,
-}
-
-/// The verdict on one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrisisAssessment {
-    /// Nothing in the message suggests suicide or self-harm.
-    Clear,
-    /// A phrase matched but was set aside (for tests and tuning; never shown).
-    SetAside(SetAside),
-    /// The writer may be at risk.
-    Crisis(Category),
-}
-
-impl CrisisAssessment {
-    pub fn is_crisis(&self) -> bool {
-        matches!(self, CrisisAssessment::Crisis(_))
-    }
-}
-
-/// Assesses one message, with the emotion read from it when there is one.
-pub fn assess(text: &str, emotion: Option<&Emotion>) -> CrisisAssessment {
-    let sentences = sentences(text);
-    let message = Message::new(&sentences);
-    let mut first_set_aside = None;
-    for sentence in &sentences {
-        for rule in RULES_COMPILED.iter() {
-            let haystack = match rule.rule.lang {
-                Lang::Ko => &sentence.compact,
-                Lang::En => &sentence.spaced,
-            };
-            for found in rule.pattern.find_iter(haystack) {
-                match judge(rule, sentence, &message, found, emotion) {
-                    Judgement::NoMatch => {}
-                    Judgement::Crisis(category) => return CrisisAssessment::Crisis(category),
-                    Judgement::SetAside(reason) => {
-                        first_set_aside.get_or_insert(reason);
-                    }
-                }
-            }
-        }
-    }
-    match first_set_aside {
-        Some(reason) => CrisisAssessment::SetAside(reason),
-        None => CrisisAssessment::Clear,
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The phrases.
+use super::{CONTEXTS, Category, Sentence};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
+pub(super) enum Lang {
     /// Matched on the sentence without spaces or punctuation.
     Ko,
     /// Matched on the lower-case sentence with single spaces.
@@ -160,14 +15,14 @@ enum Lang {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Strength {
+pub(super) enum Strength {
     Strong,
     Borderline,
 }
 
 /// Contexts, found anywhere in the phrase's sentence, that change its reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     /// Work, study, chores, games, a relationship: `숙제 다 끝내고 싶어`.
     Task,
     /// Shame and embarrassment: `창피해서 사라지고 싶어`.
@@ -210,10 +65,10 @@ enum Context {
 
 impl Context {
     /// Korean words (no spaces) and English words (`\b`-bounded), one regex.
-    fn pattern(self) -> &'static str {
+    pub(super) fn pattern(self) -> &'static str {
         match self {
             Context::Task => {
-                r"숙제|과제|레포트|리포트|보고서|업무|공부|시험|프로젝트|마감|회의|알바|야근|청소|설거지|빨래|게임|퀘스트|드라마|시즌|정주행|연애|관계|계약|휴가|방학|다이어트|운동|수업|강의|회사|학교|출근|퇴근|상사|부장|팀장|교수|논문|면접|취업|수능|집안일|밀린일|남은일|빨리|얼른|오늘안에|내일까지|주말까지|\b(?:homework|assignment|essay|project|deadline|work|job|shift|class|course|exam|test|semester|diet|game|level|season|series|meeting|chores|relationship|traffic|commute|boss|office|school|thesis|interview|training|practice|weather|heat)\b"
+                r"숙제|과제|레포트|리포트|보고서|업무|공부|시험|프로젝트|마감|회의|알바|야근|청소|설거지|빨래|게임|퀘스트|드라마|시즌|정주행|연애|관계|계약|휴가|방학|다이어트|운동|수업|강의|회사|학교|출근|퇴근|상사|부장|팀장|교수|논문|면접|취업|수능|집안일|밀린일|남은일|빨리|얼른|오늘안에|내일까지|주말까지|\b(?:respawn|spawn|checkpoint|homework|assignment|essay|project|deadline|work|job|shift|class|course|exam|test|semester|diet|game|level|season|series|meeting|chores|relationship|traffic|commute|boss|office|school|thesis|interview|training|practice|weather|heat)\b"
             }
             Context::Embarrassment => {
                 r"창피|쪽팔|민망|부끄|흑역사|이불킥|말실수|실수|쥐구멍|망신|수치|embarrass|humiliat|awkward|cringe|mortif|ashamed"
@@ -268,7 +123,7 @@ impl Context {
         }
     }
 
-    const ALL: [Context; 19] = [
+    pub(super) const ALL: [Context; 19] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -290,7 +145,7 @@ impl Context {
         Context::Grill,
     ];
 
-    fn regex(self) -> &'static Regex {
+    pub(super) fn regex(self) -> &'static Regex {
         let index = Context::ALL
             .iter()
             .position(|c| *c == self)
@@ -298,7 +153,7 @@ impl Context {
         &CONTEXTS[index]
     }
 
-    fn found_in(self, sentence: &Sentence) -> bool {
+    pub(super) fn found_in(self, sentence: &Sentence) -> bool {
         let regex = self.regex();
         regex.is_match(&sentence.compact) || regex.is_match(&sentence.spaced)
     }
@@ -306,19 +161,19 @@ impl Context {
 
 /// One phrase to look for.
 #[derive(Debug, Clone, Copy)]
-struct Rule {
-    lang: Lang,
-    category: Category,
-    strength: Strength,
-    pattern: &'static str,
+pub(super) struct Rule {
+    pub(super) lang: Lang,
+    pub(super) category: Category,
+    pub(super) strength: Strength,
+    pub(super) pattern: &'static str,
     /// Contexts in which the phrase is ordinary speech.
-    unless: &'static [Context],
+    pub(super) unless: &'static [Context],
     /// Contexts in which the phrase is hyperbole: borderline then.
-    hyperbole: &'static [Context],
+    pub(super) hyperbole: &'static [Context],
     /// A noun that also names a topic of talk (news, fiction, study).
-    topic: bool,
+    pub(super) topic: bool,
     /// Counts only in a message that mentions a death (`나도 따라가고 싶어`).
-    after_death: bool,
+    pub(super) after_death: bool,
 }
 
 const fn ko(category: Category, strength: Strength, pattern: &'static str) -> Rule {
@@ -371,7 +226,7 @@ use Strength::{Borderline, Strong};
 
 /// Every phrase, Korean then English, by category. Korean patterns see the
 /// sentence without spaces; English patterns see single spaces and `'`.
-const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     // ----- Korean: wanting to die -----
     // 죽고 싶어, 죽고싶다, 뒤지고 싶다 (slang), 죽고파. Shame as the cause is hyperbole.
     ko(Ideation, Strong, r"(?:죽|뒤지|디지)(?:고|구)(?:싶|시퍼|시프|파|프다)")
@@ -602,6 +457,69 @@ const RULES: &[Rule] = &[
         r"(?:내|제)?(?:물건|옷|책)(?:들)?(?:을|를)?(?:다|전부)?(?:정리하고있|정리했|나눠주|나눠줬|처분)",
     )
     .unless(&[C::Declutter, C::Farewell]),
+    // ----- Korean: methods, means and attempts in the words people use -----
+    // Asking how much or how high: 몇 알 먹으면 죽어, 몇 층에서 떨어져야, 치사량.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:몇알|몇개|얼마나|몇통|몇층|몇미터)[가-힣0-9]{0,12}(?:죽|안깨|못깨|영원히)|치사량|(?:떨어져야|뛰어내려야|그어야)[가-힣]{0,8}(?:죽|확실|깊)|깊게베|목(?:을)?매(?:는|달|면|려)|확실하게죽|(?:어디를|어떻게)그어",
+    ),
+    // Means put aside: 밧줄 사놨어, 수면제 모으고 있어, 커터칼 넣어뒀어 필요할 때.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:밧줄|로프|번개탄|연탄|농약|수면제|약|알약|커터칼|면도칼|칼|청테이프)[을를이가도]?[가-힣0-9]{0,8}(?:사놨|사뒀|사왔|샀|모으|모아|모았|챙겨놨|숨겨|넣어뒀|준비했|구했|주문했)",
+    )
+    .unless(&[C::Gear, C::Grill, C::Task]),
+    ko(PlanOrMeans, Strong, r"(?:필요할때|혹시몰라서|그때)쓰려고|충분히모였|다챙겨놨|한꺼번에다먹으면"),
+    // An attempt made or under way: 수면제 30알 먹었어, 락스 마셨어, 번개탄 피웠어, 목 맸는데.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:수면제|진통제|타이레놀|신경안정제|우울증약|약|알약)[을를]?(?:다|전부|한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:락스|농약|세제)[을를]?(?:마셨|먹었)|번개탄[을를]?(?:피웠|피워)|목(?:을)?맸|피(?:가)?(?:많이|계속|안멈|멈추지)",
+    ),
+    // Farewells with things put in order: 편지 써놨어, 물건 다 줬어, 먼저 갈게, 유서.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"유서|먼저갈게|먼저가서|(?:편지|쪽지)[를을]?써놨|물건[가-힣]{0,6}다줬|정리다됐|마지막으로[가-힣]{0,8}(?:말하고|인사|보고)|마지막(?:날|인사|메시지|이야)|맡아줄사람|날짜(?:를)?정했",
+    )
+    .unless(&[C::Farewell, C::Task, C::Workshop])
+    .topic(),
+    // A time for it: 오늘 밤에 끝낼 거야, 시험 끝나면 죽으려고, 그때 하려고.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:할거야|하려고|할래)",
+    )
+    .unless(&[C::Task, C::Routine]),
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다|죽으려|죽을거|죽을꺼)|내마지막날|내인생(?:의)?마지막|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안",
+    ),
+    // A high or dangerous place now: 한강 다리 위야, 선로 앞에 서 있어, 난간에 걸터앉아.
+    ko(
+        PlanOrMeans,
+        Borderline,
+        r"(?:다리|대교|옥상|선로|철로|난간|절벽|베란다|낭떠러지)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
+    )
+    .unless(&[C::Outing, C::Commute]),
+    // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
+    ko(Ideation, Strong, r"죽고십|죽고시퍼|현생하차|인생하차|세상하차|살기싫|살고싶지않|사는게지옥"),
+    // Wanting to vanish, being a burden, no way out, stopping.
+    ko(
+        PassiveWish,
+        Borderline,
+        r"사라지고싶|없어지고싶|없어지면[가-힣]{0,6}(?:편|나을|좋)|없는게나|짐밖에|짐이(?:될|돼|되)|출구가없|이제그만하고싶|그만살고|영원히(?:자고|잠들|눈감)|안깨어났으면|눈(?:을)?안떴으면|태어나지말",
+    )
+    .unless(&[C::Escape, C::Embarrassment, C::Task, C::Luggage]),
+    // The past coming back: 예전에 시도한 적 있는데 또, 흉터 보면서 또 긋고 싶다.
+    ko(
+        SelfHarm,
+        Strong,
+        r"(?:시도한적|시도했었|응급실)[가-힣]{0,20}(?:또|다시|요즘|그때처럼)|또긋고|다시긋고|긋고싶",
+    ),
     // ----- Korean: asking for a crisis line -----
     ko(
         HelpSeeking,
@@ -761,6 +679,59 @@ const RULES: &[Rule] = &[
         r"\b(?:giving|gave) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions)\b",
     )
     .unless(&[C::Declutter]),
+    // ----- English: the words people use -----
+    en(Ideation, Strong, r"\b(?:want|wanna|wish) (?:to )?(?:be|was|were) dead\b|\bi want to dye\b|\bwanna dye\b"),
+    en(
+        Ideation,
+        Strong,
+        r"\b(?:kms|kys myself|unalive (?:myself|me)|off myself|sewerslide|sewer slide|ctb|catch the bus|end it all|end it)\b",
+    )
+    .unless(&[C::Task, C::Treat]),
+    en(
+        PassiveWish,
+        Borderline,
+        r"\b(?:being here (?:much |any )?longer|disappear forever|no way out|i'm done|what's (?:even )?the point|not be(?:ing)? (?:here|around) (?:much longer|anymore)|won't be around|stopped being a problem|stop being a problem)\b",
+    )
+    .unless(&[C::Task, C::Escape]),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:how many (?:pills|tablets|mg)|how much [a-z]+ (?:would be|is) lethal|lethal (?:dose|amount)|painless way to die|high enough to (?:definitely )?die|bleed out|does hanging hurt|hang myself|nobody would stop me|to not wake up)\b",
+    ),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:stockpiled|stockpiling|saving up|saved up|kept them all|hidden under|bought (?:a )?rope|bought charcoal|razor blades|enough (?:of my )?(?:meds|pills))\b|\bknow the code\b|\bnot for camping\b|\bi know what i'm going to do\b",
+    )
+    .unless(&[C::Gear]),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:took|swallowed|taken|downed) (?:like |about |all |every |everything|them all|\d+)[^.]{0,30}|\btook them all\b|\bcut too deep\b|\bwon't stop bleeding\b|\bbleeding a lot\b|\btried to hang\b|\bdid it\b",
+    )
+    .unless(&[C::Accident, C::Treat, C::Task]),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|gave my [a-z ]{1,30} to my|ending it|i'm doing it|finally do it|none of this will matter|that's it for me|won't be around anymore)\b",
+    )
+    .unless(&[C::Farewell]),
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\b(?:on the (?:bridge|ledge|roof|tracks)|roof of my building|edge (?:of the cliff|deciding)|waiting for the express|not going back inside|looking down at the water)\b",
+    )
+    .unless(&[C::Outing, C::Leap]),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:walk(?:ing)? into the (?:water|sea|ocean)|not come back|not coming back|should have finished it|scared it's happening again|(?:feel|feeling) myself slipping)\b",
+    ),
+    en(
+        SelfHarm,
+        Strong,
+        r"\b(?:attempted|an attempt|tried once|hospitalized)\b[^.]{0,60}\b(?:back|again|slipping|should have finished)\b|\b(?:relapse|urge to cut)\b",
+    ),
     // ----- English: asking for a crisis line -----
     en(
         HelpSeeking,
@@ -771,541 +742,3 @@ const RULES: &[Rule] = &[
 
 // ---------------------------------------------------------------------------
 // Markers that decide whose words these are and in what mood.
-
-/// A phrase followed by reported speech is someone else's: 죽고 싶대, 죽고 싶어 해, 자해했대.
-const KO_REPORTED: &str =
-    r"^(?:대|래|다더|다네|다던데|어하|어해|어했|어한|해하|했대|한대|했었대|하더라고|했다더)";
-/// A quoted wish: 죽고 싶다고 (했어).
-const KO_QUOTED: &str = r"^(?:(?:다|어|아)(?:고|라고)|라고)";
-/// A phrase describing people: 죽고 싶은 사람, 자해하는 친구.
-const KO_RELATIVE: &str = r"^(?:하는|한|했던|하던|하려는|은|는|던|다는|단|려는)(?:사람|분|친구|애|이들|환자|학생|경우|청소년|아이|연예인)";
-/// A phrase negated right after it.
-const KO_NEGATION: &str = r"^(?:(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
-/// Asked of someone: 죽고 싶냐, 죽고 싶니.
-const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
-/// Past tense right after the phrase: 죽고 싶었어.
-const KO_PAST_ENDING: &str = r"^었";
-/// Someone else as a subject or topic: 친구가, 엄마는, 주인공이, 그 사람이.
-const KO_OTHER_SUBJECT: &str = r"^(?:친구|걔|얘|쟤|그애|사람|그분|그녀|그|엄마|아빠|어머니|아버지|부모님|언니|오빠|누나|형|동생|남동생|여동생|동료|선배|후배|남친|여친|남자친구|여자친구|남편|아내|와이프|애인|누가|누군가|사람들|이웃|반친구|학생|환자|아들|딸|할머니|할아버지|삼촌|이모|고모|사촌|팀장님?|부장님?|상사|선생님|교수님|친척|지인|동기|룸메|룸메이트|걔네|애기|아기|주인공|캐릭터|배우|연예인|가수|아이돌|유튜버|작가)(?:들)?(?:이가|께서|가|이|는|은|도|이도|이는)$";
-/// Fiction, news and study.
-const KO_TOPIC: &str = r"드라마|영화|소설|웹툰|만화|애니|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사";
-/// A topic noun followed by what is said about it: 자해 관련 기사, 자살 시도에 대한 다큐.
-const KO_TOPIC_AFTER: &str = r"^(?:를|을|에)?(?:관련|에관한|에대한|관한|대한|기사|뉴스|영상|다큐|책|통계|예방|교육|캠페인|문제|률|사건|장면)";
-const EN_TOPIC: &str = r"\b(?:movie|film|show|series|episode|book|novel|story|character|news|article|headline|documentary|game|song|lyrics|anime|manga|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b";
-/// Negation shortly before an English phrase, within its clause.
-const EN_NEGATION_BEFORE: &str = r"(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}\s*$";
-/// A death mentioned anywhere in the message.
-const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|떠나보냈|하늘나라|장례|사망|숨졌|목숨을끊었|\b(?:died|passed away|passed|killed (?:him|her|them)sel(?:f|ves)|suicide|funeral|lost my)\b";
-/// Words of despair that support a borderline phrase.
-const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
-/// The past is over: 지금은 괜찮아, "I'm better now".
-const RESOLVED: &str = r"지금은(?:괜찮|좋아|나아|행복|살만|많이)|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b";
-const PAST_SENTENCE: &str = r"예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
-
-const KO_FIRST_PERSON: &[&str] = &[
-    "나",
-    "나도",
-    "나는",
-    "난",
-    "내가",
-    "내",
-    "나를",
-    "날",
-    "나만",
-    "나한테",
-    "나의",
-    "나처럼",
-    "나같은",
-    "나랑",
-    "나보고",
-    "저",
-    "저도",
-    "저는",
-    "제가",
-    "제",
-    "저를",
-    "저만",
-    "저한테",
-    "저의",
-    "내자신",
-    "나자신",
-    "내몸",
-    "내인생",
-    "내삶",
-];
-const KO_SECOND_PERSON: &[&str] = &[
-    "너",
-    "넌",
-    "니가",
-    "너는",
-    "너도",
-    "너네",
-    "너희",
-    "당신",
-    "니",
-    "너가",
-    "너한테",
-];
-const EN_FIRST_PERSON: &[&str] = &[
-    "i", "i'm", "im", "me", "myself", "i've", "ive", "i'd", "i'll", "mine", "my",
-];
-/// English subjects that make a phrase someone else's when they are the nearest subject before it.
-const EN_OTHER_PERSON: &[&str] = &[
-    "she",
-    "he",
-    "they",
-    "she's",
-    "he's",
-    "they're",
-    "her",
-    "him",
-    "them",
-    "his",
-    "someone",
-    "somebody",
-    "people",
-    "friend",
-    "friends",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "brother",
-    "sister",
-    "cousin",
-    "partner",
-    "boyfriend",
-    "girlfriend",
-    "bf",
-    "gf",
-    "wife",
-    "husband",
-    "son",
-    "daughter",
-    "roommate",
-    "classmate",
-    "coworker",
-    "colleague",
-    "boss",
-    "student",
-    "patient",
-    "kid",
-    "child",
-    "character",
-    "guy",
-    "girl",
-    "who",
-    "you",
-    "u",
-    "you're",
-    "ur",
-    "anyone",
-    "everyone",
-];
-
-/// Emotions that support a borderline phrase: the sad and hurt groups, and
-/// 취약한 (E33), 고립된 (E51), 외로운 (E53) from the others.
-fn emotion_supports(emotion: &Emotion) -> bool {
-    matches!(
-        emotion.label.group,
-        EmotionGroup::Sadness | EmotionGroup::Hurt
-    ) || matches!(emotion.label.code, "E33" | "E51" | "E53")
-}
-
-struct Compiled {
-    rule: Rule,
-    pattern: Regex,
-}
-
-fn regex(pattern: &str) -> Regex {
-    // Every pattern is a constant of this file, compiled by its tests.
-    Regex::new(pattern).expect("a valid crisis pattern")
-}
-
-static RULES_COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
-    RULES
-        .iter()
-        .map(|rule| Compiled {
-            rule: *rule,
-            pattern: regex(rule.pattern),
-        })
-        .collect()
-});
-
-static CONTEXTS: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| Context::ALL.iter().map(|c| regex(c.pattern())).collect());
-
-struct Markers {
-    ko_reported: Regex,
-    ko_quoted: Regex,
-    ko_relative: Regex,
-    ko_negation: Regex,
-    ko_question_ending: Regex,
-    ko_past_ending: Regex,
-    ko_other_subject: Regex,
-    ko_topic: Regex,
-    ko_topic_after: Regex,
-    en_topic: Regex,
-    en_negation_before: Regex,
-    death: Regex,
-    despair: Regex,
-    resolved: Regex,
-    past_sentence: Regex,
-}
-
-static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
-    ko_reported: regex(KO_REPORTED),
-    ko_quoted: regex(KO_QUOTED),
-    ko_relative: regex(KO_RELATIVE),
-    ko_negation: regex(KO_NEGATION),
-    ko_question_ending: regex(KO_QUESTION_ENDING),
-    ko_past_ending: regex(KO_PAST_ENDING),
-    ko_other_subject: regex(KO_OTHER_SUBJECT),
-    ko_topic: regex(KO_TOPIC),
-    ko_topic_after: regex(KO_TOPIC_AFTER),
-    en_topic: regex(EN_TOPIC),
-    en_negation_before: regex(EN_NEGATION_BEFORE),
-    death: regex(DEATH),
-    despair: regex(DESPAIR),
-    resolved: regex(RESOLVED),
-    past_sentence: regex(PAST_SENTENCE),
-});
-
-// ---------------------------------------------------------------------------
-// Normalisation.
-
-/// One sentence in the two forms the rules match.
-#[derive(Debug)]
-struct Sentence {
-    /// Lower case; letters, digits and `'` kept, `,` kept as a token, the rest spaces.
-    spaced: String,
-    /// Letters and digits only: no spaces, no punctuation, no loose jamo (ㅠㅠ, ㅋㅋ).
-    compact: String,
-    /// The words of `spaced`, without commas.
-    tokens: Vec<String>,
-    /// Ended with a question mark.
-    question: bool,
-}
-
-impl Sentence {
-    fn new(raw: &str, question: bool) -> Sentence {
-        let mut spaced = String::with_capacity(raw.len());
-        for c in raw.chars().flat_map(char::to_lowercase) {
-            let c = match c {
-                '’' | '‘' | '`' | '´' => '\'',
-                c => c,
-            };
-            if c == ',' {
-                spaced.push_str(" , ");
-            } else if (c.is_alphanumeric() && !is_loose_jamo(c)) || c == '\'' {
-                spaced.push(c);
-            } else {
-                spaced.push(' ');
-            }
-        }
-        let spaced = spaced
-            .split_whitespace()
-            .map(with_apostrophe)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let compact = spaced
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>();
-        let tokens = spaced
-            .split(' ')
-            .filter(|t| *t != ",")
-            .map(|t| t.trim_matches('\'').to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        Sentence {
-            spaced,
-            compact,
-            tokens,
-            question,
-        }
-    }
-
-    fn has_token(&self, words: &[&str]) -> bool {
-        self.tokens.iter().any(|t| words.contains(&t.as_str()))
-    }
-
-    fn first_person(&self) -> bool {
-        self.has_token(KO_FIRST_PERSON) || self.has_token(EN_FIRST_PERSON)
-    }
-
-    fn korean_other_subject(&self) -> bool {
-        self.tokens
-            .iter()
-            .any(|t| MARKERS.ko_other_subject.is_match(t))
-    }
-}
-
-/// Contractions typed without the apostrophe: `im` → `i'm`, `dont` → `don't`.
-fn with_apostrophe(word: &str) -> &str {
-    match word {
-        "im" => "i'm",
-        "ive" => "i've",
-        "dont" => "don't",
-        "cant" => "can't",
-        "wont" => "won't",
-        "didnt" => "didn't",
-        "doesnt" => "doesn't",
-        "isnt" => "isn't",
-        "whats" => "what's",
-        "wouldnt" => "wouldn't",
-        other => other,
-    }
-}
-
-fn is_loose_jamo(c: char) -> bool {
-    matches!(c as u32, 0x3131..=0x318E)
-}
-
-/// Splits at sentence ends (`.`, `!`, `?`, newlines, `…`, `;`).
-fn sentences(text: &str) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for c in text.chars() {
-        if matches!(c, '.' | '!' | '?' | '\n' | '…' | ';' | '。' | '！' | '？') {
-            let question = matches!(c, '?' | '？');
-            if !current.trim().is_empty() {
-                out.push(Sentence::new(&current, question));
-            } else if question && let Some(last) = out.last_mut() {
-                // "…?!" or "?!": the sentence just closed was a question.
-                last.question = true;
-            }
-            current.clear();
-        } else {
-            current.push(c);
-        }
-    }
-    if !current.trim().is_empty() {
-        out.push(Sentence::new(&current, false));
-    }
-    out
-}
-
-/// Facts about the whole message.
-struct Message {
-    death_mentioned: bool,
-    despair: bool,
-    resolved: bool,
-}
-
-impl Message {
-    fn new(sentences: &[Sentence]) -> Message {
-        let any = |regex: &Regex| {
-            sentences
-                .iter()
-                .any(|s| regex.is_match(&s.compact) || regex.is_match(&s.spaced))
-        };
-        Message {
-            death_mentioned: any(&MARKERS.death),
-            despair: any(&MARKERS.despair),
-            resolved: any(&MARKERS.resolved),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Judging one match.
-
-enum Judgement {
-    NoMatch,
-    SetAside(SetAside),
-    Crisis(Category),
-}
-
-fn judge(
-    compiled: &Compiled,
-    sentence: &Sentence,
-    message: &Message,
-    found: regex::Match<'_>,
-    emotion: Option<&Emotion>,
-) -> Judgement {
-    let rule = &compiled.rule;
-    if rule.after_death && !message.death_mentioned {
-        return Judgement::NoMatch;
-    }
-    let first_person = sentence.first_person();
-    let (negated, someone_else, past) = match rule.lang {
-        Lang::Ko => {
-            let after = &sentence.compact[found.end()..];
-            let m = &*MARKERS;
-            let asked_of_you = (sentence.question || m.ko_question_ending.is_match(after))
-                && sentence.has_token(KO_SECOND_PERSON);
-            // Korean grammar: a bare -고 싶다 / 싫다 is the speaker's own wish; someone
-            // else's takes -어 하다 or reported speech (싶대), or is quoted (싶다고 했어).
-            let desire = found.as_str().contains(['싶', '싫']) || found.as_str().contains("고파");
-            let quoted = m.ko_quoted.is_match(after);
-            let someone_else = m.ko_reported.is_match(after)
-                || (!first_person
-                    && (m.ko_relative.is_match(after)
-                        || asked_of_you
-                        || (sentence.korean_other_subject() && (!desire || quoted))));
-            let past =
-                m.ko_past_ending.is_match(after) || m.past_sentence.is_match(&sentence.compact);
-            (m.ko_negation.is_match(after), someone_else, past)
-        }
-        Lang::En => {
-            let before = clause_before(&sentence.spaced, found.start());
-            let names_self = found
-                .as_str()
-                .split(' ')
-                .any(|w| EN_FIRST_PERSON.contains(&w));
-            let someone_else = !names_self
-                && match nearest_subject(before) {
-                    Some(Subject::Other) => true,
-                    Some(Subject::Me) => false,
-                    None => !first_person && sentence.has_token(EN_OTHER_PERSON),
-                };
-            let past = MARKERS.past_sentence.is_match(&sentence.spaced)
-                || found.as_str().starts_with("wanted");
-            (
-                MARKERS.en_negation_before.is_match(before),
-                someone_else,
-                past,
-            )
-        }
-    };
-    if negated {
-        return Judgement::SetAside(SetAside::Negated);
-    }
-    if someone_else {
-        return Judgement::SetAside(SetAside::OtherPerson);
-    }
-    if rule.topic && is_topic(rule.lang, sentence, found, first_person) {
-        return Judgement::SetAside(SetAside::Topic);
-    }
-    if rule.unless.iter().any(|c| c.found_in(sentence)) {
-        return Judgement::SetAside(SetAside::OrdinaryContext);
-    }
-    if past && message.resolved {
-        return Judgement::SetAside(SetAside::Past);
-    }
-    let strength = if rule.hyperbole.iter().any(|c| c.found_in(sentence)) {
-        Strength::Borderline
-    } else {
-        rule.strength
-    };
-    let supported = match emotion {
-        // The classifier failed: a borderline phrase counts (err on the side of care).
-        None => true,
-        Some(emotion) => emotion_supports(emotion) || message.despair,
-    };
-    if strength == Strength::Strong || supported {
-        Judgement::Crisis(rule.category)
-    } else {
-        Judgement::SetAside(SetAside::NotSupported)
-    }
-}
-
-/// Whether a topic noun is talked about as a topic: in a sentence about
-/// fiction, news or study without a first-person word, or (with one) as the
-/// subject of what was read or seen — 자해 관련 기사, "an article about self-harm".
-fn is_topic(lang: Lang, sentence: &Sentence, found: regex::Match<'_>, first_person: bool) -> bool {
-    let m = &*MARKERS;
-    let topic_in_sentence =
-        m.ko_topic.is_match(&sentence.compact) || m.en_topic.is_match(&sentence.spaced);
-    if topic_in_sentence && !first_person {
-        return true;
-    }
-    match lang {
-        Lang::Ko => m.ko_topic_after.is_match(&sentence.compact[found.end()..]),
-        Lang::En => {
-            // The last topic word before the phrase comes after the last first-person word.
-            let before = &sentence.spaced[..found.start()];
-            let last_topic = m.en_topic.find_iter(before).last().map(|t| t.start());
-            let last_me = before
-                .match_indices(' ')
-                .map(|(i, _)| i + 1)
-                .chain([0])
-                .filter(|&i| {
-                    let word = before[i..].split(' ').next().unwrap_or_default();
-                    EN_FIRST_PERSON.contains(&word.trim_matches('\''))
-                })
-                .max();
-            match (last_topic, last_me) {
-                (Some(topic), Some(me)) => topic > me,
-                (Some(_), None) => true,
-                _ => false,
-            }
-        }
-    }
-}
-
-/// The part of the clause (since the last comma) before byte `at`.
-fn clause_before(spaced: &str, at: usize) -> &str {
-    let before = &spaced[..at];
-    match before.rfind(',') {
-        Some(comma) => &before[comma + 1..],
-        None => before,
-    }
-}
-
-enum Subject {
-    Me,
-    Other,
-}
-
-/// The nearest person word before an English phrase: "my friend says she's …" → other.
-fn nearest_subject(before: &str) -> Option<Subject> {
-    before.split(' ').rev().find_map(|word| {
-        let word = word.trim_matches('\'');
-        if EN_OTHER_PERSON.contains(&word) {
-            Some(Subject::Other)
-        } else if EN_FIRST_PERSON.contains(&word) {
-            Some(Subject::Me)
-        } else {
-            None
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_pattern_compiles() {
-        assert_eq!(RULES_COMPILED.len(), RULES.len());
-        assert_eq!(CONTEXTS.len(), Context::ALL.len());
-        let _ = &MARKERS.death;
-    }
-
-    #[test]
-    fn every_context_is_listed_once() {
-        for (i, context) in Context::ALL.iter().enumerate() {
-            assert_eq!(
-                Context::ALL.iter().position(|c| c == context),
-                Some(i),
-                "{context:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn sentences_are_split_and_normalised() {
-        let s = sentences("죽고 싶진 않아, 그냥 피곤해ㅠㅠ. Do you WANT to die?!");
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[0].compact, "죽고싶진않아그냥피곤해");
-        assert_eq!(s[0].spaced, "죽고 싶진 않아 , 그냥 피곤해");
-        assert!(!s[0].question);
-        assert_eq!(s[1].spaced, "do you want to die");
-        assert!(s[1].question);
-    }
-
-    #[test]
-    fn the_nearest_subject_decides_whose_words_they_are() {
-        assert!(matches!(
-            nearest_subject("my friend told me she's "),
-            Some(Subject::Other)
-        ));
-        assert!(matches!(
-            nearest_subject("i told my friend i'm "),
-            Some(Subject::Me)
-        ));
-        assert!(nearest_subject("honestly ").is_none());
-    }
-}

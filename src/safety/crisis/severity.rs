@@ -1,0 +1,281 @@
+//! How urgent a crisis is, and what earlier messages add: the reading the
+//! pipeline acts on ([`read`]).
+//!
+//! - **Imminent**: an attempt under way or just made (pills taken, a cut,
+//!   bleeding), standing somewhere high or on the tracks, a plan for now or
+//!   tonight. The reply leads with the emergency numbers.
+//! - **Risk**: thoughts of suicide or self-harm without those signs.
+//! - **Concern**: the writer fears for someone else (a friend who says they
+//!   want to die): the reply says how to help them, with the same lines.
+//!
+//! Conversation-level risk: when one of the writer's recent messages was a
+//! crisis, a later message that would be ambiguous alone (a farewell, "I
+//! can't anymore", a borderline phrase without a sad emotion) is read as a
+//! crisis too; and a risk that only shows when the recent messages are read
+//! together with this one (`오늘 밧줄 샀어` … `캠핑용 아니야`) counts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Category, CrisisAssessment, SetAside, assess, sentences};
+use crate::emotion::Emotion;
+
+/// How urgently a message asks for help. Ordered: a later variant is more urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Nothing suggests danger.
+    None,
+    /// Someone the writer knows may be in danger.
+    Concern,
+    /// The writer may be at risk.
+    Risk,
+    /// The writer may be in danger now.
+    Imminent,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Concern => "concern",
+            Severity::Risk => "risk",
+            Severity::Imminent => "imminent",
+        }
+    }
+
+    /// Whether the reply must carry crisis resources.
+    pub fn is_crisis(self) -> bool {
+        self != Severity::None
+    }
+}
+
+/// What the detector concluded about a message in its conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrisisReading {
+    pub severity: Severity,
+    /// The verdict on the message alone.
+    pub assessment: CrisisAssessment,
+    /// The signal that made it a crisis, when one did.
+    pub category: Option<Category>,
+    /// Earlier messages made it a crisis (the message alone would not be one).
+    pub from_conversation: bool,
+}
+
+impl CrisisReading {
+    pub fn is_crisis(&self) -> bool {
+        self.severity.is_crisis()
+    }
+}
+
+/// Reads `text`, the newest of the writer's messages, with `earlier` (their
+/// recent messages, oldest first) and the emotion read from it.
+pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisReading {
+    let assessment = assess(text, emotion);
+    let mut reading = CrisisReading {
+        severity: Severity::None,
+        assessment,
+        category: None,
+        from_conversation: false,
+    };
+    // A borderline phrase the emotion did not support still counts: a missed
+    // crisis costs far more than a caring reply to a sad but safe message.
+    let assessment = match assessment {
+        CrisisAssessment::SetAside(SetAside::NotSupported) => {
+            CrisisAssessment::Crisis(first_category(text).unwrap_or(Category::PassiveWish))
+        }
+        other => other,
+    };
+    match assessment {
+        CrisisAssessment::Crisis(category) => {
+            reading.category = Some(category);
+            reading.severity = if imminent(text) || imminent_with(earlier, text) {
+                Severity::Imminent
+            } else {
+                Severity::Risk
+            };
+            return reading;
+        }
+        CrisisAssessment::SetAside(SetAside::OtherPerson) if !death_reported(text) => {
+            reading.severity = Severity::Concern;
+        }
+        _ if other_in_danger(text) => reading.severity = Severity::Concern,
+        _ => {}
+    }
+    // Conversation-level: earlier risk raises an ambiguous message.
+    let risky_before = earlier
+        .iter()
+        .rev()
+        .take(EARLIER_MESSAGES)
+        .any(|e| assess(e, None).is_crisis());
+    let ambiguous = matches!(
+        assessment,
+        CrisisAssessment::SetAside(SetAside::OrdinaryContext)
+    ) || AFTER_RISK.is_match(&compact(text))
+        || AFTER_RISK.is_match(&spaced(text));
+    let together = || {
+        let recent: Vec<&str> = earlier
+            .iter()
+            .rev()
+            .take(EARLIER_MESSAGES)
+            .rev()
+            .copied()
+            .collect();
+        let joined = format!("{}\n{text}", recent.join("\n"));
+        assess(&joined, emotion).is_crisis()
+            && !recent.iter().any(|e| assess(e, emotion).is_crisis())
+    };
+    if (risky_before && ambiguous) || (!earlier.is_empty() && together()) {
+        reading.from_conversation = true;
+        let joined: String = earlier
+            .iter()
+            .chain([&text])
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+        reading.severity = if imminent(text)
+            || (risky_before && imminent(&joined))
+            || imminent_with(earlier, text)
+        {
+            Severity::Imminent
+        } else {
+            Severity::Risk
+        };
+    }
+    reading
+}
+
+/// The category of the first phrase found when the emotion is ignored.
+fn first_category(text: &str) -> Option<Category> {
+    match assess(text, None) {
+        CrisisAssessment::Crisis(category) => Some(category),
+        _ => None,
+    }
+}
+
+/// How many of the writer's recent messages are read with a new one.
+pub const EARLIER_MESSAGES: usize = 3;
+
+/// Signs of danger now: an attempt under way or just made, a dangerous place,
+/// a plan for today.
+pub fn imminent(text: &str) -> bool {
+    IMMINENT.is_match(&compact(text)) || IMMINENT_EN.is_match(&spaced(text))
+}
+
+/// Imminence said in an earlier risky message carries over (`나 지금 옥상이야` … `다들 안녕`).
+fn imminent_with(earlier: &[&str], text: &str) -> bool {
+    let recent = &earlier[earlier.len().saturating_sub(EARLIER_MESSAGES)..];
+    recent
+        .iter()
+        .any(|e| assess(e, None).is_crisis() && imminent(e))
+        && !text.is_empty()
+}
+
+fn compact(text: &str) -> String {
+    sentences(text)
+        .iter()
+        .map(|s| s.compact.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn spaced(text: &str) -> String {
+    sentences(text)
+        .iter()
+        .map(|s| s.spaced.as_str())
+        .collect::<Vec<_>>()
+        .join(" . ")
+}
+
+fn death_reported(text: &str) -> bool {
+    DEATH_REPORTED.is_match(&compact(text)) || DEATH_REPORTED.is_match(&spaced(text))
+}
+
+fn other_in_danger(text: &str) -> bool {
+    OTHER_IN_DANGER.is_match(&compact(text)) || OTHER_IN_DANGER_EN.is_match(&spaced(text))
+}
+
+fn regex(pattern: &str) -> Regex {
+    // Every pattern is a constant of this file, compiled by its tests.
+    Regex::new(pattern).expect("a valid severity pattern")
+}
+
+/// Korean, matched without spaces.
+static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        // pills or poison taken, a cut made, bleeding
+        r"(?:약|알약|수면제|진통제|타이레놀|신경안정제|우울증약|농약|락스|세제|독)[을를이가]?(?:다|전부|한통|한움큼|잔뜩|많이|왕창|몽땅|통째로|[0-9]+알|[가-힣]{0,4}알)?(?:다)?(?:먹었|삼켰|털어넣었|마셨|먹고있|먹는중|먹어버렸)",
+        r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|피나",
+        r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
+        // a dangerous place now
+        r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에)",
+        r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
+        // a plan for now
+        r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
+        // a farewell said now, a plan for when no one is watching
+        r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
+        r"|마지막인사|마지막메시지|마지막으로말|유서[를을]?(?:썼|써놨|다썼|남겼)|안녕히계세요|먼저갈게|먼저가서미안",
+    ))
+});
+
+/// English, matched on lower-case words with single spaces.
+static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"\b(?:took|taken|swallowed|downed|overdosed|od'd|od d|ate|drank)\b[^.]{0,30}\b(?:pills?|bottle|tablets?|meds|medication|sleeping|tylenol|paracetamol|bleach|poison|everything)\b",
+        r"|\bi (?:just |already )?(?:od'd|overdosed|od)\b|\bi (?:just |already )?(?:cut|slit|stabbed)\b|\bbleeding\b|\bwon't stop bleeding\b|\bso much blood\b",
+        r"|\b(?:on|at|off|near|standing on|sitting on|on top of|edge of|ledge of|over) (?:the |a |this |my )?(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony|platform|top floor|window ?sill)\b",
+        r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b",
+        r"|\b(?:tonight|right now|rn|today|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
+        r"|\b(?:end|die|kill|jump|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
+        r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find it in the morning)\b",
+        r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
+    ))
+});
+
+/// A reported death, not a danger now (`친구가 자살했대`, "he killed himself").
+static DEATH_REPORTED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"자살했|죽었|돌아가셨|세상을떠났|사망|숨졌|목숨을끊었|\b(?:died|passed away|killed (?:him|her|them)sel(?:f|ves)|took (?:his|her|their) (?:own )?life|funeral)\b",
+    )
+});
+
+/// Someone the writer knows speaks of dying or hurting themselves.
+static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:친구|걔|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|룸메|동료|애인|남편|아내|딸|아들)[가-힣]{0,12}(?:죽고싶|자살하|자해|죽겠다고|죽을거|뛰어내리|약을?(?:먹었|모으)|유서|손목|사라지고싶|살기싫|칼자국|흉터|끝내겠|다끝내|죽겠대|죽는대|옥상|연락이안|전화를안)",
+    )
+});
+
+static OTHER_IN_DANGER_EN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(?:someone|somebody|a friend|a classmate|my friend|my friends|(?:my |our )(?:best friend|friend|bestie|bff|brother|sister|sibling|mom|dad|mother|father|roommate|partner|boyfriend|girlfriend|bf|gf|wife|husband|son|daughter|cousin|classmate|coworker))\b[^.]{0,80}\b(?:going to kill (?:him|her|them)sel(?:f|ves)|better off without (?:him|her|them)|giving away|saying goodbye|said goodbye|sorry for everything|isn't answering|not answering|wants? to die|suicidal|kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their) life|hurting (?:him|her|them)sel(?:f|ves)|self.?harm|cutting|overdos|took (?:a bunch of|all)|on the (?:roof|bridge|ledge)|won't come down|said goodbye|giving (?:his|her|their) (?:stuff|things) away)",
+    )
+});
+
+/// Said after a risky message, these read as part of it: farewells, giving
+/// up, "it's decided".
+static AFTER_RISK: LazyLock<Regex> = LazyLock::new(|| {
+    regex(concat!(
+        r"주문했|도착|충분|시원|안무서|말리지|소원|들어줘야|잘있어|잘지내|안녕|고마웠|미안했|미안해|사랑해|그동안|마지막|못하겠|더는|이제그만|끝이야|끝낼|결심|정했|준비|다정리|정리했|괜찮아질|걱정마|찾지마|아무것도|소용없|상관없|어차피|그냥자고|영원히|갈게|떠날",
+        r"|\b(?:enough|miss me|quiet up here|find it|find me|in the morning|bye|goodbye|farewell|thank you for everything|thanks for everything|love you all|sorry for everything|i'm done|im done|can't anymore|cant anymore|no point|it's decided|made up my mind|ready|don't look for me|it doesn't matter|whatever happens|forever|not for camping|not for)\b",
+    ))
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_patterns_compile() {
+        for pattern in [
+            &*IMMINENT,
+            &*IMMINENT_EN,
+            &*DEATH_REPORTED,
+            &*OTHER_IN_DANGER,
+            &*OTHER_IN_DANGER_EN,
+            &*AFTER_RISK,
+        ] {
+            assert!(!pattern.as_str().is_empty());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Word lists and markers: who is speaking (first, second, other person),
+//! reported speech, negation, topics of talk, deaths, despair, recovery.
+//! Data only; compiled once in `super`.
+
+/// A phrase followed by reported speech is someone else's: 죽고 싶대, 죽고 싶어 해, 자해했대.
+pub(super) const KO_REPORTED: &str =
+    r"^(?:대|래|다더|다네|다던데|어하|어해|어했|어한|해하|했대|한대|했었대|하더라고|했다더)";
+/// A quoted wish: 죽고 싶다고 (했어).
+pub(super) const KO_QUOTED: &str = r"^(?:(?:다|어|아)(?:고|라고)|라고)";
+/// A phrase describing people: 죽고 싶은 사람, 자해하는 친구.
+pub(super) const KO_RELATIVE: &str = r"^(?:하는|한|했던|하던|하려는|은|는|던|다는|단|려는)(?:사람|분|친구|애|이들|환자|학생|경우|청소년|아이|연예인)";
+/// A phrase negated right after it.
+pub(super) const KO_NEGATION: &str = r"^(?:(?:은|는|이|도|까지는)?(?:없|안들)|(?:은|는|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다)|(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
+/// Asked of someone: 죽고 싶냐, 죽고 싶니.
+pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
+/// Past tense right after the phrase: 죽고 싶었어.
+pub(super) const KO_PAST_ENDING: &str = r"^었";
+/// Someone else as a subject or topic: 친구가, 엄마는, 주인공이, 그 사람이.
+pub(super) const KO_OTHER_SUBJECT: &str = r"^(?:친구|걔|얘|쟤|그애|사람|그분|그녀|그|엄마|아빠|어머니|아버지|부모님|언니|오빠|누나|형|동생|남동생|여동생|동료|선배|후배|남친|여친|남자친구|여자친구|남편|아내|와이프|애인|누가|누군가|사람들|이웃|반친구|학생|환자|아들|딸|할머니|할아버지|삼촌|이모|고모|사촌|팀장님?|부장님?|상사|선생님|교수님|친척|지인|동기|룸메|룸메이트|걔네|애기|아기|주인공|캐릭터|배우|연예인|가수|아이돌|유튜버|작가)(?:들)?(?:이가|께서|가|이|는|은|도|이도|이는)$";
+/// Fiction, news and study.
+pub(super) const KO_TOPIC: &str = r"연극|대본|희곡|시나리오|대사|드라마|영화|소설|웹툰|만화|애니|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사";
+/// A topic noun followed by what is said about it: 자해 관련 기사, 자살 시도에 대한 다큐.
+pub(super) const KO_TOPIC_AFTER: &str = r"^(?:를|을|에)?(?:관련|에관한|에대한|관한|대한|기사|뉴스|영상|다큐|책|통계|예방|교육|캠페인|문제|률|사건|장면)";
+pub(super) const EN_TOPIC: &str = r"\b(?:movie|film|show|series|episode|book|novel|story|character|news|article|headline|documentary|game|song|lyrics|anime|manga|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b";
+/// Negation shortly before an English phrase, within its clause.
+pub(super) const EN_NEGATION_BEFORE: &str =
+    r"(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}\s*$";
+/// A death mentioned anywhere in the message.
+pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|떠나보냈|하늘나라|장례|사망|숨졌|목숨을끊었|\b(?:died|passed away|passed|killed (?:him|her|them)sel(?:f|ves)|suicide|funeral|lost my)\b";
+/// Words of despair that support a borderline phrase.
+pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
+/// The past is over: 지금은 괜찮아, "I'm better now".
+pub(super) const RESOLVED: &str = r"\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:괜찮|좋아|나아|행복|살만|많이)|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b";
+pub(super) const PAST_SENTENCE: &str = r"예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
+
+pub(super) const KO_FIRST_PERSON: &[&str] = &[
+    "나",
+    "나도",
+    "나는",
+    "난",
+    "내가",
+    "내",
+    "나를",
+    "날",
+    "나만",
+    "나한테",
+    "나의",
+    "나처럼",
+    "나같은",
+    "나랑",
+    "나보고",
+    "저",
+    "저도",
+    "저는",
+    "제가",
+    "제",
+    "저를",
+    "저만",
+    "저한테",
+    "저의",
+    "내자신",
+    "나자신",
+    "내몸",
+    "내인생",
+    "내삶",
+];
+pub(super) const KO_SECOND_PERSON: &[&str] = &[
+    "너",
+    "넌",
+    "니가",
+    "너는",
+    "너도",
+    "너네",
+    "너희",
+    "당신",
+    "니",
+    "너가",
+    "너한테",
+];
+pub(super) const EN_FIRST_PERSON: &[&str] = &[
+    "i", "i'm", "im", "me", "myself", "i've", "ive", "i'd", "i'll", "mine", "my",
+];
+/// English subjects that make a phrase someone else's when they are the nearest subject before it.
+pub(super) const EN_OTHER_PERSON: &[&str] = &[
+    "she",
+    "he",
+    "they",
+    "she's",
+    "he's",
+    "they're",
+    "her",
+    "him",
+    "them",
+    "his",
+    "someone",
+    "somebody",
+    "people",
+    "friend",
+    "friends",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "brother",
+    "sister",
+    "cousin",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "bf",
+    "gf",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "roommate",
+    "classmate",
+    "coworker",
+    "colleague",
+    "boss",
+    "student",
+    "patient",
+    "kid",
+    "child",
+    "character",
+    "guy",
+    "girl",
+    "who",
+    "you",
+    "u",
+    "you're",
+    "ur",
+    "anyone",
+    "everyone",
+];
