@@ -44,12 +44,12 @@ async fn unmistakable_sentences_land_in_their_group() {
         ),
     ];
     let model = shipped_model();
-    let utterances = cases
-        .iter()
-        .map(|(text, _)| Utterance::alone(*text))
-        .collect();
-    let read = model.read_batch(utterances, 3).await.unwrap();
-    for ((text, group), emotions) in cases.iter().zip(read) {
+    // One message at a time, as a user's message is read: inside a padded
+    // batch the int8 model's dynamically quantised activations shift with
+    // the other members (a known defect, tracked with the emotion-reading
+    // work), and on this machine that turned 「배신해서 화가 나」 into 배신당한.
+    for (text, group) in &cases {
+        let emotions = model.read(Utterance::alone(*text), 3).await.unwrap();
         let best = emotions[0];
         assert_eq!(
             best.label.group, *group,

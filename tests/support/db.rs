@@ -199,8 +199,8 @@ macro_rules! on_both_backends {
             $(
                 #[$test]
                 async fn $name() {
-                    let (store, _dir) = crate::support::db::sqlite_store().await;
-                    crate::suite::$name(&store).await;
+                    let (store, _dir) = $crate::support::db::sqlite_store().await;
+                    $crate::suite::$name(&store).await;
                 }
             )+
         }
@@ -209,8 +209,8 @@ macro_rules! on_both_backends {
             $(
                 #[$test]
                 async fn $name() {
-                    let db = crate::support::db::postgres_store().await;
-                    crate::suite::$name(&db.store).await;
+                    let db = $crate::support::db::postgres_store().await;
+                    $crate::suite::$name(&db.store).await;
                 }
             )+
         }

@@ -1,0 +1,362 @@
+//! A conversation turn: reading the message (emotion, crisis, history),
+//! writing the reply, storing the turn, and the answer in its parts. A new
+//! reply ([`Pipeline::converse`]) and a regenerated one
+//! ([`Pipeline::regenerate`]) share every step after reading.
+
+use std::time::Instant;
+
+use futures::StreamExt;
+use tracing::warn;
+
+use super::consent::Memory;
+use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
+use crate::emotion::{Emotion, EmotionLabel, Utterance};
+use crate::metrics::Stage;
+use crate::reply::{Exchange, ReplyError, ReplyRequest};
+use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
+use crate::store::{NewTurn, Turn, UserKey};
+
+impl Pipeline {
+    pub(super) async fn converse(
+        &self,
+        message: &Incoming,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
+        let user = message.user();
+        let (text, truncated) = clip(message.text.trim(), self.options.max_message_chars);
+        if text.is_empty() {
+            return Outgoing::command(texts::empty_message());
+        }
+        // Opted out, no consent yet, or the state unreadable: store nothing.
+        let memory = self.memory(&user).await;
+        let remember = memory == Memory::Remember;
+        let history = if remember {
+            self.history(&user, None).await
+        } else {
+            Vec::new()
+        };
+        let emotion = self.read_emotion(text, &history).await;
+        // Safety: the crisis check reads the original text; the LLM gets it redacted.
+        let crisis = self
+            .safety
+            .check_message(
+                text,
+                &earlier_texts(&history),
+                emotion.as_ref(),
+                &user.platform,
+            )
+            .severity;
+        let input = ReplyInput {
+            message: text,
+            user_name: message.display_name.clone(),
+            emotion,
+            avoid: history.last().and_then(|t| t.reply.clone()),
+            history: &history,
+            crisis,
+        };
+        let reply = self.write_reply(input, chunks).await;
+        let turn_id = if remember {
+            self.store_turn(message, text, emotion, &reply).await
+        } else {
+            None
+        };
+        let mut outgoing = self.conversation_reply(reply, crisis, text, emotion, turn_id);
+        if truncated {
+            outgoing
+                .notes
+                .push(texts::truncated_note(self.options.max_message_chars));
+        }
+        match memory {
+            Memory::NeedsConsent => self.with_notice(outgoing),
+            _ => outgoing,
+        }
+    }
+
+    /// Stores a turn of a user who may be remembered; its id, or `None`
+    /// when it could not be stored (the reply goes out regardless).
+    async fn store_turn(
+        &self,
+        message: &Incoming,
+        text: &str,
+        emotion: Option<Emotion>,
+        reply: &Result<String, ReplyError>,
+    ) -> Option<i64> {
+        let user = message.user();
+        let turn = NewTurn {
+            chat_id: message.chat_id.clone(),
+            platform_message_id: message.message_id.clone(),
+            user_text: text.to_string(),
+            emotion_code: emotion.map(|e| e.code().to_string()),
+            emotion_score: emotion.map(|e| e.score),
+            reply: reply.as_ref().ok().cloned(),
+            generator: self.generator.name(),
+        };
+        if let Some(display_name) = message.display_name.as_deref()
+            && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
+        {
+            warn!(%error, "storing the display name failed");
+        }
+        let started = Instant::now();
+        let inserted = self.store.insert_turn(&user, &turn).await;
+        self.metrics.observe(Stage::Store, started.elapsed());
+        match inserted {
+            Ok(id) => Some(id),
+            // They opted out while the reply was being written: respect it.
+            Err(crate::store::StoreError::OptedOut) => None,
+            Err(error) => {
+                warn!(%error, platform = %user.platform, "storing the turn failed; replying anyway");
+                None
+            }
+        }
+    }
+
+    /// A new reply to the user's message of `turn_id` (or their latest), which
+    /// replaces the stored one.
+    pub(super) async fn regenerate(
+        &self,
+        user: &UserKey,
+        turn_id: Option<i64>,
+        chunks: Option<ChunkSender>,
+    ) -> Outgoing {
+        let target = match turn_id {
+            Some(id) => self.store.turn(user, id).await,
+            None => self.store.recent_turns(user, 1).await.map(|mut t| t.pop()),
+        };
+        let target = match target {
+            Ok(Some(turn)) => turn,
+            Ok(None) if turn_id.is_some() => return Outgoing::command(texts::stale_action()),
+            Ok(None) => return Outgoing::command(texts::nothing_to_regenerate()),
+            Err(error) => {
+                warn!(%error, "loading the turn to regenerate failed");
+                return Outgoing::command(texts::store_unavailable());
+            }
+        };
+        let history = self.history(user, Some(target.id)).await;
+        let emotion = stored_emotion(&target);
+        // The same message again: assessed, but not counted as a new crisis.
+        let crisis = self
+            .safety
+            .reassess(
+                &target.user_text,
+                &earlier_texts(&history),
+                emotion.as_ref(),
+            )
+            .severity;
+        let input = ReplyInput {
+            message: &target.user_text,
+            user_name: None,
+            emotion,
+            avoid: target.reply.clone(),
+            history: &history,
+            crisis,
+        };
+        let reply = self.write_reply(input, chunks).await;
+        if let Ok(reply) = &reply
+            && let Err(error) = self
+                .store
+                .replace_reply(user, target.id, reply, &self.generator.name())
+                .await
+        {
+            warn!(%error, "storing the regenerated reply failed");
+        }
+        self.conversation_reply(reply, crisis, &target.user_text, emotion, Some(target.id))
+    }
+
+    /// The steps a new reply and a regenerated one share: the emotion to a
+    /// streaming adapter, the request with personal data masked, generating.
+    async fn write_reply(
+        &self,
+        input: ReplyInput<'_>,
+        chunks: Option<ChunkSender>,
+    ) -> Result<String, ReplyError> {
+        if let (Some(chunks), Some(emotion)) = (&chunks, input.emotion) {
+            let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
+        }
+        let mut request = ReplyRequest {
+            user_name: input.user_name,
+            text: input.message.to_string(),
+            emotion: input.emotion,
+            avoid: input.avoid,
+            history: input.history.iter().map(exchange).collect(),
+            crisis: input.crisis,
+        };
+        self.redact_request(&mut request);
+        self.generate(&request, chunks).await
+    }
+
+    /// Masks personal data in everything `request` would send to the language
+    /// model: the message, the earlier exchanges, the reply to avoid and the name.
+    fn redact_request(&self, request: &mut ReplyRequest) {
+        let mask = |text: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = self.safety.redact(text) {
+                *text = masked;
+            }
+        };
+        mask(&mut request.text);
+        for exchange in &mut request.history {
+            mask(&mut exchange.user_text);
+            if let Some(reply) = &mut exchange.reply {
+                mask(reply);
+            }
+        }
+        if let Some(avoid) = &mut request.avoid {
+            mask(avoid);
+        }
+        if let Some(name) = &mut request.user_name {
+            mask(name);
+        }
+    }
+
+    /// The answer to a conversation message: the generated reply, or an
+    /// apology when there is none; a crisis reply always carries the crisis
+    /// resources, and is a fixed caring message when generation failed. The
+    /// store keeps only the generated text.
+    pub(super) fn conversation_reply(
+        &self,
+        reply: Result<String, ReplyError>,
+        crisis: Severity,
+        message: &str,
+        emotion: Option<Emotion>,
+        turn_id: Option<i64>,
+    ) -> Outgoing {
+        let body = match reply {
+            Ok(reply) => reply,
+            Err(_) if crisis.is_crisis() => texts::crisis_fallback(),
+            Err(_) => texts::generation_failed(),
+        };
+        let resources = crisis
+            .is_crisis()
+            .then(|| self.safety.crisis_resources(message, crisis));
+        Outgoing::conversation(body, emotion, turn_id, resources)
+    }
+
+    /// The user's recent turns, oldest first; only those before `before` when given.
+    pub(super) async fn history(&self, user: &UserKey, before: Option<i64>) -> Vec<Turn> {
+        let limit = i64::from(self.options.history_turns) + i64::from(before.is_some());
+        match self.store.recent_turns(user, limit).await {
+            Ok(turns) => match before {
+                Some(id) => turns.into_iter().filter(|t| t.id < id).collect(),
+                None => turns,
+            },
+            Err(error) => {
+                warn!(%error, "loading history failed; answering without it");
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) async fn read_emotion(&self, text: &str, history: &[Turn]) -> Option<Emotion> {
+        let skip = history
+            .len()
+            .saturating_sub(self.options.context_utterances);
+        let utterance = Utterance {
+            text: text.to_string(),
+            context: history[skip..]
+                .iter()
+                .map(|t| t.user_text.clone())
+                .collect(),
+        };
+        let started = Instant::now();
+        let read = self.emotion.read(utterance, self.options.top_k).await;
+        self.metrics.observe(Stage::Classify, started.elapsed());
+        match read {
+            Ok(emotions) => {
+                let first = emotions.first().copied();
+                if let Some(emotion) = first {
+                    self.metrics.count_emotion(emotion.label.group);
+                }
+                first
+            }
+            Err(error) => {
+                warn!(%error, "reading the emotion failed; replying without it");
+                None
+            }
+        }
+    }
+
+    async fn generate(
+        &self,
+        request: &ReplyRequest,
+        chunks: Option<ChunkSender>,
+    ) -> Result<String, ReplyError> {
+        let started = Instant::now();
+        let result = match chunks {
+            None => self.generator.generate(request).await,
+            Some(chunks) => self.generate_streaming(request, chunks).await,
+        };
+        self.metrics.observe(Stage::Llm, started.elapsed());
+        if let Err(error) = &result {
+            self.metrics.count_llm_error();
+            warn!(%error, generator = %self.generator.name(), "generating a reply failed");
+        }
+        result
+    }
+
+    async fn generate_streaming(
+        &self,
+        request: &ReplyRequest,
+        chunks: ChunkSender,
+    ) -> Result<String, ReplyError> {
+        let mut stream = self.generator.generate_stream(request).await?;
+        let mut reply = String::new();
+        while let Some(piece) = stream.next().await {
+            let piece = piece?;
+            reply.push_str(&piece);
+            // The adapter may have gone away; the reply is still stored.
+            let _ = chunks.send(ReplyEvent::Text(piece)).await;
+        }
+        if reply.trim().is_empty() {
+            return Err(ReplyError::Empty);
+        }
+        Ok(reply)
+    }
+}
+
+/// What a conversation reply is written from.
+struct ReplyInput<'a> {
+    message: &'a str,
+    user_name: Option<String>,
+    emotion: Option<Emotion>,
+    /// The turns before the message, oldest first.
+    history: &'a [Turn],
+    /// A reply not to repeat (the last one, or the one being replaced).
+    avoid: Option<String>,
+    crisis: Severity,
+}
+
+/// The user's messages the crisis check reads with a new one: their last few.
+fn earlier_texts(history: &[Turn]) -> Vec<&str> {
+    let skip = history.len().saturating_sub(EARLIER_MESSAGES);
+    history[skip..]
+        .iter()
+        .map(|t| t.user_text.as_str())
+        .collect()
+}
+
+fn exchange(turn: &Turn) -> Exchange {
+    Exchange {
+        user_text: turn.user_text.clone(),
+        emotion: turn.emotion_code.as_deref().and_then(EmotionLabel::by_code),
+        reply: turn.reply.clone(),
+    }
+}
+
+/// The first `limit` characters of `text`, and whether it was cut.
+fn clip(text: &str, limit: usize) -> (&str, bool) {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        assert_eq!(clip("안녕하세요", 2), ("안녕", true));
+        assert_eq!(clip("안녕", 2), ("안녕", false));
+        assert_eq!(clip("", 2), ("", false));
+    }
+}
