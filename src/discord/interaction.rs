@@ -95,8 +95,7 @@ async fn respond(
     interaction: Interaction<'_>,
     outgoing: &Outgoing,
 ) -> serenity::Result<()> {
-    let shape = shape(interaction.origin, outgoing);
-    let parts = parts_for(shape, outgoing);
+    let (shape, parts) = shaped_parts(interaction.origin, outgoing);
     let Some((first, rest)) = parts.split_first() else {
         return Ok(());
     };
@@ -129,8 +128,7 @@ async fn complete_deferred(
     interaction: Interaction<'_>,
     outgoing: &Outgoing,
 ) -> serenity::Result<()> {
-    let shape = shape(interaction.origin, outgoing);
-    let parts = parts_for(shape, outgoing);
+    let (shape, parts) = shaped_parts(interaction.origin, outgoing);
     let Some((first, rest)) = parts.split_first() else {
         return Ok(());
     };
@@ -152,8 +150,10 @@ async fn complete_deferred(
     }
 }
 
-/// In an update the buttons stay on the message they were on (the first part).
-fn parts_for(shape: Shape, outgoing: &Outgoing) -> Vec<Part> {
+/// How `outgoing` answers an interaction from `origin`, and its messages. In
+/// an update the buttons stay on the message they were on (the first part).
+fn shaped_parts(origin: Origin, outgoing: &Outgoing) -> (Shape, Vec<Part>) {
+    let shape = shape(origin, outgoing);
     let mut parts = render::parts(outgoing);
     if shape == Shape::Update && parts.len() > 1 {
         let buttons = parts
@@ -162,7 +162,7 @@ fn parts_for(shape: Shape, outgoing: &Outgoing) -> Vec<Part> {
             .unwrap_or_default();
         parts[0].buttons = buttons;
     }
-    parts
+    (shape, parts)
 }
 
 fn ephemeral_of(shape: Shape) -> bool {
@@ -277,7 +277,7 @@ mod tests {
     fn an_update_keeps_the_buttons_on_the_updated_message() {
         let long = "가나다라 ".repeat(600);
         let regenerated = outgoing(ReplyKind::Conversation, false, &long, Some(4));
-        let parts = parts_for(Shape::Update, &regenerated);
+        let (_, parts) = shaped_parts(Origin::Button, &regenerated);
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].buttons, Action::for_turn(4));
         assert!(parts[1].buttons.is_empty());

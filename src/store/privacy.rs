@@ -214,13 +214,13 @@ impl Store {
 
         let mut after = 0_i64;
         loop {
-            let rows = sqlx::query(
-                "SELECT id, user_text, reply FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(batch)
-            .fetch_all(&self.pool)
-            .await?;
+            let rows = self
+                .page_after(
+                    "SELECT id, user_text, reply FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
+                    after,
+                    batch,
+                )
+                .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
             for row in &rows {
@@ -256,14 +256,14 @@ impl Store {
 
         let mut after = 0_i64;
         loop {
-            let rows = sqlx::query(
-                "SELECT id, display_name FROM users WHERE display_name IS NOT NULL AND id > $1 \
-                 ORDER BY id LIMIT $2",
-            )
-            .bind(after)
-            .bind(batch)
-            .fetch_all(&self.pool)
-            .await?;
+            let rows = self
+                .page_after(
+                    "SELECT id, display_name FROM users WHERE display_name IS NOT NULL AND id > $1 \
+                     ORDER BY id LIMIT $2",
+                    after,
+                    batch,
+                )
+                .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
             for row in &rows {
@@ -288,6 +288,21 @@ impl Store {
         }
         self.flush_deletions().await;
         Ok(report)
+    }
+
+    /// One page of a rekey scan: the rows of `sql` (ordered by id, `$1` the
+    /// last id seen, `$2` the page size).
+    async fn page_after(
+        &self,
+        sql: &str,
+        after: i64,
+        batch: i64,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        Ok(sqlx::query(sql)
+            .bind(after)
+            .bind(batch)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// `stored` in the current form: as it is if already current, else opened and sealed again.
