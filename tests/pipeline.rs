@@ -113,6 +113,61 @@ async fn say(h: &Harness, user: &str, text: &str) -> Outgoing {
 mod suite {
     use super::*;
 
+    /// History is per chat: what a user told the bot in a DM never reaches
+    /// the LLM request (nor the emotion context) of a reply in a group, and
+    /// the group's words never reach the DM.
+    pub async fn a_group_reply_is_not_written_from_the_dm(store: &Store) {
+        let h = harness_on(store.clone(), 1500).await;
+        say(&h, "u", "비밀인데 나 요즘 너무 우울해 dm-only-7f3a").await;
+        let in_group = Incoming {
+            chat_id: "group-1".to_string(),
+            is_group: true,
+            addressed: true,
+            ..dm("u", "마음아 오늘 날씨 어때 group-2b9c")
+        };
+        h.pipeline
+            .handle(in_group)
+            .await
+            .expect("addressed: answered");
+        let group_request = h
+            .fake
+            .requests()
+            .last()
+            .cloned()
+            .expect("a request")
+            .to_string();
+        assert!(group_request.contains("group-2b9c"), "{group_request}");
+        assert!(
+            !group_request.contains("dm-only-7f3a"),
+            "DM text in a group reply: {group_request}"
+        );
+        let context = h.reader.seen().last().cloned().expect("read").context;
+        assert!(
+            context.iter().all(|c| !c.contains("dm-only-7f3a")),
+            "{context:?}"
+        );
+
+        say(&h, "u", "다시 DM이야").await;
+        let dm_request = h
+            .fake
+            .requests()
+            .last()
+            .cloned()
+            .expect("a request")
+            .to_string();
+        assert!(
+            dm_request.contains("dm-only-7f3a"),
+            "the DM keeps its own history"
+        );
+        assert!(
+            !dm_request.contains("group-2b9c"),
+            "group text in a DM reply: {dm_request}"
+        );
+        // Export still covers both chats.
+        let export = say(&h, "u", "/export").await;
+        assert!(export.body.contains("dm-only-7f3a") && export.body.contains("group-2b9c"));
+    }
+
     pub async fn reset_leaves_no_messages(store: &Store) {
         let store = store.clone();
         let h = harness_on(store.clone(), 1500).await;
@@ -202,6 +257,7 @@ mod suite {
 
 crate::on_both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    a_group_reply_is_not_written_from_the_dm,
     reset_leaves_no_messages,
     optout_leaves_no_rows_and_stores_nothing_after,
     export_returns_exactly_what_is_stored,

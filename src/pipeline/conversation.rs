@@ -31,7 +31,7 @@ impl Pipeline {
         let memory = self.memory(&user).await;
         let remember = memory == Memory::Remember;
         let history = if remember {
-            self.history(&user, None).await
+            self.history(&user, &message.chat_id, None).await
         } else {
             Vec::new()
         };
@@ -131,7 +131,7 @@ impl Pipeline {
                 return Outgoing::command(texts::store_unavailable());
             }
         };
-        let history = self.history(user, Some(target.id)).await;
+        let history = self.history(user, &target.chat_id, Some(target.id)).await;
         let emotion = stored_emotion(&target);
         // The same message again: assessed, but not counted as a new crisis.
         let crisis = self
@@ -230,10 +230,18 @@ impl Pipeline {
         Outgoing::conversation(body, emotion, turn_id, resources)
     }
 
-    /// The user's recent turns, oldest first; only those before `before` when given.
-    pub(super) async fn history(&self, user: &UserKey, before: Option<i64>) -> Vec<Turn> {
+    /// The user's recent turns in `chat_id`, oldest first; only those before
+    /// `before` when given. Only that chat's: a reply in a group is never
+    /// written from (and can never repeat) what the user said in a DM, nor
+    /// the other way round. Export and opt-out still cover every chat.
+    pub(super) async fn history(
+        &self,
+        user: &UserKey,
+        chat_id: &str,
+        before: Option<i64>,
+    ) -> Vec<Turn> {
         let limit = i64::from(self.options.history_turns) + i64::from(before.is_some());
-        match self.store.recent_turns(user, limit).await {
+        match self.store.recent_turns_in_chat(user, chat_id, limit).await {
             Ok(turns) => match before {
                 Some(id) => turns.into_iter().filter(|t| t.id < id).collect(),
                 None => turns,

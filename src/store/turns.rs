@@ -122,6 +122,32 @@ impl Store {
         Ok(turns)
     }
 
+    /// The user's latest turns in one chat, oldest first: the history a reply
+    /// in that chat may draw on (a group never sees what was said in a DM).
+    pub async fn recent_turns_in_chat(
+        &self,
+        user: &UserKey,
+        chat_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Turn>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} \
+             AND m.chat_id = $3 ORDER BY m.id DESC LIMIT $4"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(chat_id)
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut turns = rows
+            .iter()
+            .map(|row| self.turn_from_row(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        turns.reverse();
+        Ok(turns)
+    }
+
     /// One turn, only if it belongs to `user`.
     pub async fn turn(&self, user: &UserKey, turn_id: i64) -> Result<Option<Turn>, StoreError> {
         let row = sqlx::query(&format!(
