@@ -122,6 +122,31 @@ fn assert_emotion(emotion: &Value) {
 }
 
 #[tokio::test]
+async fn predict_reads_the_original_question_field_and_keeps_the_notice_apart() {
+    let server = Server::start_with(|s| s.privacy.require_consent = true, None).await;
+    let (status, body) = server
+        .call(
+            "/predict",
+            json!({ "question": "오늘 좀 힘들었어", "user_id": "q1" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["reply"], DEFAULT_REPLY, "the reply alone");
+    assert!(
+        body["notice"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("/accept")),
+        "{body}"
+    );
+    assert!(
+        body["notice"]["accept"]["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("m1:a:"))
+    );
+    assert!(body["crisis_resources"].is_null());
+}
+
+#[tokio::test]
 async fn predict_keeps_the_original_shape_and_one_default_conversation() {
     let server = Server::start().await;
     let (status, body) = server

@@ -89,7 +89,10 @@ pub(super) async fn predict(
     let text = request
         .text
         .or(request.message)
-        .ok_or_else(|| ApiError::unprocessable("the body needs a `text` (or `message`) field"))?;
+        .or(request.question)
+        .ok_or_else(|| {
+            ApiError::unprocessable("the body needs a `text` (or `message`, `question`) field")
+        })?;
     let user_id = match request.user_id {
         Some(id) => checked_user_id(id)?,
         None => DEFAULT_PREDICT_USER.to_string(),

@@ -10,8 +10,9 @@ use crate::pipeline::{Action, Outgoing, ReplyKind};
 #[derive(Debug, Deserialize)]
 pub(super) struct PredictRequest {
     pub(super) text: Option<String>,
-    /// The original app's clients may send `message` instead of `text`.
+    /// The original app's clients may send `message` or `question` instead of `text`.
     pub(super) message: Option<String>,
+    pub(super) question: Option<String>,
     pub(super) user_id: Option<String>,
 }
 
