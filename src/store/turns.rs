@@ -114,6 +114,11 @@ impl Store {
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
+        self.oldest_first(&rows)
+    }
+
+    /// Rows selected newest first, as turns oldest first.
+    fn oldest_first(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Turn>, StoreError> {
         let mut turns = rows
             .iter()
             .map(|row| self.turn_from_row(row))
@@ -137,15 +142,11 @@ impl Store {
         .bind(&user.platform)
         .bind(&user.user_id)
         .bind(chat_id)
+        // SQLite reads a negative LIMIT as "no limit", Postgres rejects it.
         .bind(limit.max(0))
         .fetch_all(&self.pool)
         .await?;
-        let mut turns = rows
-            .iter()
-            .map(|row| self.turn_from_row(row))
-            .collect::<Result<Vec<_>, _>>()?;
-        turns.reverse();
-        Ok(turns)
+        self.oldest_first(&rows)
     }
 
     /// One turn, only if it belongs to `user`.
