@@ -72,6 +72,15 @@ impl CrisisReading {
 /// recent messages, oldest first) and the emotion read from it.
 pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisReading {
     let assessment = assess(text, emotion);
+    let recent = &earlier[earlier.len().saturating_sub(EARLIER_MESSAGES)..];
+    // Which recent messages are a crisis on their own (emotion unknown, so a
+    // borderline phrase counts), and whether one of those spoke of danger now.
+    let risky: Vec<bool> = recent.iter().map(|e| assess(e, None).is_crisis()).collect();
+    let risky_before = risky.contains(&true);
+    let imminent_before = recent
+        .iter()
+        .zip(&risky)
+        .any(|(e, risky)| *risky && imminent(e));
     let mut reading = CrisisReading {
         severity: Severity::None,
         assessment,
@@ -89,7 +98,7 @@ pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisRe
     match assessment {
         CrisisAssessment::Crisis(category) => {
             reading.category = Some(category);
-            reading.severity = if imminent(text) || imminent_with(earlier, text) {
+            reading.severity = if imminent(text) || imminent_before {
                 Severity::Imminent
             } else {
                 Severity::Risk
@@ -103,44 +112,25 @@ pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisRe
         _ => {}
     }
     // Conversation-level: earlier risk raises an ambiguous message.
-    let risky_before = earlier
-        .iter()
-        .rev()
-        .take(EARLIER_MESSAGES)
-        .any(|e| assess(e, None).is_crisis());
     let ambiguous = matches!(
         assessment,
         CrisisAssessment::SetAside(SetAside::OrdinaryContext)
     ) || AFTER_RISK.is_match(&compact(text))
         || AFTER_RISK.is_match(&spaced(text));
+    let joined = || format!("{}\n{text}", recent.join("\n"));
+    // A risk that shows only when the messages are read together.
     let together = || {
-        let recent: Vec<&str> = earlier
-            .iter()
-            .rev()
-            .take(EARLIER_MESSAGES)
-            .rev()
-            .copied()
-            .collect();
-        let joined = format!("{}\n{text}", recent.join("\n"));
-        assess(&joined, emotion).is_crisis()
+        assess(&joined(), emotion).is_crisis()
             && !recent.iter().any(|e| assess(e, emotion).is_crisis())
     };
-    if (risky_before && ambiguous) || (!earlier.is_empty() && together()) {
+    if (risky_before && ambiguous) || (!recent.is_empty() && together()) {
         reading.from_conversation = true;
-        let joined: String = earlier
-            .iter()
-            .chain([&text])
-            .copied()
-            .collect::<Vec<_>>()
-            .join("\n");
-        reading.severity = if imminent(text)
-            || (risky_before && imminent(&joined))
-            || imminent_with(earlier, text)
-        {
-            Severity::Imminent
-        } else {
-            Severity::Risk
-        };
+        reading.severity =
+            if imminent(text) || (risky_before && imminent(&joined())) || imminent_before {
+                Severity::Imminent
+            } else {
+                Severity::Risk
+            };
     }
     reading
 }
@@ -160,15 +150,6 @@ pub const EARLIER_MESSAGES: usize = 3;
 /// a plan for today.
 pub fn imminent(text: &str) -> bool {
     IMMINENT.is_match(&compact(text)) || IMMINENT_EN.is_match(&spaced(text))
-}
-
-/// Imminence said in an earlier risky message carries over (`나 지금 옥상이야` … `다들 안녕`).
-fn imminent_with(earlier: &[&str], text: &str) -> bool {
-    let recent = &earlier[earlier.len().saturating_sub(EARLIER_MESSAGES)..];
-    recent
-        .iter()
-        .any(|e| assess(e, None).is_crisis() && imminent(e))
-        && !text.is_empty()
 }
 
 fn compact(text: &str) -> String {
