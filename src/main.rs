@@ -247,7 +247,8 @@ async fn classify(
     let top_k = top_k.unwrap_or(settings.emotion.top_k).clamp(1, 60);
     let utterances = texts.iter().cloned().map(Utterance::alone).collect();
     let results = reader.read_batch(utterances, top_k).await?;
-    for (text, emotions) in texts.iter().zip(results) {
+    for (text, reading) in texts.iter().zip(results) {
+        let emotions = reading.emotions;
         let Some(best) = emotions.first() else {
             bail!("the model returned no emotion for {text:?}");
         };

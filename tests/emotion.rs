@@ -81,7 +81,13 @@ fn distance(a: &[Emotion], b: &[Emotion]) -> f32 {
 async fn one_by_one(classifier: &OnnxClassifier, utterances: &[Utterance]) -> Vec<Vec<Emotion>> {
     let mut read = Vec::new();
     for u in utterances {
-        read.push(classifier.read(u.clone(), ALL).await.expect("read"));
+        read.push(
+            classifier
+                .read(u.clone(), ALL)
+                .await
+                .expect("read")
+                .emotions,
+        );
     }
     read
 }
@@ -110,7 +116,7 @@ async fn a_padded_batch_reads_the_same_as_one_by_one() {
         let single = one_by_one(&classifier, &utterances).await;
         assert_eq!(batched.len(), utterances.len());
         for (i, (b, s)) in batched.iter().zip(&single).enumerate() {
-            let gap = distance(b, s);
+            let gap = distance(&b.emotions, s);
             assert!(
                 gap <= TOLERANCE,
                 "max_batch {max_batch}, utterance {i}: batch and single differ by {gap}"
@@ -123,7 +129,11 @@ async fn a_padded_batch_reads_the_same_as_one_by_one() {
 async fn top_k_is_sorted_and_the_full_distribution_sums_to_one() {
     let classifier = classifier();
     for utterance in varied_utterances() {
-        let top = classifier.read(utterance.clone(), 3).await.expect("top 3");
+        let top = classifier
+            .read(utterance.clone(), 3)
+            .await
+            .expect("top 3")
+            .emotions;
         assert_eq!(top.len(), 3);
         assert!(
             top.windows(2).all(|w| w[0].score >= w[1].score),
@@ -135,7 +145,11 @@ async fn top_k_is_sorted_and_the_full_distribution_sums_to_one() {
         );
         assert!(top.iter().map(|e| e.score).sum::<f32>() <= 1.0 + 1e-6);
 
-        let all = classifier.read(utterance, ALL).await.expect("all 60");
+        let all = classifier
+            .read(utterance, ALL)
+            .await
+            .expect("all 60")
+            .emotions;
         assert_eq!(scores(&all).len(), ALL, "every code exactly once");
         let total: f32 = all.iter().map(|e| e.score).sum();
         assert!((total - 1.0).abs() < 1e-4, "distribution sums to {total}");
@@ -152,11 +166,13 @@ async fn the_test_model_tells_inputs_apart() {
     let a = classifier
         .read(Utterance::alone("시험에 붙어서 정말 기쁘다"), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     let b = classifier
         .read(Utterance::alone("friend betrayed me"), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(
         distance(&a, &b) > 1e-2,
         "two unrelated inputs read alike: {}",
@@ -183,7 +199,8 @@ async fn over_long_input_is_truncated_not_rejected() {
         let read = classifier
             .read(utterance, ALL)
             .await
-            .expect("over-long input is read");
+            .expect("over-long input is read")
+            .emotions;
         let total: f32 = read.iter().map(|e| e.score).sum();
         assert!((total - 1.0).abs() < 1e-4, "distribution sums to {total}");
     }
@@ -198,20 +215,26 @@ async fn truncation_cuts_the_context_from_its_end_before_the_utterance() {
     let other = "완전히 다른 옛날 이야기";
 
     // An utterance over the budget is cut from its end: what follows the cut cannot matter...
-    let alone = classifier.read(Utterance::alone(&long), ALL).await.unwrap();
+    let alone = classifier
+        .read(Utterance::alone(&long), ALL)
+        .await
+        .unwrap()
+        .emotions;
     let longer = classifier
         .read(
             Utterance::alone(format!("{long} 그런데 결말은 전혀 달라")),
             ALL,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(distance(&alone, &longer) <= TOLERANCE);
     // ...while what precedes it does.
     let shifted = classifier
         .read(Utterance::alone(format!("{other} {long}")), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(
         distance(&alone, &shifted) > 1e-3,
         "the utterance was cut from its start"
@@ -220,7 +243,8 @@ async fn truncation_cuts_the_context_from_its_end_before_the_utterance() {
     let with_ctx = classifier
         .read(with_context(&long, &[other]), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(distance(&alone, &with_ctx) <= TOLERANCE);
 
     // A short utterance survives whole; the newest context fills what is left
@@ -229,13 +253,19 @@ async fn truncation_cuts_the_context_from_its_end_before_the_utterance() {
     let newest_only = classifier
         .read(with_context(text, &[&long]), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     let older_too = classifier
         .read(with_context(text, &[other, &long]), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(distance(&newest_only, &older_too) <= TOLERANCE);
-    let without = classifier.read(Utterance::alone(text), ALL).await.unwrap();
+    let without = classifier
+        .read(Utterance::alone(text), ALL)
+        .await
+        .unwrap()
+        .emotions;
     assert!(
         distance(&newest_only, &without) > 1e-3,
         "the context was dropped entirely"
@@ -243,7 +273,8 @@ async fn truncation_cuts_the_context_from_its_end_before_the_utterance() {
     let other_text = classifier
         .read(with_context("내일 소풍 간다", &[&long]), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(
         distance(&newest_only, &other_text) > 1e-3,
         "the utterance was cut instead of the context"
@@ -256,11 +287,13 @@ async fn empty_and_whitespace_input_are_read() {
     let empty = classifier
         .read(Utterance::alone(""), ALL)
         .await
-        .expect("empty");
+        .expect("empty")
+        .emotions;
     let blank = classifier
         .read(Utterance::alone(" \n\t  "), ALL)
         .await
-        .expect("whitespace");
+        .expect("whitespace")
+        .emotions;
     assert_eq!(empty.len(), ALL);
     assert!(
         distance(&empty, &blank) <= TOLERANCE,
@@ -269,7 +302,8 @@ async fn empty_and_whitespace_input_are_read() {
     let blank_context = classifier
         .read(with_context("", &["   ", ""]), ALL)
         .await
-        .expect("blank context");
+        .expect("blank context")
+        .emotions;
     assert!(distance(&empty, &blank_context) <= TOLERANCE);
 }
 
@@ -281,11 +315,16 @@ async fn context_changes_the_reading() {
         ("응 알았어", ["내일 여행 간다!", "짐 다 쌌어"]),
     ];
     for (text, context) in cases {
-        let alone = classifier.read(Utterance::alone(text), ALL).await.unwrap();
+        let alone = classifier
+            .read(Utterance::alone(text), ALL)
+            .await
+            .unwrap()
+            .emotions;
         let read = classifier
             .read(with_context(text, &context), ALL)
             .await
-            .unwrap();
+            .unwrap()
+            .emotions;
         let gap = distance(&alone, &read);
         assert!(
             gap > 1e-3,
@@ -295,7 +334,8 @@ async fn context_changes_the_reading() {
         let reversed = classifier
             .read(with_context(text, &[context[1], context[0]]), ALL)
             .await
-            .unwrap();
+            .unwrap()
+            .emotions;
         assert!(
             distance(&read, &reversed) > 1e-4,
             "{text:?}: context order ignored"
@@ -312,11 +352,13 @@ async fn the_context_is_fed_as_segment_b() {
     let pair = classifier
         .read(with_context("hi", &["yo"]), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     let single = classifier
         .read(Utterance::alone("hi [SEP] yo"), ALL)
         .await
-        .unwrap();
+        .unwrap()
+        .emotions;
     assert!(
         distance(&pair, &single) > 1e-3,
         "token_type_ids made no difference"
@@ -347,7 +389,7 @@ async fn concurrent_reads_from_many_tasks_all_answer() {
         })
         .collect();
     for (i, task) in tasks.into_iter().enumerate() {
-        let read = task.await.expect("task").expect("read");
+        let read = task.await.expect("task").expect("read").emotions;
         let gap = distance(&read, &expected[i]);
         assert!(
             gap <= TOLERANCE,
@@ -424,6 +466,32 @@ fn a_config_with_an_unknown_label_is_rejected() {
 }
 
 #[test]
+fn a_declared_crisis_head_the_model_lacks_is_rejected() {
+    let dir = copy_of_test_model();
+    rewrite_config(dir.path(), |c| {
+        c["maeum"]["crisis_head"] = serde_json::json!({
+            "output": "crisis",
+            "classes": ["none", "concern", "risk", "imminent"],
+            "threshold": 0.9
+        });
+    });
+    let message = load_err(dir.path()).to_string();
+    assert!(
+        message.contains("model.onnx") && message.contains("\"crisis\""),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_model_without_a_crisis_head_reads_no_crisis_signal() {
+    let read = classifier()
+        .read(Utterance::alone("안녕"), 1)
+        .await
+        .expect("read");
+    assert_eq!(read.crisis, None);
+}
+
+#[test]
 fn labels_that_do_not_match_the_logits_are_rejected() {
     let dir = copy_of_test_model();
     rewrite_config(dir.path(), |c| {
@@ -469,7 +537,7 @@ async fn max_tokens_is_lowered_to_the_models_positions() {
         ..settings()
     });
     let text = Utterance::alone(numbered(40));
-    let a = short_model.read(text.clone(), ALL).await.unwrap();
-    let b = short_setting.read(text, ALL).await.unwrap();
+    let a = short_model.read(text.clone(), ALL).await.unwrap().emotions;
+    let b = short_setting.read(text, ALL).await.unwrap().emotions;
     assert!(distance(&a, &b) <= TOLERANCE);
 }

@@ -226,7 +226,7 @@ async fn classify_reads_a_batch_like_the_reader_does() {
         assert_eq!(got.len(), 2);
         got.iter().for_each(assert_emotion);
         let codes: Vec<_> = got.iter().map(|e| e["code"].as_str().unwrap()).collect();
-        let want: Vec<_> = want.iter().map(|e| e.code()).collect();
+        let want: Vec<_> = want.emotions.iter().map(|e| e.code()).collect();
         assert_eq!(codes, want);
     }
     let (status, _) = server

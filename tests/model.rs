@@ -49,7 +49,11 @@ async fn unmistakable_sentences_land_in_their_group() {
     // the other members (a known defect, tracked with the emotion-reading
     // work), and on this machine that turned 「배신해서 화가 나」 into 배신당한.
     for (text, group) in &cases {
-        let emotions = model.read(Utterance::alone(*text), 3).await.unwrap();
+        let emotions = model
+            .read(Utterance::alone(*text), 3)
+            .await
+            .unwrap()
+            .emotions;
         let best = emotions[0];
         assert_eq!(
             best.label.group, *group,
@@ -70,11 +74,61 @@ async fn context_carries_the_feeling_into_a_vague_message() {
             "아무것도 하기 싫고 눈물만 나".into(),
         ],
     };
-    let read = model.read(with_context, 1).await.unwrap();
+    let read = model.read(with_context, 1).await.unwrap().emotions;
     assert_eq!(
         read[0].label.group,
         EmotionGroup::Sadness,
         "{:?}",
         read[0].label
     );
+}
+
+/// The crisis head (model/train/crisis_head.py) is there and orders
+/// messages sensibly: every unmistakable crisis reads as more likely a crisis
+/// than every ordinary message. (How well it separates the hard cases is
+/// measured by the crisis evaluation set, in tests/safety.rs.)
+#[tokio::test]
+async fn the_crisis_head_reads_danger_above_ordinary_talk() {
+    let model = shipped_model();
+    let crisis = signals(
+        &model,
+        &[
+            "더 이상 살고 싶지 않아. 오늘 밤에 끝낼 거야",
+            "약 한 통 다 먹었어",
+            "I am going to kill myself tonight",
+        ],
+    )
+    .await;
+    let ordinary = signals(
+        &model,
+        &[
+            "오늘 점심 뭐 먹지",
+            "시험 끝나서 너무 신난다",
+            "what should we eat for lunch",
+        ],
+    )
+    .await;
+    for (text, signal) in &ordinary {
+        assert!(!signal.flags(), "{text}: {signal:?}");
+    }
+    for (c_text, c) in &crisis {
+        for (o_text, o) in &ordinary {
+            assert!(
+                c.crisis_probability() > o.crisis_probability(),
+                "{c_text} ({c:?}) should read as more of a crisis than {o_text} ({o:?})"
+            );
+        }
+    }
+}
+
+async fn signals<'a>(
+    model: &OnnxClassifier,
+    texts: &[&'a str],
+) -> Vec<(&'a str, maeum::emotion::CrisisSignal)> {
+    let mut out = Vec::new();
+    for &text in texts {
+        let signal = model.read(Utterance::alone(text), 1).await.unwrap().crisis;
+        out.push((text, signal.expect("the shipped model has a crisis head")));
+    }
+    out
 }

@@ -668,6 +668,81 @@ async fn regenerating_a_crisis_reply_keeps_the_lines_without_counting_again() {
     assert_eq!(h.pipeline.crisis_events(), 1, "one message, one event");
 }
 
+/// A message no rule reads as a crisis, which the scripted crisis head reads
+/// as risk.
+const ONLY_THE_HEAD_READS: &str = "통장이랑 폰 비번 다 적어서 책상에 올려놨어";
+
+/// A pipeline on the fake LLM whose reader has a crisis head that reads
+/// `probabilities` in messages mentioning 비번 or 아니야.
+async fn harness_with_head(probabilities: [f32; 4]) -> Harness {
+    let (store, dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let reader = ScriptedReader::reading("E24")
+        .score(0.7)
+        .crisis_when("비번", probabilities)
+        .crisis_when("아니야", probabilities);
+    let pipeline = openai(test_pipeline(store, "E24"), &fake, false)
+        .emotion(Arc::new(reader))
+        .build();
+    Harness {
+        pipeline,
+        fake,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn a_crisis_only_the_learned_signal_reads_gets_the_lines_also_when_regenerated() {
+    assert!(
+        !maeum::safety::crisis::read(ONLY_THE_HEAD_READS, &[], None, None).is_crisis(),
+        "the rules alone must not read it, or this test proves nothing"
+    );
+    let h = harness_with_head([0.02, 0.01, 0.9, 0.07]).await;
+    let first = say(&h.pipeline, "l", ONLY_THE_HEAD_READS).await;
+    assert!(has_crisis_lines(&first.text()), "{}", first.text());
+    let body = h.fake.requests().pop().unwrap();
+    assert!(system_prompt(&body).contains(CRISIS_INSTRUCTION));
+    assert_eq!(h.pipeline.crisis_events(), 1);
+
+    // The signal is not stored: regenerating reads the message again.
+    let again = h
+        .pipeline
+        .act(
+            &UserKey::new("test", "l"),
+            Action::Regenerate {
+                turn_id: first.turn_id.unwrap(),
+            },
+            None,
+        )
+        .await;
+    assert!(has_crisis_lines(&again.text()), "{}", again.text());
+    assert_eq!(h.pipeline.crisis_events(), 1, "one message, one event");
+}
+
+#[tokio::test]
+async fn the_learned_signal_below_its_threshold_or_against_a_negation_adds_nothing() {
+    let h = harness_with_head([0.2, 0.0, 0.8, 0.0]).await;
+    let below = say(&h.pipeline, "n", ONLY_THE_HEAD_READS).await;
+    assert!(!has_crisis_lines(&below.text()), "{}", below.text());
+
+    let h = harness_with_head([0.01, 0.0, 0.98, 0.01]).await;
+    let negated = say(&h.pipeline, "n", "죽고 싶은 건 아니야, 그냥 좀 피곤해").await;
+    assert!(!has_crisis_lines(&negated.text()), "{}", negated.text());
+    assert_eq!(h.pipeline.crisis_events(), 0);
+}
+
+#[tokio::test]
+async fn the_learned_signal_can_raise_risk_to_imminent_never_lower_it() {
+    let h = harness_with_head([0.01, 0.0, 0.2, 0.79]).await;
+    let raised = say(&h.pipeline, "i", ONLY_THE_HEAD_READS).await;
+    let resources = raised.crisis.clone().unwrap_or_default();
+    assert!(resources.contains("119"), "{resources}");
+
+    let h = harness_with_head([0.99, 0.0, 0.01, 0.0]).await;
+    let rules = say(&h.pipeline, "i", "죽고 싶어").await;
+    assert!(has_crisis_lines(&rules.text()), "{}", rules.text());
+}
+
 #[tokio::test]
 async fn the_llm_receives_redacted_text_while_the_store_keeps_the_original() {
     let h = harness().await;
@@ -919,7 +994,11 @@ fn severity_in_english_and_korean() {
         ("I'm dying to see that movie", Severity::None),
     ];
     for (text, severity) in cases {
-        assert_eq!(crisis::read(text, &[], None).severity, severity, "{text}");
+        assert_eq!(
+            crisis::read(text, &[], None, None).severity,
+            severity,
+            "{text}"
+        );
     }
 }
 
@@ -941,43 +1020,49 @@ async fn crisis_figures(file: &str) -> maeum::eval::safety::SafetyReport {
     maeum::eval::safety::score(&cases, &readings)
 }
 
-#[tokio::test]
-async fn the_held_out_crisis_figures_do_not_drop() {
-    let report = crisis_figures("tests/data/crisis/heldout.jsonl").await;
+/// Fails, showing the whole report, when a figure falls below its floor.
+fn assert_floors(
+    report: &maeum::eval::safety::SafetyReport,
+    recall: f64,
+    false_alarms: f64,
+    imminent: f64,
+) {
     assert!(report.n >= 250, "{}", report.n);
     assert!(
-        report.recall >= 0.60,
+        report.recall >= recall,
         "recall {:.3}\n{report}",
         report.recall
     );
     assert!(
-        report.false_alarm_rate <= 0.06,
+        report.false_alarm_rate <= false_alarms,
         "false alarms {:.3}\n{report}",
         report.false_alarm_rate
     );
     assert!(
-        report.imminent_to_emergency >= 0.35,
+        report.imminent_to_emergency >= imminent,
         "imminent {:.3}\n{report}",
         report.imminent_to_emergency
     );
 }
 
 #[tokio::test]
+async fn the_held_out_crisis_figures_do_not_drop() {
+    // Measured 0.787 / 0.083 / 0.667 (rules and the learned head).
+    let report = crisis_figures("tests/data/crisis/heldout.jsonl").await;
+    assert_floors(&report, 0.78, 0.09, 0.65);
+}
+
+#[tokio::test]
+async fn the_second_held_out_crisis_figures_do_not_drop() {
+    // Measured 0.728 / 0.107 / 0.660; this part was written after the first
+    // held-out part's figures had been seen, and never tuned on.
+    let report = crisis_figures("tests/data/crisis/heldout2.jsonl").await;
+    assert_floors(&report, 0.72, 0.11, 0.65);
+}
+
+#[tokio::test]
 async fn the_development_crisis_figures_do_not_drop() {
+    // Measured 0.972 / 0.021 / 0.940.
     let report = crisis_figures("tests/data/crisis/dev.jsonl").await;
-    assert!(
-        report.recall >= 0.94,
-        "recall {:.3}\n{report}",
-        report.recall
-    );
-    assert!(
-        report.false_alarm_rate <= 0.01,
-        "false alarms {:.3}\n{report}",
-        report.false_alarm_rate
-    );
-    assert!(
-        report.imminent_to_emergency >= 0.85,
-        "imminent {:.3}\n{report}",
-        report.imminent_to_emergency
-    );
+    assert_floors(&report, 0.97, 0.025, 0.93);
 }

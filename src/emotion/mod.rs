@@ -47,6 +47,65 @@ impl From<&Emotion> for EmotionJson {
     }
 }
 
+/// What the model's crisis head read in a message (`model/train/crisis_head.py`;
+/// docs/safety.md): how likely each reading is, and the probability of a
+/// crisis at or above which the head alone counts (calibrated on the
+/// development part of the crisis evaluation set). The safety module turns it
+/// into a severity; this module only reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CrisisSignal {
+    /// Nothing suggests danger.
+    pub none: f32,
+    /// Someone the writer knows may be in danger.
+    pub concern: f32,
+    /// The writer may be at risk.
+    pub risk: f32,
+    /// The writer may be in danger now.
+    pub imminent: f32,
+    pub threshold: f32,
+}
+
+impl CrisisSignal {
+    /// The classes in the order of the head's output.
+    pub const CLASSES: [&'static str; 4] = ["none", "concern", "risk", "imminent"];
+
+    pub fn from_probabilities(p: [f32; 4], threshold: f32) -> CrisisSignal {
+        let [none, concern, risk, imminent] = p;
+        CrisisSignal {
+            none,
+            concern,
+            risk,
+            imminent,
+            threshold,
+        }
+    }
+
+    /// The probability that the message speaks of danger (to the writer or another).
+    pub fn crisis_probability(&self) -> f32 {
+        1.0 - self.none
+    }
+
+    /// Whether the head alone reads the message as a crisis.
+    pub fn flags(&self) -> bool {
+        self.crisis_probability() >= self.threshold
+    }
+}
+
+/// One utterance read: its emotions, most likely first, and what the crisis
+/// head read, when the model has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub emotions: Vec<Emotion>,
+    pub crisis: Option<CrisisSignal>,
+}
+
+impl Reading {
+    /// The most likely emotion.
+    pub fn emotion(&self) -> Option<Emotion> {
+        self.emotions.first().copied()
+    }
+}
+
 /// What a reader needs to read one utterance: the utterance and the same
 /// speaker's earlier utterances in the conversation, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -107,16 +166,17 @@ pub struct ModelInfo {
 /// Reads emotions. Implementations run inference off the async runtime.
 #[async_trait]
 pub trait EmotionReader: Send + Sync {
-    /// The `top_k` most likely emotions of each utterance, most likely first.
-    /// An empty utterance is read like any other (the model sees only its
-    /// special tokens); over-long input is truncated, never rejected.
+    /// Each utterance's `top_k` most likely emotions, most likely first, and
+    /// its crisis signal. An empty utterance is read like any other (the model
+    /// sees only its special tokens); over-long input is truncated, never
+    /// rejected.
     async fn read_batch(
         &self,
         utterances: Vec<Utterance>,
         top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError>;
+    ) -> Result<Vec<Reading>, EmotionError>;
 
-    async fn read(&self, utterance: Utterance, top_k: usize) -> Result<Vec<Emotion>, EmotionError> {
+    async fn read(&self, utterance: Utterance, top_k: usize) -> Result<Reading, EmotionError> {
         let mut all = self.read_batch(vec![utterance], top_k).await?;
         all.pop().ok_or(EmotionError::WorkerGone)
     }

@@ -16,11 +16,14 @@ use ort::session::Session;
 use tokenizers::Tokenizer;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance, runtime};
+use super::{
+    CrisisSignal, Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Reading,
+    Utterance, runtime,
+};
 use crate::config::EmotionSettings;
 use encode::Encoder;
 use model_dir::{ModelConfig, ModelFiles};
-use worker::{Job, Signature, Worker};
+use worker::{Job, Row, Signature, Worker};
 
 /// Jobs that may wait for the worker, per input of a batch: enough for bursts,
 /// bounded so a flood waits at the sender instead of growing memory.
@@ -30,6 +33,8 @@ const QUEUED_JOBS_PER_BATCH_INPUT: usize = 8;
 pub struct OnnxClassifier {
     jobs: mpsc::Sender<Job>,
     labels: Vec<&'static EmotionLabel>,
+    /// The crisis head's threshold, when the model has one.
+    crisis_threshold: Option<f32>,
     max_batch: usize,
     info: ModelInfo,
 }
@@ -53,8 +58,9 @@ impl OnnxClassifier {
             .and_then(|b| Ok(b.with_inter_threads(1)?))
             .and_then(|mut b| b.commit_from_file(&files.model))
             .map_err(|e| dir_error(dir, format!("{}: {e}", model_dir::MODEL_FILE)))?;
-        let signature = Signature::inspect(&session, config.labels.len())
-            .map_err(|reason| dir_error(dir, format!("{}: {reason}", model_dir::MODEL_FILE)))?;
+        let signature =
+            Signature::inspect(&session, config.labels.len(), config.crisis_head.as_ref())
+                .map_err(|reason| dir_error(dir, format!("{}: {reason}", model_dir::MODEL_FILE)))?;
 
         let info = ModelInfo {
             name: config.name.clone().unwrap_or_else(|| default_name(dir)),
@@ -85,15 +91,27 @@ impl OnnxClassifier {
             meaningful = info.meaningful,
             max_tokens,
             max_batch,
+            crisis_head = config.crisis_head.is_some(),
             intra_threads = settings.intra_threads,
             "emotion model loaded"
         );
         Ok(OnnxClassifier {
             jobs,
             labels: config.labels,
+            crisis_threshold: config.crisis_head.map(|head| head.threshold),
             max_batch,
             info,
         })
+    }
+
+    fn reading(&self, row: &Row, top_k: usize) -> Reading {
+        Reading {
+            emotions: self.top(&row.probabilities, top_k),
+            crisis: row
+                .crisis
+                .zip(self.crisis_threshold)
+                .map(|(p, threshold)| CrisisSignal::from_probabilities(p, threshold)),
+        }
     }
 
     /// The `top_k` most likely labels of one probability row, most likely first.
@@ -118,7 +136,7 @@ impl EmotionReader for OnnxClassifier {
         &self,
         utterances: Vec<Utterance>,
         top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
+    ) -> Result<Vec<Reading>, EmotionError> {
         // Every chunk is queued before any answer is awaited, so the worker
         // can put chunks of this call and concurrent calls in one batch.
         let mut answers = Vec::new();
@@ -131,12 +149,12 @@ impl EmotionReader for OnnxClassifier {
                 .map_err(|_| EmotionError::WorkerGone)?;
             answers.push(answer);
         }
-        let mut emotions = Vec::with_capacity(utterances.len());
+        let mut readings = Vec::with_capacity(utterances.len());
         for answer in answers {
             let rows = answer.await.map_err(|_| EmotionError::WorkerGone)??;
-            emotions.extend(rows.iter().map(|row| self.top(row, top_k)));
+            readings.extend(rows.iter().map(|row| self.reading(row, top_k)));
         }
-        Ok(emotions)
+        Ok(readings)
     }
 
     fn info(&self) -> ModelInfo {
@@ -206,6 +224,7 @@ mod tests {
         let classifier = OnnxClassifier {
             jobs,
             labels: TAXONOMY.iter().collect(),
+            crisis_threshold: None,
             max_batch: 4,
             info: ModelInfo {
                 name: "none".into(),

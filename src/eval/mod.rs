@@ -35,7 +35,8 @@ pub async fn predict_all(
     let mut predictions = Vec::with_capacity(examples.len());
     for chunk in examples.chunks(batch.max(1)) {
         let utterances = chunk.iter().map(|e| e.utterance.clone()).collect();
-        predictions.extend(reader.read_batch(utterances, 3).await?);
+        let readings = reader.read_batch(utterances, 3).await?;
+        predictions.extend(readings.into_iter().map(|reading| reading.emotions));
         progress(predictions.len());
     }
     Ok(predictions)

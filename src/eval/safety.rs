@@ -106,13 +106,11 @@ pub async fn read_case(
         text: case.text.clone(),
         context: case.context.clone(),
     };
-    let emotion = reader
-        .read(utterance, 1)
-        .await
-        .ok()
-        .and_then(|emotions| emotions.first().copied());
+    let reading = reader.read(utterance, 1).await.ok();
+    let emotion = reading.as_ref().and_then(|r| r.emotion());
+    let signal = reading.as_ref().and_then(|r| r.crisis.as_ref());
     let earlier: Vec<&str> = case.context.iter().map(String::as_str).collect();
-    safety.reassess(&case.text, &earlier, emotion.as_ref())
+    safety.reassess(&case.text, &earlier, emotion.as_ref(), signal)
 }
 
 /// How one category fared: for crisis categories `rate` is the recall, for

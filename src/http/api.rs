@@ -136,7 +136,7 @@ pub(super) async fn classify(
         })?;
     let results: Vec<Vec<EmotionJson>> = results
         .iter()
-        .map(|emotions| emotions.iter().map(EmotionJson::from).collect())
+        .map(|reading| reading.emotions.iter().map(EmotionJson::from).collect())
         .collect();
     Ok(Json(json!({ "results": results })))
 }

@@ -10,7 +10,7 @@ use tracing::warn;
 
 use super::consent::Memory;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
-use crate::emotion::{Emotion, EmotionLabel, Utterance};
+use crate::emotion::{Emotion, EmotionLabel, Reading, Utterance};
 use crate::metrics::Stage;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
@@ -35,7 +35,11 @@ impl Pipeline {
         } else {
             Vec::new()
         };
-        let emotion = self.read_emotion(text, &history).await;
+        let reading = self.read_message(text, &history).await;
+        let emotion = reading.as_ref().and_then(Reading::emotion);
+        if let Some(emotion) = emotion {
+            self.metrics.count_emotion(emotion.label.group);
+        }
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
@@ -43,6 +47,7 @@ impl Pipeline {
                 text,
                 &earlier_texts(&history),
                 emotion.as_ref(),
+                reading.as_ref().and_then(|r| r.crisis.as_ref()),
                 &user.platform,
             )
             .severity;
@@ -133,15 +138,9 @@ impl Pipeline {
         };
         let history = self.history(user, &target.chat_id, Some(target.id)).await;
         let emotion = stored_emotion(&target);
-        // The same message again: assessed, but not counted as a new crisis.
         let crisis = self
-            .safety
-            .reassess(
-                &target.user_text,
-                &earlier_texts(&history),
-                emotion.as_ref(),
-            )
-            .severity;
+            .crisis_again(&target.user_text, &history, emotion.as_ref())
+            .await;
         let input = ReplyInput {
             message: &target.user_text,
             user_name: None,
@@ -253,7 +252,31 @@ impl Pipeline {
         }
     }
 
-    pub(super) async fn read_emotion(&self, text: &str, history: &[Turn]) -> Option<Emotion> {
+    /// The crisis reading of a message read before (a regenerated reply, a
+    /// redelivered message): read through the model again for its learned
+    /// signal (nothing of it is stored), with the stored emotion; neither
+    /// counted nor logged as a new crisis.
+    pub(super) async fn crisis_again(
+        &self,
+        text: &str,
+        history: &[Turn],
+        emotion: Option<&Emotion>,
+    ) -> Severity {
+        let reading = self.read_message(text, history).await;
+        self.safety
+            .reassess(
+                text,
+                &earlier_texts(history),
+                emotion,
+                reading.as_ref().and_then(|r| r.crisis.as_ref()),
+            )
+            .severity
+    }
+
+    /// Reads a message with the writer's last `context_utterances` messages
+    /// as context: its emotions and its crisis signal. `None` when the model
+    /// could not read it (the turn goes on without).
+    pub(super) async fn read_message(&self, text: &str, history: &[Turn]) -> Option<Reading> {
         let skip = history
             .len()
             .saturating_sub(self.options.context_utterances);
@@ -268,13 +291,7 @@ impl Pipeline {
         let read = self.emotion.read(utterance, self.options.top_k).await;
         self.metrics.observe(Stage::Classify, started.elapsed());
         match read {
-            Ok(emotions) => {
-                let first = emotions.first().copied();
-                if let Some(emotion) = first {
-                    self.metrics.count_emotion(emotion.label.group);
-                }
-                first
-            }
+            Ok(reading) => Some(reading),
             Err(error) => {
                 warn!(%error, "reading the emotion failed; replying without it");
                 None

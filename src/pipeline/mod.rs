@@ -169,9 +169,8 @@ impl Pipeline {
         let emotion = stored_emotion(&turn);
         // Assessed again so a crisis reply keeps its resources; not counted twice.
         let crisis = self
-            .safety
-            .reassess(&turn.user_text, &[], emotion.as_ref())
-            .severity;
+            .crisis_again(&turn.user_text, &[], emotion.as_ref())
+            .await;
         let reply = turn.reply.clone().ok_or(ReplyError::Empty);
         Some(self.conversation_reply(reply, crisis, &turn.user_text, emotion, Some(turn.id)))
     }

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tracing::info;
 
 use crate::config::SafetySettings;
-use crate::emotion::Emotion;
+use crate::emotion::{CrisisSignal, Emotion};
 
 pub use crisis::{Category, CrisisAssessment, CrisisReading, SetAside, Severity, assess};
 pub use redact::{PiiKind, redact};
@@ -75,16 +75,25 @@ impl Safety {
         text: &str,
         earlier: &[&str],
         emotion: Option<&Emotion>,
+        signal: Option<&CrisisSignal>,
         platform: &str,
     ) -> CrisisReading {
-        let reading = self.reassess(text, earlier, emotion);
+        let reading = self.reassess(text, earlier, emotion, signal);
         if reading.is_crisis() {
             self.metrics.record_crisis();
             info!(
                 event = "crisis_detected",
                 severity = reading.severity.as_str(),
-                category = reading.category.map_or("conversation", Category::as_str),
+                category = reading.category.map_or(
+                    if reading.learned {
+                        "learned"
+                    } else {
+                        "conversation"
+                    },
+                    Category::as_str
+                ),
                 from_conversation = reading.from_conversation,
+                learned = reading.learned,
                 platform,
                 "crisis_detected"
             );
@@ -99,16 +108,12 @@ impl Safety {
         text: &str,
         earlier: &[&str],
         emotion: Option<&Emotion>,
+        signal: Option<&CrisisSignal>,
     ) -> CrisisReading {
         if self.settings.crisis.enabled {
-            crisis::read(text, earlier, emotion)
+            crisis::read(text, earlier, emotion, signal)
         } else {
-            CrisisReading {
-                severity: Severity::None,
-                assessment: CrisisAssessment::Clear,
-                category: None,
-                from_conversation: false,
-            }
+            CrisisReading::none()
         }
     }
 
@@ -218,7 +223,7 @@ mod tests {
         let safety = Safety::new(settings);
         assert!(
             !safety
-                .check_message("죽고 싶어", &[], None, "test")
+                .check_message("죽고 싶어", &[], None, None, "test")
                 .is_crisis()
         );
         assert_eq!(safety.metrics().crisis_events(), 0);

@@ -6,6 +6,8 @@
 //! let reader = ScriptedReader::reading("E30").when_contains("슬프", "E24");
 //! let reader = ScriptedReader::reading("E24"); // every message
 //! let reader = ScriptedReader::reading("E10").when_text("시험에 또 떨어졌어", "E24");
+//! // A crisis head that reads "risk" (at 0.95, threshold 0.9) when the text mentions 정리.
+//! let reader = ScriptedReader::reading("E24").crisis_when("정리", [0.05, 0.0, 0.95, 0.0]);
 //! reader.fail(true); // reads fail until fail(false)
 //! reader.seen();     // every utterance it was asked to read
 //! ```
@@ -14,7 +16,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
-use maeum::emotion::{Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Utterance};
+use maeum::emotion::{
+    CrisisSignal, Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Reading, Utterance,
+};
 
 /// How a rule matches an utterance's text.
 enum Match {
@@ -28,6 +32,9 @@ enum Match {
 pub struct ScriptedReader {
     rules: Vec<(Match, &'static EmotionLabel)>,
     default: &'static EmotionLabel,
+    /// A crisis head's reading when the text contains the pattern; with no
+    /// such rule the reader has no crisis head (as the test model).
+    crisis: Vec<(String, CrisisSignal)>,
     score: f32,
     meaningful: bool,
     failing: AtomicBool,
@@ -44,6 +51,7 @@ impl ScriptedReader {
         ScriptedReader {
             rules: Vec::new(),
             default: label(code),
+            crisis: Vec::new(),
             score: 0.75,
             meaningful: false,
             failing: AtomicBool::new(false),
@@ -64,6 +72,17 @@ impl ScriptedReader {
     pub fn when_text(mut self, text: &str, code: &str) -> ScriptedReader {
         self.rules
             .push((Match::Exact(text.to_string()), label(code)));
+        self
+    }
+
+    /// A crisis head that reads `probabilities` (none, concern, risk,
+    /// imminent; threshold 0.9) when the text contains `pattern`, and
+    /// nothing of note (P(none) = 1) otherwise.
+    pub fn crisis_when(mut self, pattern: &str, probabilities: [f32; 4]) -> ScriptedReader {
+        self.crisis.push((
+            pattern.to_string(),
+            CrisisSignal::from_probabilities(probabilities, 0.9),
+        ));
         self
     }
 
@@ -89,6 +108,18 @@ impl ScriptedReader {
         self.seen.lock().unwrap().clone()
     }
 
+    fn crisis_for(&self, text: &str) -> Option<CrisisSignal> {
+        if self.crisis.is_empty() {
+            return None;
+        }
+        let calm = CrisisSignal::from_probabilities([1.0, 0.0, 0.0, 0.0], 0.9);
+        let found = self
+            .crisis
+            .iter()
+            .find(|(part, _)| text.contains(part.as_str()));
+        Some(found.map_or(calm, |(_, signal)| *signal))
+    }
+
     fn label_for(&self, text: &str) -> &'static EmotionLabel {
         self.rules
             .iter()
@@ -106,18 +137,19 @@ impl EmotionReader for ScriptedReader {
         &self,
         utterances: Vec<Utterance>,
         _top_k: usize,
-    ) -> Result<Vec<Vec<Emotion>>, EmotionError> {
+    ) -> Result<Vec<Reading>, EmotionError> {
         self.seen.lock().unwrap().extend(utterances.iter().cloned());
         if self.failing.load(Ordering::SeqCst) {
             return Err(EmotionError::Inference("scripted failure".into()));
         }
         Ok(utterances
             .iter()
-            .map(|u| {
-                vec![Emotion {
+            .map(|u| Reading {
+                emotions: vec![Emotion {
                     label: self.label_for(&u.text),
                     score: self.score,
-                }]
+                }],
+                crisis: self.crisis_for(&u.text),
             })
             .collect())
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::emotion::{EmotionError, EmotionLabel};
+use crate::emotion::{CrisisSignal, EmotionError, EmotionLabel};
 
 pub(super) const MODEL_FILE: &str = "model.onnx";
 pub(super) const TOKENIZER_FILE: &str = "tokenizer.json";
@@ -58,6 +58,36 @@ pub(super) struct ModelConfig {
     pub max_position_embeddings: Option<usize>,
     pub name: Option<String>,
     pub meaningful: bool,
+    /// The crisis head `model/train/crisis_head.py` adds, when there is one.
+    pub crisis_head: Option<CrisisHead>,
+}
+
+/// config.json's `maeum.crisis_head`: which output holds the head's four
+/// probabilities and the threshold it was calibrated at.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(super) struct CrisisHead {
+    pub output: String,
+    pub classes: Vec<String>,
+    pub threshold: f32,
+}
+
+impl CrisisHead {
+    fn validate(&self) -> Result<(), String> {
+        if self.classes != CrisisSignal::CLASSES {
+            return Err(format!(
+                "maeum.crisis_head.classes is {:?}, expected {:?}",
+                self.classes,
+                CrisisSignal::CLASSES
+            ));
+        }
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(format!(
+                "maeum.crisis_head.threshold is {}, expected a probability above 0",
+                self.threshold
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -72,6 +102,7 @@ struct RawConfig {
 struct RawMaeum {
     name: Option<String>,
     meaningful: Option<bool>,
+    crisis_head: Option<CrisisHead>,
 }
 
 impl ModelConfig {
@@ -89,13 +120,18 @@ impl ModelConfig {
         let maeum = raw.maeum.unwrap_or(RawMaeum {
             name: None,
             meaningful: None,
+            crisis_head: None,
         });
+        if let Some(head) = &maeum.crisis_head {
+            head.validate()?;
+        }
         Ok(ModelConfig {
             labels,
             pad_token_id: raw.pad_token_id,
             max_position_embeddings: raw.max_position_embeddings,
             name: maeum.name.filter(|n| !n.trim().is_empty()),
             meaningful: maeum.meaningful.unwrap_or(true),
+            crisis_head: maeum.crisis_head,
         })
     }
 }
@@ -210,6 +246,37 @@ mod tests {
         assert_eq!(config.name.as_deref(), Some("tiny"));
         assert_eq!(config.pad_token_id, Some(1));
         assert_eq!(config.max_position_embeddings, Some(64));
+    }
+
+    #[test]
+    fn a_crisis_head_is_read_and_checked() {
+        let with_head = |head: &str| {
+            ModelConfig::parse(&format!(
+                r#"{{"id2label": {{"0": "E10"}}, "maeum": {{"crisis_head": {head}}}}}"#
+            ))
+        };
+        let config = with_head(
+            r#"{"output": "crisis", "classes": ["none", "concern", "risk", "imminent"], "threshold": 0.9}"#,
+        )
+        .unwrap();
+        let head = config.crisis_head.unwrap();
+        assert_eq!((head.output.as_str(), head.threshold), ("crisis", 0.9));
+        let reordered = with_head(
+            r#"{"output": "crisis", "classes": ["none", "risk", "concern", "imminent"], "threshold": 0.9}"#,
+        )
+        .unwrap_err();
+        assert!(reordered.contains("classes"), "{reordered}");
+        let no_threshold = with_head(
+            r#"{"output": "crisis", "classes": ["none", "concern", "risk", "imminent"], "threshold": 0}"#,
+        )
+        .unwrap_err();
+        assert!(no_threshold.contains("threshold"), "{no_threshold}");
+        assert_eq!(
+            ModelConfig::parse(&config_with(r#"{"0": "E10"}"#))
+                .unwrap()
+                .crisis_head,
+            None
+        );
     }
 
     #[test]

@@ -11,10 +11,22 @@ use tokenizers::Encoding;
 use tokio::sync::{mpsc, oneshot};
 
 use super::encode::Encoder;
+use super::model_dir::CrisisHead;
 use crate::emotion::EmotionError;
 
-/// Probabilities over the labels, one row per input of a job.
-pub(super) type JobResult = Result<Vec<Vec<f32>>, EmotionError>;
+/// What the model gave for one input: probabilities over the labels, and
+/// the crisis head's four probabilities when the model has that head.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Row {
+    pub probabilities: Vec<f32>,
+    pub crisis: Option<[f32; CRISIS_CLASSES]>,
+}
+
+/// One row per input of a job.
+pub(super) type JobResult = Result<Vec<Row>, EmotionError>;
+
+/// The crisis head's outputs: none, concern, risk, imminent.
+const CRISIS_CLASSES: usize = 4;
 
 /// Inputs (segment A, optional segment B) read together, answered together.
 pub(super) struct Job {
@@ -30,18 +42,25 @@ enum Feed {
     TokenTypeIds,
 }
 
-/// How to talk to a session: what it takes and which output holds the logits.
+/// How to talk to a session: what it takes, which output holds the logits
+/// and which the crisis head's probabilities.
 pub(super) struct Signature {
     feeds: Vec<(String, Feed)>,
     output: String,
+    crisis: Option<String>,
 }
 
 impl Signature {
     /// Reads the session's declared inputs and outputs. `input_ids` is
     /// required; `attention_mask` and `token_type_ids` are fed when declared;
     /// any other input is an error. The logits are the output named `logits`,
-    /// or the only output.
-    pub fn inspect(session: &Session, num_labels: usize) -> Result<Signature, String> {
+    /// or the only output. The crisis head, when config.json declares one,
+    /// is the output it names, float32 `[batch, 4]`.
+    pub fn inspect(
+        session: &Session,
+        num_labels: usize,
+        crisis_head: Option<&CrisisHead>,
+    ) -> Result<Signature, String> {
         let mut feeds = Vec::new();
         for input in session.inputs() {
             let feed = match input.name() {
@@ -74,32 +93,53 @@ impl Signature {
             None if outputs.len() == 1 => &outputs[0],
             None => return Err("the model has no output named logits".into()),
         };
-        match output.dtype() {
-            ValueType::Tensor {
-                ty: TensorElementType::Float32,
-                shape,
-                ..
-            } => {
-                let dims: &[i64] = shape;
-                let last = dims.last().copied();
-                if dims.len() != 2 || last.is_some_and(|d| d >= 0 && d as usize != num_labels) {
-                    return Err(format!(
-                        "output {:?} has shape {dims:?}, expected [batch, {num_labels}] (one logit per id2label entry)",
-                        output.name()
-                    ));
-                }
+        check_output(output, num_labels, "one logit per id2label entry")?;
+        let crisis = match crisis_head {
+            None => None,
+            Some(head) => {
+                let output = outputs
+                    .iter()
+                    .find(|o| o.name() == head.output)
+                    .ok_or_else(|| {
+                        format!(
+                            "config.json declares a crisis head with output {:?}, which the model lacks",
+                            head.output
+                        )
+                    })?;
+                check_output(output, CRISIS_CLASSES, "none, concern, risk, imminent")?;
+                Some(head.output.clone())
             }
-            other => {
-                return Err(format!(
-                    "output {:?} is {other}, expected float32 logits",
-                    output.name()
-                ));
-            }
-        }
+        };
         Ok(Signature {
             feeds,
             output: output.name().to_string(),
+            crisis,
         })
+    }
+}
+
+/// A float32 `[batch, columns]` output.
+fn check_output(output: &ort::value::Outlet, columns: usize, what: &str) -> Result<(), String> {
+    match output.dtype() {
+        ValueType::Tensor {
+            ty: TensorElementType::Float32,
+            shape,
+            ..
+        } => {
+            let dims: &[i64] = shape;
+            let last = dims.last().copied();
+            if dims.len() != 2 || last.is_some_and(|d| d >= 0 && d as usize != columns) {
+                return Err(format!(
+                    "output {:?} has shape {dims:?}, expected [batch, {columns}] ({what})",
+                    output.name()
+                ));
+            }
+            Ok(())
+        }
+        other => Err(format!(
+            "output {:?} is {other}, expected float32",
+            output.name()
+        )),
     }
 }
 
@@ -144,10 +184,10 @@ impl Worker {
 
         let encodings: Vec<&Encoding> = ready.iter().flat_map(|(_, e)| e).collect();
         match self.infer(&encodings) {
-            Ok(probabilities) => {
-                let mut rows = probabilities.into_iter();
+            Ok(rows) => {
+                let mut rows = rows.into_iter();
                 for (reply, encodings) in ready {
-                    let answer: Vec<Vec<f32>> = rows.by_ref().take(encodings.len()).collect();
+                    let answer: Vec<Row> = rows.by_ref().take(encodings.len()).collect();
                     // The caller may have given up waiting; nothing to do then.
                     let _ = reply.send(Ok(answer));
                 }
@@ -161,8 +201,9 @@ impl Worker {
         }
     }
 
-    /// One padded batch through the model; softmax probabilities per row.
-    fn infer(&mut self, encodings: &[&Encoding]) -> Result<Vec<Vec<f32>>, String> {
+    /// One padded batch through the model; softmax probabilities per row,
+    /// with the crisis head's when there is one.
+    fn infer(&mut self, encodings: &[&Encoding]) -> Result<Vec<Row>, String> {
         let rows = encodings.len();
         let columns = encodings.iter().map(|e| e.len()).max().unwrap_or(0);
         let mut ids = vec![self.pad_id; rows * columns];
@@ -210,7 +251,35 @@ impl Worker {
                 self.num_labels
             ));
         }
-        Ok(logits.chunks(self.num_labels).map(softmax).collect())
+        let crisis: Vec<Option<[f32; CRISIS_CLASSES]>> = match &self.signature.crisis {
+            None => vec![None; rows],
+            Some(name) => {
+                let output = outputs
+                    .get(name)
+                    .ok_or_else(|| format!("the model gave no {name:?} output"))?;
+                let (shape, values) = output
+                    .try_extract_tensor::<f32>()
+                    .map_err(|e| e.to_string())?;
+                let dims: &[i64] = shape;
+                if dims != [rows as i64, CRISIS_CLASSES as i64] {
+                    return Err(format!(
+                        "the model gave a crisis output of shape {dims:?} for {rows} inputs"
+                    ));
+                }
+                values
+                    .chunks_exact(CRISIS_CLASSES)
+                    .map(|p| <[f32; CRISIS_CLASSES]>::try_from(p).ok())
+                    .collect()
+            }
+        };
+        Ok(logits
+            .chunks(self.num_labels)
+            .zip(crisis)
+            .map(|(logits, crisis)| Row {
+                probabilities: softmax(logits),
+                crisis,
+            })
+            .collect())
     }
 }
 

@@ -51,6 +51,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod learned;
 mod rules;
 mod severity;
 mod words;

@@ -18,8 +18,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Category, CrisisAssessment, SetAside, assess, sentences};
-use crate::emotion::Emotion;
+use super::{Category, CrisisAssessment, SetAside, assess, learned, sentences};
+use crate::emotion::{CrisisSignal, Emotion};
 
 /// How urgently a message asks for help. Ordered: a later variant is more urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,17 +60,46 @@ pub struct CrisisReading {
     pub category: Option<Category>,
     /// Earlier messages made it a crisis (the message alone would not be one).
     pub from_conversation: bool,
+    /// The learned signal made it a crisis (the rules alone did not).
+    pub learned: bool,
 }
 
 impl CrisisReading {
+    /// Nothing found.
+    pub fn none() -> CrisisReading {
+        CrisisReading {
+            severity: Severity::None,
+            assessment: CrisisAssessment::Clear,
+            category: None,
+            from_conversation: false,
+            learned: false,
+        }
+    }
+
     pub fn is_crisis(&self) -> bool {
         self.severity.is_crisis()
     }
 }
 
 /// Reads `text`, the newest of the writer's messages, with `earlier` (their
-/// recent messages, oldest first) and the emotion read from it.
-pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisReading {
+/// recent messages, oldest first), the emotion read from it and the learned
+/// crisis signal read with it (when the model has a crisis head): the rules'
+/// reading, raised by the learned signal ([`learned::raise`]).
+pub fn read(
+    text: &str,
+    earlier: &[&str],
+    emotion: Option<&Emotion>,
+    signal: Option<&CrisisSignal>,
+) -> CrisisReading {
+    let mut reading = read_rules(text, earlier, emotion);
+    if let Some(signal) = signal {
+        learned::raise(&mut reading, signal, text);
+    }
+    reading
+}
+
+/// The rules' reading: the message, then the conversation.
+fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisReading {
     let assessment = assess(text, emotion);
     let recent = &earlier[earlier.len().saturating_sub(EARLIER_MESSAGES)..];
     // Which recent messages are a crisis on their own (emotion unknown, so a
@@ -82,10 +111,8 @@ pub fn read(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisRe
         .zip(&risky)
         .any(|(e, risky)| *risky && imminent(e));
     let mut reading = CrisisReading {
-        severity: Severity::None,
         assessment,
-        category: None,
-        from_conversation: false,
+        ..CrisisReading::none()
     };
     // A borderline phrase the emotion did not support still counts: a missed
     // crisis costs far more than a caring reply to a sad but safe message.
