@@ -99,6 +99,7 @@ fn enabled_adapters(
                 pipeline.clone(),
                 settings.http.clone(),
                 token.clone(),
+                secrets.session_key.clone(),
                 shutdown.clone(),
             ),
         ));

@@ -66,7 +66,10 @@ impl Server {
             listener,
             pipeline.clone(),
             settings.http.clone(),
-            Some(Secret::new(TOKEN)),
+            maeum::http::Keys {
+                token: Some(Secret::new(TOKEN)),
+                session: None,
+            },
             shutdown.clone(),
         ));
         Server {
@@ -147,32 +150,59 @@ async fn predict_reads_the_original_question_field_and_keeps_the_notice_apart() 
 }
 
 #[tokio::test]
-async fn predict_keeps_the_original_shape_and_one_default_conversation() {
+async fn predict_keeps_the_original_shape_and_callers_without_a_user_never_share() {
     let server = Server::start().await;
-    let (status, body) = server
-        .call("/predict", json!({ "text": "오늘 너무 속상했어" }))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let first = server
+        .post("/predict")
+        .json(&json!({ "text": "오늘 너무 속상했어" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let cookie = session_cookie(&first).expect("a caller without a user gets a session");
+    let body: Value = first.json().await.unwrap();
     assert_eq!(body["reply"], DEFAULT_REPLY);
     assert_emotion(&body["emotion"]);
 
-    // The original clients' `message` field, and the shared default user.
+    // Another caller without a user (no cookie): a conversation of its own.
     server.llm.set_reply("그랬구나.");
     let (status, body) = server
-        .call("/predict", json!({ "message": "그래도 괜찮아" }))
+        .call("/predict", json!({ "message": "다른 사람의 비밀 이야기" }))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["reply"], "그랬구나.");
+    let requests = server.llm.requests();
+    let last = serde_json::to_string(requests.last().unwrap()).unwrap();
+    assert!(
+        !last.contains("속상했어"),
+        "another caller's words reached the LLM: {last}"
+    );
+
+    // The first caller again, with its cookie: its own conversation goes on.
+    let again = server
+        .post("/predict")
+        .header("cookie", &cookie)
+        .json(&json!({ "question": "그래도 괜찮아" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert!(session_cookie(&again).is_none(), "the session is kept");
+    let session = cookie
+        .trim_start_matches("maeum_session=")
+        .split('.')
+        .next()
+        .unwrap();
     let turns = server
         .pipeline
         .store()
-        .recent_turns(&user("anonymous"), 10)
+        .recent_turns(&UserKey::new("web", session), 10)
         .await
         .unwrap();
     let texts: Vec<_> = turns.iter().map(|t| t.user_text.as_str()).collect();
     assert_eq!(texts, ["오늘 너무 속상했어", "그래도 괜찮아"]);
 
-    // With a user id, another conversation.
+    // A backend names its users.
     let (status, _) = server
         .call("/predict", json!({ "text": "안녕", "user_id": "kim" }))
         .await;
@@ -190,6 +220,102 @@ async fn predict_keeps_the_original_shape_and_one_default_conversation() {
     let (status, body) = server.call("/predict", json!({ "user_id": "kim" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().contains("text"), "{body}");
+    server.stop().await;
+}
+
+/// The `name=value` of the session cookie an answer sets, if any.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    let set = response.headers().get("set-cookie")?.to_str().ok()?;
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    set.split(';').next().map(str::to_string)
+}
+
+#[tokio::test]
+async fn a_web_session_can_only_ever_touch_its_own_user() {
+    let server = Server::start().await;
+    // A backend's user says something private.
+    let (status, body) = server
+        .call(
+            "/v1/chat",
+            json!({ "user_id": "kim", "text": "김의 비밀: 회사를 그만둘 거야" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let kims_turn = body["turn_id"].as_i64().unwrap();
+
+    let browser = |path: &str| server.client.post(format!("{}{path}", server.base));
+    // No token: a web session, which may not name a user.
+    let named = browser("/v1/chat")
+        .json(&json!({ "user_id": "kim", "text": "/export" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named.status(), StatusCode::FORBIDDEN);
+    let named_action = browser("/v1/chat/action")
+        .json(&json!({ "user_id": "kim", "action": format!("m1:r:{kims_turn}") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named_action.status(), StatusCode::FORBIDDEN);
+
+    // Its own user: export, regenerate another's turn, reset, opt out.
+    let first = browser("/v1/chat")
+        .json(&json!({ "text": "/export" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let cookie = session_cookie(&first).unwrap();
+    let export: Value = first.json().await.unwrap();
+    assert!(!export.to_string().contains("김의 비밀"), "{export}");
+    let regenerate = browser("/v1/chat/action")
+        .header("cookie", &cookie)
+        .json(&json!({ "action": format!("m1:r:{kims_turn}") }))
+        .send()
+        .await
+        .unwrap();
+    let regenerate: Value = regenerate.json().await.unwrap();
+    assert_eq!(regenerate["turn_id"], Value::Null, "{regenerate}");
+    for command in ["/reset", "/optout"] {
+        let answer = browser("/v1/chat")
+            .header("cookie", &cookie)
+            .json(&json!({ "text": command }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{command}");
+    }
+    // Kim's conversation is untouched; Kim's reply was never rewritten.
+    let turns = server
+        .pipeline
+        .store()
+        .recent_turns(&user("kim"), 10)
+        .await
+        .unwrap();
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0].reply.as_deref(), Some(DEFAULT_REPLY));
+    assert!(
+        !server
+            .pipeline
+            .store()
+            .is_opted_out(&user("kim"))
+            .await
+            .unwrap()
+    );
+
+    // A forged cookie is a new session, not the one it imitates.
+    let forged = browser("/v1/chat")
+        .header("cookie", format!("{}0", cookie))
+        .json(&json!({ "text": "안녕" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        session_cookie(&forged).is_some(),
+        "a new session was issued"
+    );
     server.stop().await;
 }
 
@@ -428,7 +554,7 @@ async fn chat_streams_the_emotion_the_pieces_and_the_whole_reply() {
 }
 
 #[tokio::test]
-async fn the_api_needs_the_token_and_health_does_not() {
+async fn a_wrong_token_is_refused_no_token_is_a_session_and_health_is_open() {
     let server = Server::start().await;
     for path in ["/predict", "/v1/classify", "/v1/chat", "/v1/chat/action"] {
         let url = format!("{}{path}", server.base);
@@ -439,10 +565,9 @@ async fn the_api_needs_the_token_and_health_does_not() {
             .send()
             .await
             .unwrap();
-        assert_eq!(none.status(), StatusCode::UNAUTHORIZED, "{path}");
-        assert_eq!(none.headers()["www-authenticate"], "Bearer");
-        let body: Value = none.json().await.unwrap();
-        assert!(body["error"].as_str().unwrap().contains("bearer"), "{body}");
+        // No token: a web session (refused here only for the empty body).
+        assert_ne!(none.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(none.headers().contains_key("set-cookie"), "{path}");
         let wrong = server
             .client
             .post(&url)
@@ -452,6 +577,9 @@ async fn the_api_needs_the_token_and_health_does_not() {
             .await
             .unwrap();
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(wrong.headers()["www-authenticate"], "Bearer");
+        let body: Value = wrong.json().await.unwrap();
+        assert!(body["error"].as_str().unwrap().contains("bearer"), "{body}");
     }
     assert_eq!(server.llm.request_count(), 0);
     for path in ["/healthz", "/readyz", "/metrics", "/"] {
@@ -459,7 +587,7 @@ async fn the_api_needs_the_token_and_health_does_not() {
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("sessionStorage") && page.contains("/v1/chat"));
+    assert!(!page.contains("authorization") && page.contains("/v1/chat"));
     let missing = server.get("/nope").send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     server.stop().await;

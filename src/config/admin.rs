@@ -24,15 +24,33 @@ impl AdminSettings {
     }
 
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
-        match self.ids.iter().find(|id| parse_admin_id(id).is_none()) {
-            Some(bad) => Err(ConfigError::Invalid {
+        if let Some(bad) = self.ids.iter().find(|id| parse_admin_id(id).is_none()) {
+            return Err(ConfigError::Invalid {
                 key: "admin.ids",
                 reason: format!("{bad:?} must be platform:user_id, e.g. telegram:123456"),
-            }),
-            None => Ok(()),
+            });
         }
+        // A backend with the HTTP bearer token names its users freely, and a
+        // web session is anyone with a browser: neither proves who a person is.
+        if let Some(bad) = self
+            .operators()
+            .find(|(platform, _)| UNPROVEN_PLATFORMS.contains(platform))
+        {
+            return Err(ConfigError::Invalid {
+                key: "admin.ids",
+                reason: format!(
+                    "{}:{} cannot be an operator: HTTP and web users are named by a backend or are anonymous sessions; \
+                     run admin commands from the console (console:local), Telegram or Discord",
+                    bad.0, bad.1
+                ),
+            });
+        }
+        Ok(())
     }
 }
+
+/// Platforms whose user ids prove nothing about who is writing.
+const UNPROVEN_PLATFORMS: [&str; 2] = ["http", "web"];
 
 /// `platform:user_id` (split at the first colon), both parts non-empty.
 fn parse_admin_id(id: &str) -> Option<(&str, &str)> {

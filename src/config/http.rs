@@ -17,6 +17,10 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// Larger request bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// Mark the web-session cookie `Secure` (sent over HTTPS only; browsers
+    /// also send it to http://localhost). Turn off only for plain HTTP on a
+    /// private network.
+    pub secure_cookies: bool,
 }
 
 impl HttpSettings {

@@ -92,6 +92,8 @@ pub struct Secrets {
     pub discord_token: Option<Secret>,
     /// The bearer token of the HTTP API (`MAEUM_HTTP_TOKEN`).
     pub http_token: Option<Secret>,
+    /// The key that signs web-session cookies (`MAEUM_SESSION_KEY`).
+    pub session_key: Option<Secret>,
 }
 
 impl Secrets {
@@ -112,6 +114,7 @@ impl Secrets {
             telegram_bot_token: get("TELEGRAM_BOT_TOKEN").map(Secret::new),
             discord_token: get("DISCORD_TOKEN").map(Secret::new),
             http_token: get("MAEUM_HTTP_TOKEN").map(Secret::new),
+            session_key: get("MAEUM_SESSION_KEY").map(Secret::new),
         }
     }
 }

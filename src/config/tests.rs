@@ -158,6 +158,16 @@ fn privacy_and_admin_settings_are_read_and_checked() {
     let err = Settings::load_with(None, figment, Secrets::default()).unwrap_err();
     assert!(err.to_string().contains("admin.ids"), "{err}");
 
+    // HTTP and web users prove nothing about who they are.
+    for unproven in ["http:root", "web:0123"] {
+        let figment = Figment::new().merge(figment::providers::Serialized::default(
+            "admin.ids",
+            vec![unproven],
+        ));
+        let err = Settings::load_with(None, figment, Secrets::default()).unwrap_err();
+        assert!(err.to_string().contains(unproven), "{err}");
+    }
+
     let err = Settings::load_with(
         None,
         env(&[("MAEUM__PRIVACY__NOTICE_VERSION", "0")]),

@@ -4,27 +4,24 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use tracing::warn;
 
 use super::guard::{ApiError, ApiJson};
+use super::session::Caller;
 use super::wire::{
     ActionRequest, ChatRequest, ChatResponse, ClassifyRequest, PredictRequest, PredictResponse,
 };
-use super::{AppState, PLATFORM, stream};
+use super::{AppState, stream};
 use crate::emotion::{EmotionJson, Utterance};
 use crate::pipeline::{Action, Incoming, Outgoing};
 use crate::store::UserKey;
 
-/// `/predict` callers that send no `user_id` share this one conversation, as
-/// the original app's single global history did.
-pub const DEFAULT_PREDICT_USER: &str = "anonymous";
 /// Texts one `/v1/classify` request may hold.
 const MAX_CLASSIFY_TEXTS: usize = 64;
-const MAX_USER_ID_CHARS: usize = 128;
 /// How long `/readyz` waits for the database.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -84,6 +81,7 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Response {
 /// The original app's endpoint: a message in, the reply and its emotion out.
 pub(super) async fn predict(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiJson(request): ApiJson<PredictRequest>,
 ) -> Result<Json<PredictResponse>, ApiError> {
     let text = request
@@ -93,11 +91,10 @@ pub(super) async fn predict(
         .ok_or_else(|| {
             ApiError::unprocessable("the body needs a `text` (or `message`, `question`) field")
         })?;
-    let user_id = match request.user_id {
-        Some(id) => checked_user_id(id)?,
-        None => DEFAULT_PREDICT_USER.to_string(),
-    };
-    let outgoing = handle(&state, Incoming::private(PLATFORM, &user_id, &text)).await?;
+    // Without a user: the caller's own session, never a conversation shared
+    // with other callers.
+    let (platform, user_id) = caller.user(request.user_id)?;
+    let outgoing = handle(&state, Incoming::private(platform, &user_id, &text)).await?;
     Ok(Json(PredictResponse::from(outgoing)))
 }
 
@@ -143,14 +140,15 @@ pub(super) async fn classify(
 
 pub(super) async fn chat(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ChatRequest>,
 ) -> Result<Response, ApiError> {
-    let user_id = checked_user_id(request.user_id)?;
+    let (platform, user_id) = caller.user(request.user_id)?;
     let message = Incoming {
         display_name: request.display_name,
         message_id: request.message_id,
-        ..Incoming::private(PLATFORM, &user_id, &request.text)
+        ..Incoming::private(platform, &user_id, &request.text)
     };
     if request.stream || wants_events(&headers) {
         let pipeline = state.pipeline.clone();
@@ -165,10 +163,12 @@ pub(super) async fn chat(
 
 pub(super) async fn chat_action(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> Result<Response, ApiError> {
-    let user = UserKey::new(PLATFORM, &checked_user_id(request.user_id)?);
+    let (platform, user_id) = caller.user(request.user_id)?;
+    let user = UserKey::new(platform, &user_id);
     let action = Action::decode(&request.action)
         .ok_or_else(|| ApiError::unprocessable("`action` is not an action id from a reply"))?;
     if request.stream || wants_events(&headers) {
@@ -189,16 +189,6 @@ async fn handle(state: &AppState, message: Incoming) -> Result<Outgoing, ApiErro
         .handle(message)
         .await
         .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "no reply was made"))
-}
-
-fn checked_user_id(id: String) -> Result<String, ApiError> {
-    let id = id.trim().to_string();
-    if id.is_empty() || id.chars().count() > MAX_USER_ID_CHARS {
-        return Err(ApiError::unprocessable(format!(
-            "`user_id` must be 1 to {MAX_USER_ID_CHARS} characters"
-        )));
-    }
-    Ok(id)
 }
 
 fn wants_events(headers: &HeaderMap) -> bool {

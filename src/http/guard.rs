@@ -13,7 +13,6 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::AppState;
 use crate::config::Secret;
 
 /// An error answered as `{"error": "..."}` with its status.
@@ -81,16 +80,17 @@ impl BearerAuth {
         }
     }
 
-    fn allows(&self, headers: &HeaderMap) -> bool {
-        let Some(expected) = &self.digest else {
-            return true;
-        };
+    /// `None` when the request presents no bearer token (or the server has
+    /// none: then nobody is a backend); else whether it is the right one.
+    pub fn check(&self, headers: &HeaderMap) -> Option<bool> {
+        let expected = self.digest.as_ref()?;
         let presented = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| Sha256::digest(t.trim().as_bytes()));
-        match presented {
+        Some(match presented {
             Some(digest) => {
                 digest
                     .iter()
@@ -99,21 +99,15 @@ impl BearerAuth {
                     == 0
             }
             None => false,
-        }
+        })
     }
 }
 
-pub(super) async fn require_bearer(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if state.auth.allows(request.headers()) {
-        return next.run(request).await;
-    }
+/// The answer to a wrong bearer token.
+pub(super) fn unauthorized() -> Response {
     let mut response = ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "missing or wrong bearer token (Authorization: Bearer <MAEUM_HTTP_TOKEN>)",
+        "wrong bearer token (Authorization: Bearer <MAEUM_HTTP_TOKEN>); send none to use a web session",
     )
     .into_response();
     response

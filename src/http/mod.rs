@@ -7,12 +7,15 @@
 //!   the privacy notice).
 //! - `GET /`: the web chat; `GET /healthz`, `/readyz`, `/metrics`.
 //!
-//! `/predict` and `/v1/*` need `Authorization: Bearer <MAEUM_HTTP_TOKEN>`;
-//! the page, health, readiness and metrics are open (they show no user data).
-//! See `docs/http.md`.
+//! `/predict` and `/v1/*` act for the caller ([`session`]): a backend with
+//! `Authorization: Bearer <MAEUM_HTTP_TOKEN>` may name its users; anyone else
+//! is their own web session (a signed cookie), and can touch only that user.
+//! The page, health, readiness and metrics show no user data. See
+//! `docs/http.md`.
 
 mod api;
 mod guard;
+mod session;
 mod stream;
 mod wire;
 
@@ -49,6 +52,7 @@ pub enum HttpError {
 struct AppState {
     pipeline: Arc<Pipeline>,
     auth: Arc<guard::BearerAuth>,
+    sessions: Arc<session::SessionKey>,
 }
 
 /// Binds `settings.listen` and serves until `shutdown`; see [`serve`].
@@ -56,6 +60,7 @@ pub async fn run(
     pipeline: Arc<Pipeline>,
     settings: HttpSettings,
     token: Secret,
+    session_key: Option<Secret>,
     shutdown: CancellationToken,
 ) -> Result<(), HttpError> {
     let listener = TcpListener::bind(settings.listen)
@@ -64,24 +69,41 @@ pub async fn run(
             address: settings.listen,
             source,
         })?;
-    serve(listener, pipeline, settings, Some(token), shutdown).await
+    if session_key.is_none() {
+        tracing::warn!(
+            "MAEUM_SESSION_KEY is not set: web sessions are signed with a key of this process and end when it restarts (replicas need a shared key)"
+        );
+    }
+    let keys = Keys {
+        token: Some(token),
+        session: session_key,
+    };
+    serve(listener, pipeline, settings, keys, shutdown).await
+}
+
+/// The server's secrets: the backends' bearer token and the key that signs
+/// web sessions (a random one for this process when `None`).
+#[derive(Default)]
+pub struct Keys {
+    pub token: Option<Secret>,
+    pub session: Option<Secret>,
 }
 
 /// Serves the API on `listener` until `shutdown` is cancelled, then lets
 /// in-flight requests (streamed replies included) finish and returns.
-/// Without a `token` the API is open to anyone who can reach it (tests, or a
-/// private network); `maeum run` always passes one.
+/// Without a bearer token no caller is a backend: everyone is their own web
+/// session. `maeum run` always passes one.
 pub async fn serve(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     settings: HttpSettings,
-    token: Option<Secret>,
+    keys: Keys,
     shutdown: CancellationToken,
 ) -> Result<(), HttpError> {
     if let Ok(address) = listener.local_addr() {
-        info!(%address, authenticated = token.is_some(), "http listening");
+        info!(%address, backends = keys.token.is_some(), "http listening");
     }
-    let app = router(pipeline, &settings, token);
+    let app = router(pipeline, &settings, keys);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
@@ -90,10 +112,14 @@ pub async fn serve(
     Ok(())
 }
 
-fn router(pipeline: Arc<Pipeline>, settings: &HttpSettings, token: Option<Secret>) -> Router {
+fn router(pipeline: Arc<Pipeline>, settings: &HttpSettings, keys: Keys) -> Router {
     let state = AppState {
         pipeline,
-        auth: Arc::new(guard::BearerAuth::new(token.as_ref())),
+        auth: Arc::new(guard::BearerAuth::new(keys.token.as_ref())),
+        sessions: Arc::new(session::SessionKey::new(
+            keys.session.as_ref(),
+            settings.secure_cookies,
+        )),
     };
     let protected = Router::new()
         .route("/predict", post(api::predict))
@@ -102,7 +128,7 @@ fn router(pipeline: Arc<Pipeline>, settings: &HttpSettings, token: Option<Secret
         .route("/v1/chat/action", post(api::chat_action))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            guard::require_bearer,
+            session::identify,
         ));
     let cors = Arc::new(guard::Cors::new(&settings.cors_origins));
     Router::new()

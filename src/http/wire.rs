@@ -47,7 +47,8 @@ pub(super) struct ClassifyRequest {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ChatRequest {
-    pub(super) user_id: String,
+    /// Only a backend (bearer token) names users; a web session is its own.
+    pub(super) user_id: Option<String>,
     pub(super) text: String,
     pub(super) display_name: Option<String>,
     /// The caller's id for this message; not stored twice.
@@ -58,7 +59,7 @@ pub(super) struct ChatRequest {
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ActionRequest {
-    pub(super) user_id: String,
+    pub(super) user_id: Option<String>,
     /// An action id as given in a reply's `actions`, e.g. `m1:r:5`.
     pub(super) action: String,
     #[serde(default)]
