@@ -76,6 +76,7 @@ fn enabled_adapters(
             telegram::run(
                 pipeline.clone(),
                 settings.telegram.clone(),
+                settings.servers.clone(),
                 token.clone(),
                 shutdown.clone(),
             ),
@@ -98,8 +99,12 @@ fn enabled_adapters(
             http::run(
                 pipeline.clone(),
                 settings.http.clone(),
-                token.clone(),
-                secrets.session_key.clone(),
+                settings.servers.clone(),
+                http::Keys {
+                    token: Some(token.clone()),
+                    session: secrets.session_key.clone(),
+                    metrics: secrets.metrics_token.clone(),
+                },
                 shutdown.clone(),
             ),
         ));

@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 const TOKEN: &str = "test-http-token-0123456789";
+const METRICS_TOKEN: &str = "test-metrics-token-9876543210";
 
 struct Server {
     base: String,
@@ -66,9 +67,11 @@ impl Server {
             listener,
             pipeline.clone(),
             settings.http.clone(),
+            settings.servers.clone(),
             maeum::http::Keys {
                 token: Some(Secret::new(TOKEN)),
                 session: None,
+                metrics: Some(Secret::new(METRICS_TOKEN)),
             },
             shutdown.clone(),
         ));
@@ -582,9 +585,18 @@ async fn a_wrong_token_is_refused_no_token_is_a_session_and_health_is_open() {
         assert!(body["error"].as_str().unwrap().contains("bearer"), "{body}");
     }
     assert_eq!(server.llm.request_count(), 0);
-    for path in ["/healthz", "/readyz", "/metrics", "/"] {
+    for path in ["/healthz", "/readyz", "/"] {
         let response = server.get(path).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    // /metrics has a token of its own: neither none nor the API's opens it.
+    for token in [None, Some(TOKEN)] {
+        let mut request = server.get("/metrics");
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{token:?}");
     }
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
     assert!(!page.contains("authorization") && page.contains("/v1/chat"));
@@ -722,7 +734,12 @@ async fn metrics_count_the_messages_stages_and_llm_errors() {
         .call("/v1/chat", json!({ "user_id": "m0", "text": "넷" }))
         .await;
     assert_eq!(body["reply"], texts::generation_failed());
-    let metrics = server.get("/metrics").send().await.unwrap();
+    let metrics = server
+        .get("/metrics")
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert!(
         metrics.headers()["content-type"]
             .to_str()
@@ -1041,4 +1058,165 @@ async fn two_replicas_on_one_database_answer_each_message_once_in_order() {
     assert!(status.success(), "{}", second.log_text());
     let mut first = first;
     assert!(first.terminate().await.success());
+}
+
+#[tokio::test]
+async fn without_its_token_metrics_are_off() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let settings = support::pipeline::shipped_settings();
+    let pipeline = Arc::new(TestPipeline::new(store).build());
+    let listener = support::serve::bind("maeum's HTTP server").await;
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(maeum::http::serve(
+        listener,
+        pipeline,
+        settings.http.clone(),
+        settings.servers.clone(),
+        maeum::http::Keys::default(),
+        shutdown.clone(),
+    ));
+    let response = reqwest::get(format!("{base}/metrics")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("MAEUM_METRICS_TOKEN"),
+        "{body}"
+    );
+    shutdown.cancel();
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn every_answer_carries_security_headers_and_the_page_its_policy() {
+    let server = Server::start().await;
+    let page = server.get("/").send().await.unwrap();
+    let headers = page.headers().clone();
+    let html = page.text().await.unwrap();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    // The page's one inline script is allowed by its hash, and only it.
+    let start = html.find("<script>").unwrap() + "<script>".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&html[start..end]));
+    assert!(
+        policy.contains(&format!("script-src 'sha256-{hash}'")),
+        "{policy}"
+    );
+
+    let (_, body) = server
+        .call("/v1/chat", json!({ "user_id": "h", "text": "안녕" }))
+        .await;
+    assert!(body["reply"].is_string());
+    let api = server
+        .post("/v1/chat")
+        .json(&json!({ "user_id": "h", "text": "안녕" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    server.stop().await;
+}
+
+/// Opens a raw connection and sends `bytes` (a request head never finished).
+async fn half_sent(base: &str, bytes: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    stream
+}
+
+/// Whether the server closes `stream` within `limit` (reads to the end).
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut sink = Vec::new();
+    tokio::time::timeout(limit, stream.read_to_end(&mut sink))
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn slow_clients_are_cut_off_and_others_are_still_answered() {
+    let server = Server::start_with(
+        |s| {
+            s.servers.header_timeout_secs = 1;
+            s.servers.body_timeout_secs = 1;
+            s.servers.max_connections = 8;
+        },
+        None,
+    )
+    .await;
+    // Six clients that never finish their request head.
+    let mut slow = Vec::new();
+    for _ in 0..6 {
+        slow.push(half_sent(&server.base, b"POST /v1/chat HTTP/1.1\r\nHost: x\r\n").await);
+    }
+    // Others are answered meanwhile.
+    let (status, _) = server
+        .call("/v1/chat", json!({ "user_id": "o", "text": "안녕" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for stream in &mut slow {
+        assert!(
+            closed_within(stream, Duration::from_secs(5)).await,
+            "a half-sent request head was not cut off"
+        );
+    }
+    // A body that never arrives: 408, or the connection closed.
+    let mut stalled = half_sent(
+        &server.base,
+        format!(
+            "POST /v1/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"user_id\""
+        )
+        .as_bytes(),
+    )
+    .await;
+    assert!(closed_within(&mut stalled, Duration::from_secs(5)).await);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_closed_at_once() {
+    let server = Server::start_with(
+        |s| {
+            s.servers.header_timeout_secs = 30;
+            s.servers.max_connections = 3;
+        },
+        None,
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(half_sent(&server.base, b"GET /healthz HTTP/1.1\r\n").await);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut extra = half_sent(&server.base, b"GET /healthz HTTP/1.1\r\n").await;
+    assert!(
+        closed_within(&mut extra, Duration::from_secs(2)).await,
+        "a connection beyond the cap was kept open"
+    );
+    drop(held);
+    // Once the held connections are gone, new ones are served again.
+    let mut answered = false;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Ok(response) = server.get("/healthz").send().await {
+            answered = response.status() == StatusCode::OK;
+            break;
+        }
+    }
+    assert!(answered);
+    server.stop().await;
 }

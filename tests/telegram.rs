@@ -80,6 +80,7 @@ impl Harness {
         let adapter = tokio::spawn(maeum::telegram::run(
             pipeline.clone(),
             settings.telegram.clone(),
+            settings.servers.clone(),
             Secret::new(TOKEN),
             shutdown.clone(),
         ));

@@ -1,8 +1,10 @@
 //! What the platform adapters (`console`, `telegram`, `discord`, `http`)
 //! share, and the pipeline never needs: splitting a long reply by a
-//! platform's length rule, the button codec, and how an export is named.
+//! platform's length rule, the button codec, how an export is named, and the
+//! HTTP server loop with its limits.
 
 pub mod button;
+pub mod server;
 pub mod split;
 
 pub use split::{LengthUnit, split_reply};

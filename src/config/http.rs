@@ -49,3 +49,29 @@ impl HttpSettings {
         Ok(())
     }
 }
+
+/// `[servers]`: the limits both HTTP servers (the API and the Telegram
+/// webhook) hold every client to (`crate::adapter::server`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerLimits {
+    /// A request's head must arrive within this; also how long a kept-alive
+    /// connection may sit idle.
+    pub header_timeout_secs: u64,
+    /// A request's body must arrive within this (408 otherwise).
+    pub body_timeout_secs: u64,
+    /// Open connections per server; more are closed at once.
+    pub max_connections: usize,
+}
+
+impl ServerLimits {
+    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+        if self.header_timeout_secs == 0 || self.body_timeout_secs == 0 {
+            return invalid("servers", "timeouts must be at least 1 second");
+        }
+        if self.max_connections == 0 {
+            return invalid("servers.max_connections", "must be at least 1");
+        }
+        Ok(())
+    }
+}

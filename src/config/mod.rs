@@ -29,7 +29,7 @@ pub use admin::AdminSettings;
 pub use bot::{BotSettings, LogFormat, LogSettings, StoreSettings};
 pub use discord::DiscordSettings;
 pub use emotion::EmotionSettings;
-pub use http::HttpSettings;
+pub use http::{HttpSettings, ServerLimits};
 pub use llm::{LlmEndpoint, LlmSettings, PromptFormat};
 pub use privacy::PrivacySettings;
 pub use safety::{CrisisLines, CrisisSettings, RedactionSettings, SafetySettings};
@@ -69,6 +69,7 @@ pub struct Settings {
     pub telegram: TelegramSettings,
     pub discord: DiscordSettings,
     pub http: HttpSettings,
+    pub servers: ServerLimits,
     pub privacy: PrivacySettings,
     pub admin: AdminSettings,
     pub safety: SafetySettings,
@@ -94,6 +95,9 @@ pub struct Secrets {
     pub http_token: Option<Secret>,
     /// The key that signs web-session cookies (`MAEUM_SESSION_KEY`).
     pub session_key: Option<Secret>,
+    /// The bearer token `/metrics` asks for (`MAEUM_METRICS_TOKEN`); without
+    /// it `/metrics` is off.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Secrets {
@@ -115,6 +119,7 @@ impl Secrets {
             discord_token: get("DISCORD_TOKEN").map(Secret::new),
             http_token: get("MAEUM_HTTP_TOKEN").map(Secret::new),
             session_key: get("MAEUM_SESSION_KEY").map(Secret::new),
+            metrics_token: get("MAEUM_METRICS_TOKEN").map(Secret::new),
         }
     }
 }
@@ -172,6 +177,7 @@ impl Settings {
             .validate(secrets.telegram_bot_token.as_ref())?;
         self.discord.validate(secrets.discord_token.as_ref())?;
         self.http.validate(secrets.http_token.as_ref())?;
+        self.servers.validate()?;
         self.privacy.validate()?;
         self.admin.validate()?;
         self.safety.validate()?;

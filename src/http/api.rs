@@ -25,7 +25,7 @@ const MAX_CLASSIFY_TEXTS: usize = 64;
 /// How long `/readyz` waits for the database.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
 
-const PAGE: &str = include_str!("page.html");
+pub(super) const PAGE: &str = include_str!("page.html");
 
 pub(super) async fn page() -> Html<&'static str> {
     Html(PAGE)
@@ -63,7 +63,21 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text, for a scraper with `MAEUM_METRICS_TOKEN`: on a quiet
+/// deployment even counts (crisis events, emotions) can tell of one person.
+pub(super) async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match state.metrics_auth.check(&headers) {
+        Some(true) => {}
+        Some(false) => return super::guard::unauthorized(),
+        None if !state.metrics_auth.configured() => {
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                "/metrics is off: set MAEUM_METRICS_TOKEN and scrape with it as a bearer token",
+            )
+            .into_response();
+        }
+        None => return super::guard::unauthorized(),
+    }
     let body = state
         .pipeline
         .metrics()

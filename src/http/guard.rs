@@ -1,7 +1,9 @@
 //! What stands before the handlers: the bearer token, CORS, and JSON bodies
 //! read with clear JSON errors (400 malformed, 422 wrong shape, 413 too large).
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use base64::Engine;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -80,6 +82,10 @@ impl BearerAuth {
         }
     }
 
+    pub fn configured(&self) -> bool {
+        self.digest.is_some()
+    }
+
     /// `None` when the request presents no bearer token (or the server has
     /// none: then nobody is a backend); else whether it is the right one.
     pub fn check(&self, headers: &HeaderMap) -> Option<bool> {
@@ -113,6 +119,60 @@ pub(super) fn unauthorized() -> Response {
     response
         .headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// The web page's policy: its one inline script and style by hash, calls to
+/// this server only, never framed. Computed once from the page itself.
+static PAGE_POLICY: LazyLock<String> = LazyLock::new(|| {
+    let hash = |open: &str, close: &str| {
+        let page = super::api::PAGE;
+        let start = page.find(open).map(|i| i + open.len());
+        let end = start.and_then(|s| page[s..].find(close).map(|e| s + e));
+        match (start, end) {
+            (Some(start), Some(end)) => format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&page[start..end]))
+            ),
+            _ => "'none'".to_string(),
+        }
+    };
+    format!(
+        "default-src 'none'; script-src {}; style-src {}; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        hash("<script>", "</script>"),
+        hash("<style>", "</style>"),
+    )
+});
+
+/// Headers on every answer: no content sniffing, no framing, no referrer;
+/// the page's content security policy on HTML answers.
+pub(super) async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    let policy = if is_html {
+        HeaderValue::from_str(&PAGE_POLICY).ok()
+    } else {
+        Some(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+    };
+    if let Some(policy) = policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     response
 }
 

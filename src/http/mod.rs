@@ -5,13 +5,15 @@
 //! - `POST /v1/classify`, `POST /v1/chat` (JSON, or server-sent events while
 //!   the reply is written), `POST /v1/chat/action` (regenerate, 👍/👎, accept
 //!   the privacy notice).
-//! - `GET /`: the web chat; `GET /healthz`, `/readyz`, `/metrics`.
+//! - `GET /`: the web chat; `GET /healthz`, `/readyz`; `GET /metrics` with
+//!   its own token (`MAEUM_METRICS_TOKEN`; off without one).
 //!
 //! `/predict` and `/v1/*` act for the caller ([`session`]): a backend with
 //! `Authorization: Bearer <MAEUM_HTTP_TOKEN>` may name its users; anyone else
 //! is their own web session (a signed cookie), and can touch only that user.
-//! The page, health, readiness and metrics show no user data. See
-//! `docs/http.md`.
+//! The page, health and readiness show no user data. Every answer carries
+//! security headers ([`guard::security_headers`]); the server holds clients
+//! to `[servers]` limits (`crate::adapter::server`). See `docs/http.md`.
 
 mod api;
 mod guard;
@@ -30,7 +32,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-use crate::config::{HttpSettings, Secret};
+use crate::config::{HttpSettings, Secret, ServerLimits};
 use crate::pipeline::Pipeline;
 
 /// The platform name of users who talk through this adapter.
@@ -52,6 +54,7 @@ pub enum HttpError {
 struct AppState {
     pipeline: Arc<Pipeline>,
     auth: Arc<guard::BearerAuth>,
+    metrics_auth: Arc<guard::BearerAuth>,
     sessions: Arc<session::SessionKey>,
 }
 
@@ -59,8 +62,8 @@ struct AppState {
 pub async fn run(
     pipeline: Arc<Pipeline>,
     settings: HttpSettings,
-    token: Secret,
-    session_key: Option<Secret>,
+    limits: ServerLimits,
+    keys: Keys,
     shutdown: CancellationToken,
 ) -> Result<(), HttpError> {
     let listener = TcpListener::bind(settings.listen)
@@ -69,24 +72,22 @@ pub async fn run(
             address: settings.listen,
             source,
         })?;
-    if session_key.is_none() {
+    if keys.session.is_none() {
         tracing::warn!(
             "MAEUM_SESSION_KEY is not set: web sessions are signed with a key of this process and end when it restarts (replicas need a shared key)"
         );
     }
-    let keys = Keys {
-        token: Some(token),
-        session: session_key,
-    };
-    serve(listener, pipeline, settings, keys, shutdown).await
+    serve(listener, pipeline, settings, limits, keys, shutdown).await
 }
 
-/// The server's secrets: the backends' bearer token and the key that signs
-/// web sessions (a random one for this process when `None`).
+/// The server's secrets: the backends' bearer token, the key that signs web
+/// sessions (a random one for this process when `None`) and the token
+/// `/metrics` asks for (off when `None`).
 #[derive(Default)]
 pub struct Keys {
     pub token: Option<Secret>,
     pub session: Option<Secret>,
+    pub metrics: Option<Secret>,
 }
 
 /// Serves the API on `listener` until `shutdown` is cancelled, then lets
@@ -97,15 +98,20 @@ pub async fn serve(
     listener: TcpListener,
     pipeline: Arc<Pipeline>,
     settings: HttpSettings,
+    limits: ServerLimits,
     keys: Keys,
     shutdown: CancellationToken,
 ) -> Result<(), HttpError> {
     if let Ok(address) = listener.local_addr() {
-        info!(%address, backends = keys.token.is_some(), "http listening");
+        info!(
+            %address,
+            backends = keys.token.is_some(),
+            metrics = keys.metrics.is_some(),
+            "http listening"
+        );
     }
     let app = router(pipeline, &settings, keys);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
+    crate::adapter::server::serve(listener, app, &limits, shutdown.cancelled_owned())
         .await
         .map_err(HttpError::Serve)?;
     info!("http stopped");
@@ -116,6 +122,7 @@ fn router(pipeline: Arc<Pipeline>, settings: &HttpSettings, keys: Keys) -> Route
     let state = AppState {
         pipeline,
         auth: Arc::new(guard::BearerAuth::new(keys.token.as_ref())),
+        metrics_auth: Arc::new(guard::BearerAuth::new(keys.metrics.as_ref())),
         sessions: Arc::new(session::SessionKey::new(
             keys.session.as_ref(),
             settings.secure_cookies,
@@ -140,5 +147,6 @@ fn router(pipeline: Arc<Pipeline>, settings: &HttpSettings, keys: Keys) -> Route
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(middleware::from_fn_with_state(cors, guard::cors))
+        .layer(middleware::from_fn(guard::security_headers))
         .with_state(state)
 }

@@ -20,7 +20,7 @@ use super::api::{describe, send};
 use super::handle::{on_update, sender_of};
 use super::order::UserOrder;
 use super::setup::{parse_url, webhook_secret};
-use crate::config::{Secret, TelegramSettings};
+use crate::config::{Secret, ServerLimits, TelegramSettings};
 
 /// Seconds a `getUpdates` call waits for news (under the client's 17 s timeout).
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,6 +51,7 @@ pub(crate) async fn polling(adapter: Arc<Adapter>, shutdown: CancellationToken) 
 pub(crate) async fn webhook(
     adapter: Arc<Adapter>,
     settings: &TelegramSettings,
+    limits: &ServerLimits,
     token: &Secret,
     shutdown: CancellationToken,
 ) -> Result<(), TelegramError> {
@@ -79,11 +80,11 @@ pub(crate) async fn webhook(
         .map_err(|error| TelegramError::SetWebhook(describe(&error)))?;
     let (listener, stopped, router) = webhooks::axum_no_setup(options);
     info!(listen = %settings.webhook_listen, "receiving Telegram updates by webhook");
-    let server = tokio::spawn(async move {
-        axum::serve(tcp, router)
-            .with_graceful_shutdown(stopped)
-            .await
-    });
+    let limits = limits.clone();
+    let server =
+        tokio::spawn(
+            async move { crate::adapter::server::serve(tcp, router, &limits, stopped).await },
+        );
     serve(
         listener,
         adapter,

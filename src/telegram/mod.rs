@@ -36,7 +36,7 @@ use tracing::info;
 
 pub use reaction::{ALLOWED_REACTIONS, reaction_for};
 
-use crate::config::{Secret, TelegramSettings};
+use crate::config::{Secret, ServerLimits, TelegramSettings};
 use crate::pipeline::Pipeline;
 use adapter::Adapter;
 use pace::ChatPacer;
@@ -65,6 +65,7 @@ pub enum TelegramError {
 pub async fn run(
     pipeline: Arc<Pipeline>,
     settings: TelegramSettings,
+    limits: ServerLimits,
     token: Secret,
     shutdown: CancellationToken,
 ) -> Result<(), TelegramError> {
@@ -85,6 +86,6 @@ pub async fn run(
         listen::polling(adapter, shutdown).await;
         Ok(())
     } else {
-        listen::webhook(adapter, &settings, &token, shutdown).await
+        listen::webhook(adapter, &settings, &limits, &token, shutdown).await
     }
 }
