@@ -13,13 +13,20 @@ and is written into model.onnx as a few float nodes after that layer, with a
 second output `crisis` (float32 [batch, 4]). One forward pass serves both the
 emotion and the crisis reading, so the head adds next to nothing per message.
 
-    python model/train/crisis_head.py --model model \
-        --train model/crisis/train.jsonl --dev tests/data/crisis/dev.jsonl
+    python model/train/crisis_head.py --model model
 
-Training data: `--train` only (our own writing, model/crisis/). `--dev` picks
-the threshold: the lowest P(crisis) = 1 - P(none) at which no more than
-`--max-dev-false-alarms` of the dev part's not-crisis messages are flagged by
-the head alone. The held-out parts are never read here.
+Training data: our own writing (`--train`, default every model/crisis/*.jsonl:
+crisis and hard not-crisis messages, ko + en), and, as everyday not-crisis
+talk, sentences of the AI-Hub emotional-dialogue corpus (`--everyday`, beside
+the repository, never copied into it) from its training dialogues, each with
+its speaker's two earlier sentences as context, as the bot reads them —
+without sentences that name suicide, self-harm or a wish to die, which the
+corpus does hold. The threshold is the lowest P(crisis) = 1 - P(none) at which
+the head alone flags at most `--max-dev-false-alarms` of the dev part's
+not-crisis messages (tests/data/crisis/dev.jsonl) and at most
+`--max-everyday-false-alarms` of everyday sentences from the corpus's test
+dialogues (the split of common.make_split, never trained on). The held-out
+parts of the crisis set are never read here.
 
     python model/train/crisis_head.py --model model --bench
 
@@ -32,8 +39,11 @@ Needs numpy, onnx, onnxruntime, tokenizers, scikit-learn (requirements.txt).
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
+import random
+import re
 import sys
 
 import numpy as np
@@ -113,6 +123,27 @@ def load_cases(path: str) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+# Sentences of the corpus that speak of suicide, self-harm or a wish to die:
+# not taken as everyday (not-crisis) talk.
+CRISIS_WORDS = re.compile(r"죽고\s*싶|죽어\s*버리|죽을\s*까|자살|자해|극단적|살기\s*싫|살고\s*싶지\s*않|사라지고\s*싶|목숨|뛰어내리|끝내고\s*싶|세상을\s*떠나|없어지고\s*싶")
+
+
+def everyday_cases(corpus: str, part: str, limit: int, seed: int) -> list[dict]:
+    """Up to `limit` sentences of the corpus's `part` dialogues (train or test),
+    sampled with `seed`, each with its speaker's two earlier sentences."""
+    dialogues = common.load_corpus(corpus)
+    ids = set(common.make_split(dialogues)[part])
+    cases = []
+    for d in dialogues:
+        if d.dialogue_id not in ids or any(CRISIS_WORDS.search(s) for s in d.sentences):
+            continue
+        for t, sentence in enumerate(d.sentences):
+            cases.append({"text": sentence, "context": d.sentences[max(0, t - 2):t], "crisis": False,
+                          "severity": "none", "category": "everyday_corpus"})
+    random.Random(seed).shuffle(cases)
+    return cases[:limit]
+
+
 def case_example(case: dict) -> common.Example:
     """The pair the Rust side reads a message as: the message, then the
     writer's earlier messages newest first (emotion::Utterance::model_input)."""
@@ -150,10 +181,10 @@ def crisis_probability(probabilities: np.ndarray) -> np.ndarray:
     return 1.0 - probabilities[:, CLASSES.index("none")]
 
 
-def pick_threshold(p: np.ndarray, is_crisis: np.ndarray, max_false_alarms: float) -> float:
-    """The lowest threshold at which at most `max_false_alarms` of the not-crisis
-    cases reach it (P >= threshold flags)."""
-    negatives = np.sort(p[~is_crisis])[::-1]
+def pick_threshold(negatives: np.ndarray, max_false_alarms: float) -> float:
+    """The lowest threshold at which at most `max_false_alarms` of the
+    not-crisis scores `negatives` reach it (P >= threshold flags)."""
+    negatives = np.sort(negatives)[::-1]
     allowed = int(np.floor(max_false_alarms * len(negatives)))
     # Flag strictly above the (allowed+1)-th highest not-crisis score.
     return float(np.nextafter(negatives[allowed], np.float32(1.0))) if allowed < len(negatives) else 0.0
@@ -166,12 +197,12 @@ def report(name: str, cases: list[dict], p: np.ndarray, threshold: float) -> dic
     for cat in sorted({c["category"] for c in cases}):
         idx = np.array([c["category"] == cat for c in cases])
         by_category[cat] = round(float(np.mean(flagged[idx])), 3)
-    out = {
-        "n": len(cases),
-        "recall": round(float(np.mean(flagged[is_crisis])), 3),
-        "false_alarm_rate": round(float(np.mean(flagged[~is_crisis])), 3),
-        "flagged_by_category": by_category,
-    }
+    out = {"n": len(cases)}
+    if is_crisis.any():
+        out["recall"] = round(float(np.mean(flagged[is_crisis])), 3)
+    if (~is_crisis).any():
+        out["false_alarm_rate"] = round(float(np.mean(flagged[~is_crisis])), 3)
+    out["flagged_by_category"] = by_category
     print(f"{name}: {json.dumps(out, ensure_ascii=False)}")
     return out
 
@@ -210,11 +241,16 @@ def bench(model_dir: str, cases: list[dict], rounds: int = 5) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="model", help="model directory (model.onnx is rewritten in place)")
-    ap.add_argument("--train", default="model/crisis/train.jsonl")
+    ap.add_argument("--train", nargs="+", default=sorted(glob.glob("model/crisis/*.jsonl")))
     ap.add_argument("--dev", default="tests/data/crisis/dev.jsonl")
-    ap.add_argument("--layers", default="4", help="encoder layers whose mean hidden state is read, e.g. 4 or 3,4,5")
-    ap.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic regression")
+    ap.add_argument("--everyday", default="../shared/data/aihub-emotion/sentences.csv",
+                    help="the AI-Hub corpus (sentences.csv): everyday not-crisis talk")
+    ap.add_argument("--everyday-train", type=int, default=12000, help="corpus sentences trained on as not-crisis")
+    ap.add_argument("--everyday-check", type=int, default=2000, help="corpus sentences the threshold is checked on")
+    ap.add_argument("--layers", default="6", help="encoder layers whose mean hidden state is read, e.g. 6 or 5,6,7")
+    ap.add_argument("--c", type=float, default=0.03, help="inverse L2 strength of the logistic regression")
     ap.add_argument("--max-dev-false-alarms", type=float, default=0.02)
+    ap.add_argument("--max-everyday-false-alarms", type=float, default=0.005)
     ap.add_argument("--dry-run", action="store_true", help="report, write nothing")
     ap.add_argument("--bench", action="store_true", help="time the graph with and without its head; write nothing")
     args = ap.parse_args()
@@ -234,9 +270,12 @@ def main() -> None:
     probe.graph.output.append(helper.make_tensor_value_info(FEATURES, TensorProto.FLOAT, ["batch", None]))
     reader = Reader(probe, args.model, [FEATURES])
 
-    train, dev = load_cases(args.train), load_cases(args.dev)
+    written = [case for path in args.train for case in load_cases(path)]
+    everyday = everyday_cases(args.everyday, "train", args.everyday_train, seed=1)
+    check = everyday_cases(args.everyday, "test", args.everyday_check, seed=2)
+    train, dev = written + everyday, load_cases(args.dev)
+    print(f"training on {len(written)} written + {len(everyday)} everyday; dev {len(dev)}; everyday check {len(check)}")
     (x_train,) = reader.run(train)
-    (x_dev,) = reader.run(dev)
     y_train = np.array([target(c) for c in train])
     # Standardise, then fold the scaling into the weights the graph carries.
     mean, std = x_train.mean(0), x_train.std(0) + 1e-6
@@ -248,14 +287,16 @@ def main() -> None:
     bias = clf.intercept_ - (clf.coef_ * mean / std).sum(1)
 
     add_head(model, weight, bias)
-    check = Reader(model, args.model, [OUTPUT])
-    (p_dev,) = check.run(dev)
-    p_dev = crisis_probability(p_dev)
-    threshold = pick_threshold(p_dev, np.array([c["crisis"] for c in dev]), args.max_dev_false_alarms)
-    (p_train,) = check.run(train)
+    head = Reader(model, args.model, [OUTPUT])
+    scores = {name: crisis_probability(head.run(cases)[0]) for name, cases in
+              [("train", written), ("dev", dev), ("everyday", check)]}
+    dev_crisis = np.array([c["crisis"] for c in dev])
+    threshold = max(pick_threshold(scores["dev"][~dev_crisis], args.max_dev_false_alarms),
+                    pick_threshold(scores["everyday"], args.max_everyday_false_alarms))
     figures = {
-        "train": report("train (fitted on)", train, crisis_probability(p_train), threshold),
-        "dev": report("dev (threshold picked on)", dev, p_dev, threshold),
+        "train": report("train (fitted on, written part)", written, scores["train"], threshold),
+        "dev": report("dev (threshold picked on)", dev, scores["dev"], threshold),
+        "everyday": report("everyday corpus check (threshold picked on)", check, scores["everyday"], threshold),
     }
     print(f"threshold {threshold:.4f} (layers {layers}, C {args.c})")
     if args.dry_run:
@@ -271,9 +312,13 @@ def main() -> None:
         "threshold": round(threshold, 4),
         "features": f"mean over attention_mask of encoder layer(s) {layers} hidden states",
         "classifier": f"multinomial logistic regression, C={args.c}, balanced classes, scikit-learn",
-        "trained_on": os.path.relpath(args.train),
-        "threshold_from": f"{os.path.relpath(args.dev)}: at most {args.max_dev_false_alarms:.0%} of not-crisis flagged by the head alone",
-        "figures_head_alone": {k: {m: v[m] for m in ("n", "recall", "false_alarm_rate")} for k, v in figures.items()},
+        "trained_on": [os.path.relpath(p) for p in args.train]
+        + [f"{args.everyday_train} everyday sentences of the AI-Hub emotional-dialogue corpus (training dialogues)"],
+        "threshold_from": f"{os.path.relpath(args.dev)}: at most {args.max_dev_false_alarms:.1%} of not-crisis flagged "
+        f"by the head alone; {args.everyday_check} everyday corpus sentences (test dialogues): at most "
+        f"{args.max_everyday_false_alarms:.1%}",
+        "figures_head_alone": {k: {m: v[m] for m in ("n", "recall", "false_alarm_rate") if m in v}
+                               for k, v in figures.items()},
     }
     with open(config_path, "w", encoding="utf-8") as f:
         json.dump(config, f, ensure_ascii=False, indent=2)

@@ -72,5 +72,6 @@ $PY "$here/evaluate.py" --model "$out" --onnx model.onnx --data "$data" --split 
 $PY "$here/evaluate.py" --model "$out" --onnx model_fp32.onnx --data "$data" --split "$work/split.json" --json "$work/eval_fp32.json"
 rm -f "$out/model_fp32.onnx"
 # 7. The crisis head (a second output read in the same pass; docs/safety.md).
-$PY "$here/crisis_head.py" --model "$out" --train "$root/model/crisis/train.jsonl" --dev "$root/tests/data/crisis/dev.jsonl"
+$PY "$here/crisis_head.py" --model "$out" --train "$root"/model/crisis/*.jsonl --dev "$root/tests/data/crisis/dev.jsonl" \
+  --everyday "$data"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"

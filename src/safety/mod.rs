@@ -111,6 +111,7 @@ impl Safety {
         signal: Option<&CrisisSignal>,
     ) -> CrisisReading {
         if self.settings.crisis.enabled {
+            let signal = signal.filter(|_| self.settings.crisis.learned_signal);
             crisis::read(text, earlier, emotion, signal)
         } else {
             CrisisReading::none()

@@ -28,7 +28,10 @@ pub fn severity(signal: &CrisisSignal) -> Severity {
     .map_or(Severity::Risk, |(severity, _)| severity)
 }
 
-/// Raises `reading` (the rules' reading of `text`) with what the head read.
+/// Raises `reading` (the rules' reading of `text`) with what the head read:
+/// a message no rule matched becomes a crisis at the head's severity, though
+/// imminent only when the message names a danger now; a rules' risk becomes
+/// imminent when the head reads imminent.
 /// When the rules explained a phrase away as negated ("I'd never…"), as a
 /// topic (news, fiction, study) or as past and resolved, that explanation
 /// stands: those are exactly the phrasings a sentence-level reader confuses.
@@ -52,11 +55,11 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal, text: &s
     }
     reading.learned = true;
     reading.severity = match learned {
-        Severity::Risk if imminent(text) => Severity::Imminent,
-        // Worry for someone the rules already saw stays concern.
-        _ if reading.severity == Severity::Concern && learned != Severity::Imminent => {
-            Severity::Concern
-        }
+        // Alone, the head's "imminent" is its least reliable reading (it has
+        // read 「잠이 안 와」 so): emergency numbers first only when the
+        // message itself names a danger now.
+        Severity::Imminent | Severity::Risk if imminent(text) => Severity::Imminent,
+        Severity::Imminent => Severity::Risk,
         other => other,
     };
 }
@@ -89,6 +92,20 @@ mod tests {
         raise(&mut reading, &signal([0.05, 0.05, 0.6, 0.3]), "그냥 그래");
         assert_eq!(reading.severity, Severity::Risk);
         assert!(reading.learned && reading.is_crisis());
+    }
+
+    #[test]
+    fn alone_its_imminent_needs_a_danger_named_now() {
+        let mut reading = CrisisReading::none();
+        raise(&mut reading, &signal([0.01, 0.0, 0.09, 0.9]), "그냥 그래");
+        assert_eq!(reading.severity, Severity::Risk);
+        let mut reading = CrisisReading::none();
+        raise(
+            &mut reading,
+            &signal([0.01, 0.0, 0.09, 0.9]),
+            "지금 옥상 위에 서있어",
+        );
+        assert_eq!(reading.severity, Severity::Imminent);
     }
 
     #[test]
