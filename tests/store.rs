@@ -1175,3 +1175,48 @@ async fn postgres_accepts_both_url_schemes() {
         store.ping().await.unwrap();
     }
 }
+
+/// The SQLite data directory is its owner's alone (0700), and so are the
+/// database file and its write-ahead log (0600).
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    let db = dir.join("maeum.db");
+    let store = Store::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store
+        .insert_turn(
+            &UserKey::new("test", "mode"),
+            &NewTurn {
+                chat_id: "c".into(),
+                platform_message_id: None,
+                user_text: "비밀".into(),
+                emotion_code: None,
+                emotion_score: None,
+                reply: None,
+                generator: "test".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    let wal = dir.join("maeum.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+    // A file left readable by others is tightened when it is opened again.
+    drop(store);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _again = Store::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    assert_eq!(mode(&db), 0o600);
+}

@@ -264,16 +264,17 @@ async fn connect_sqlite(url: &str) -> Result<sqlx::AnyPool, StoreError> {
 
     // sqlx's own parser, so the path is read exactly as the driver will read it.
     let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
-    if let Some(dir) = options
-        .get_filename()
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+    let file = options.get_filename().to_path_buf();
+    if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        private_dir(dir).map_err(|source| StoreError::DataDir {
             path: dir.display().to_string(),
             source,
         })?;
     }
+    private_file(&file).map_err(|source| StoreError::DataDir {
+        path: file.display().to_string(),
+        source,
+    })?;
     // The Any driver takes only a URL: this one carries `mode=rwc`.
     let any_url = options.to_url_lossy();
     let pool = AnyPoolOptions::new()
@@ -291,6 +292,60 @@ async fn connect_sqlite(url: &str) -> Result<sqlx::AnyPool, StoreError> {
         .connect(any_url.as_str())
         .await?;
     Ok(pool)
+}
+
+/// Creates the data directory readable by its owner only (0700). One that
+/// already exists is left as it is (it may be shared, e.g. a working
+/// directory), with a warning when others can read it.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if dir.is_dir() {
+            let mode = std::fs::metadata(dir)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    path = %dir.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the data directory can be read by other users; chmod 700 it"
+                );
+            }
+            return Ok(());
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// The database file, and its `-wal` and `-shm` companions (which SQLite
+/// creates with the database file's mode), readable by their owner only
+/// (0600): created so when missing, tightened when they exist.
+fn private_file(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !file.exists() {
+            // An empty file is an empty SQLite database.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(file)?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let path = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 /// The URL forms sqlx reads as an in-memory SQLite database.

@@ -183,7 +183,7 @@ pub enum StoreError {
          under another key opted-out users would be stored again"
     )]
     MarkerKeyChanged { markers: i64 },
-    #[error("creating the data directory {path}: {source}")]
+    #[error("preparing the data directory or database file {path}: {source}")]
     DataDir {
         path: String,
         source: std::io::Error,
