@@ -113,6 +113,38 @@ async fn say(h: &Harness, user: &str, text: &str) -> Outgoing {
 mod suite {
     use super::*;
 
+    /// A message delivered again (same id, same text) is answered from the
+    /// store, once; the same id with another text is a new message, answered
+    /// and stored.
+    pub async fn redelivery_is_the_same_id_and_the_same_text(store: &Store) {
+        let h = harness_on(store.clone(), 1500).await;
+        let with_id = |text: &str| Incoming {
+            message_id: Some("m-1".to_string()),
+            ..dm("r", text)
+        };
+        h.fake.set_reply("첫 답");
+        let first = h.pipeline.handle(with_id("첫 메시지")).await.unwrap();
+        h.fake.set_reply("두 번째 답");
+        let again = h.pipeline.handle(with_id("첫 메시지")).await.unwrap();
+        assert_eq!(again.body, first.body, "answered from the store");
+        assert_eq!(again.turn_id, first.turn_id);
+        assert_eq!(h.fake.requests().len(), 1, "not written twice");
+
+        let other = h.pipeline.handle(with_id("다른 메시지")).await.unwrap();
+        assert_eq!(other.body, "두 번째 답");
+        assert_ne!(other.turn_id, first.turn_id);
+        let turns = store
+            .recent_turns(&UserKey::new("test", "r"), 10)
+            .await
+            .unwrap();
+        let texts: Vec<_> = turns.iter().map(|t| t.user_text.as_str()).collect();
+        assert_eq!(texts, ["첫 메시지", "다른 메시지"]);
+        // Each is still recognised when delivered again.
+        let other_again = h.pipeline.handle(with_id("다른 메시지")).await.unwrap();
+        assert_eq!(other_again.turn_id, other.turn_id);
+        assert_eq!(h.fake.requests().len(), 2);
+    }
+
     /// History is per chat: what a user told the bot in a DM never reaches
     /// the LLM request (nor the emotion context) of a reply in a group, and
     /// the group's words never reach the DM.
@@ -258,6 +290,7 @@ mod suite {
 crate::on_both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     a_group_reply_is_not_written_from_the_dm,
+    redelivery_is_the_same_id_and_the_same_text,
     reset_leaves_no_messages,
     optout_leaves_no_rows_and_stores_nothing_after,
     export_returns_exactly_what_is_stored,

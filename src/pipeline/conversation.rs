@@ -367,6 +367,11 @@ fn exchange(turn: &Turn) -> Exchange {
 }
 
 /// The first `limit` characters of `text`, and whether it was cut.
+/// The text a turn stores for a message: trimmed, cut at `limit` characters.
+pub(super) fn stored_text(text: &str, limit: usize) -> &str {
+    clip(text.trim(), limit).0
+}
+
 fn clip(text: &str, limit: usize) -> (&str, bool) {
     match text.char_indices().nth(limit) {
         Some((end, _)) => (&text[..end], true),

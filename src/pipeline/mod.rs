@@ -154,9 +154,11 @@ impl Pipeline {
     /// webhook retried to another replica), so it is not answered twice.
     async fn answered_before(&self, message: &Incoming) -> Option<Outgoing> {
         let id = message.message_id.as_deref()?;
+        // The text as a turn stores it: the same id with another text is a new message.
+        let text = conversation::stored_text(&message.text, self.options.max_message_chars);
         let turn = match self
             .store
-            .turn_by_message(&message.user(), &message.chat_id, id)
+            .turn_by_message(&message.user(), &message.chat_id, id, text)
             .await
         {
             Ok(turn) => turn?,

@@ -53,24 +53,33 @@ impl Store {
     }
 
     /// The turn stored for the platform message `platform_message_id` of
-    /// `user` in `chat_id`, if it was answered already.
+    /// `user` in `chat_id` with the text `user_text`, if it was answered
+    /// already: a redelivery. The same id with another text is a new message
+    /// (stored texts may be sealed, so they are compared once opened).
     pub async fn turn_by_message(
         &self,
         user: &UserKey,
         chat_id: &str,
         platform_message_id: &str,
+        user_text: &str,
     ) -> Result<Option<Turn>, StoreError> {
-        let row = sqlx::query(&format!(
+        let rows = sqlx::query(&format!(
             "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref IN {USER_ID_SUBQUERY} \
-             AND m.chat_id = $3 AND m.platform_message_id = $4"
+             AND m.chat_id = $3 AND m.platform_message_id = $4 ORDER BY m.id"
         ))
         .bind(&user.platform)
         .bind(&user.user_id)
         .bind(chat_id)
         .bind(platform_message_id)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        row.as_ref().map(|row| self.turn_from_row(row)).transpose()
+        for row in &rows {
+            let turn = self.turn_from_row(row)?;
+            if turn.user_text == user_text {
+                return Ok(Some(turn));
+            }
+        }
+        Ok(None)
     }
 }
 
