@@ -119,16 +119,18 @@ async fn connect_store_with(settings: &Settings, cipher: DataCipher) -> Result<S
     Ok(store)
 }
 
-/// [`connect_store`], plus the opt-out marker key (`MAEUM_MARKER_KEY`, else
-/// `<store.data_dir>/marker.key`, created if missing), which must be the one
-/// the database's markers were made with.
+/// [`connect_store`], plus the opt-out marker key (`MAEUM_MARKER_KEY`, else,
+/// on SQLite only, `<store.data_dir>/marker.key`, created if missing), which
+/// must be the one the database's markers were made with.
 pub async fn open_store(settings: &Settings) -> Result<Store, AppError> {
     // The data keys are checked before the marker key, which may create a
     // file: a malformed data key then leaves the disk as it was.
     let cipher = data_cipher(settings)?;
+    let shared = !settings.database_url().expose().starts_with("sqlite:");
     let (marker_key, source) = marker_key::resolve(
         settings.secrets.marker_key.as_ref().map(|key| key.expose()),
         &settings.store.data_dir,
+        shared,
     )?;
     match &source {
         marker_key::MarkerKeySource::Created(path) => warn!(

@@ -9,8 +9,8 @@ use sqlx::Row;
 
 use super::base::{Store, from_ms, now_ms};
 use super::types::{
-    Consent, EmotionDayCount, MarkerKeyCheck, RekeyReport, StatsScope, StoreError, StoreStats,
-    UserKey,
+    Backend, Consent, EmotionDayCount, MarkerKeyCheck, RekeyReport, StatsScope, StoreError,
+    StoreStats, UserKey,
 };
 use crate::privacy::crypto::Field;
 
@@ -345,6 +345,11 @@ impl Store {
             .await?;
         if markers > 0 {
             return Err(StoreError::MarkerKeyChanged { markers });
+        }
+        // On a shared database another replica may be running under the
+        // recorded key: replacing it would split the opt-outs between keys.
+        if self.backend() == Backend::Postgres {
+            return Err(StoreError::MarkerKeyDiffers);
         }
         sqlx::query("UPDATE store_meta SET value = $1 WHERE name = $2")
             .bind(&check)

@@ -155,7 +155,8 @@ pub enum MarkerKeyCheck {
     Same,
     /// First use: the key's check value was recorded.
     Recorded,
-    /// A different key, but no markers existed: the new key was recorded.
+    /// A different key, but no markers existed, on a store only this process
+    /// uses (SQLite): the new key was recorded.
     Replaced,
 }
 
@@ -183,6 +184,12 @@ pub enum StoreError {
          under another key opted-out users would be stored again"
     )]
     MarkerKeyChanged { markers: i64 },
+    #[error(
+        "MAEUM_MARKER_KEY differs from the opt-out marker key this database was first used with: \
+         every replica must use that key. To change it while no one has opted out, delete the \
+         marker_key_check row of store_meta first"
+    )]
+    MarkerKeyDiffers,
     #[error("preparing the data directory or database file {path}: {source}")]
     DataDir {
         path: String,
