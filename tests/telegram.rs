@@ -751,20 +751,31 @@ fn post_json(addr: SocketAddr, path: &str, secret: &str, body: &Value) -> u16 {
         .expect("an HTTP status line")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn webhook_mode_serves_updates_and_leaves_the_webhook_set_on_stop() {
+const PUBLIC_HOOK: &str = "https://maeum.example.test/telegram/hook";
+
+/// The bot in webhook mode on a free port (`configure` may change more):
+/// the harness, the port, and the URL and secret it registered.
+async fn webhook_harness(
+    configure: impl FnOnce(&mut Settings),
+) -> (Harness, SocketAddr, String, String) {
     let listen = support::serve::free_port();
-    let public = "https://maeum.example.test/telegram/hook";
     let h = Harness::start(|s| {
-        s.telegram.webhook_url = public.to_string();
+        s.telegram.webhook_url = PUBLIC_HOOK.to_string();
         s.telegram.webhook_listen = listen;
+        configure(s);
     })
     .await;
     let (url, secret) = h
         .telegram
         .wait_until("setWebhook", |s| s.webhook.clone())
         .await;
-    assert_eq!(url, public);
+    (h, listen, url, secret)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_mode_serves_updates_and_leaves_the_webhook_set_on_stop() {
+    let (h, listen, url, secret) = webhook_harness(|_| {}).await;
+    assert_eq!(url, PUBLIC_HOOK);
     assert!(!secret.is_empty() && !secret.contains(TOKEN));
 
     let (update, _) = h.telegram.private_text_update(ALICE, "가짜 요청이야");
@@ -802,6 +813,64 @@ async fn webhook_mode_serves_updates_and_leaves_the_webhook_set_on_stop() {
         "other replicas still serve the webhook"
     );
     assert!(state.calls_of("getUpdates").is_empty());
+}
+
+/// With room for one update at work and one waiting, a third posted while
+/// they are busy is answered 503 (Telegram delivers it again), a malformed one
+/// is skipped without its body reaching the log, and the webhook keeps serving.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_webhook_queue_answers_503_and_the_bot_keeps_serving() {
+    let (h, listen, _, secret) = webhook_harness(|s| s.telegram.max_pending_updates = 1).await;
+    h.llm.set_delay(Duration::from_millis(1500));
+    let post = |text: &str| {
+        let (update, asked) = h.telegram.private_text_update(ALICE, text);
+        let secret = secret.clone();
+        (
+            tokio::task::spawn_blocking(move || {
+                post_json(listen, "/telegram/hook", &secret, &update)
+            }),
+            asked,
+        )
+    };
+    let (first, _) = post("첫 번째");
+    assert_eq!(first.await.unwrap(), 200);
+    wait_for_llm_requests(&h.llm, 1).await;
+    let (second, _) = post("두 번째");
+    assert_eq!(second.await.unwrap(), 200, "one may wait");
+    let (third, _) = post("세 번째");
+    assert_eq!(third.await.unwrap(), 503, "the queue is full");
+
+    let garbage = {
+        let secret = secret.clone();
+        tokio::task::spawn_blocking(move || {
+            post_json(
+                listen,
+                "/telegram/hook",
+                &secret,
+                &json!({"not": "an update 비밀"}),
+            )
+        })
+    };
+    assert_eq!(
+        garbage.await.unwrap(),
+        200,
+        "skipped, not redelivered forever"
+    );
+
+    // Once the first two are answered, new updates are taken again.
+    wait_for_llm_requests(&h.llm, 2).await;
+    h.llm.set_delay(Duration::ZERO);
+    let mut accepted = false;
+    for _ in 0..40 {
+        let (again, _) = post("다시 보낸 세 번째");
+        if again.await.unwrap() == 200 {
+            accepted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(accepted, "the webhook takes updates again");
+    h.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

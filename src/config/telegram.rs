@@ -19,11 +19,17 @@ pub struct TelegramSettings {
     pub webhook_listen: SocketAddr,
     /// The least time between two messages or edits the bot writes in one chat.
     pub edit_interval_ms: u64,
+    /// Updates handled at once, and (webhook) updates waiting beyond those:
+    /// more are answered 503 so Telegram delivers them again later.
+    pub max_pending_updates: usize,
 }
 
 impl TelegramSettings {
     /// `token` is `TELEGRAM_BOT_TOKEN`, needed only when the adapter is enabled.
     pub(super) fn validate(&self, token: Option<&Secret>) -> Result<(), ConfigError> {
+        if self.max_pending_updates == 0 {
+            return invalid("telegram.max_pending_updates", "must be at least 1");
+        }
         if self.enabled && token.is_none() {
             return invalid(
                 "TELEGRAM_BOT_TOKEN",

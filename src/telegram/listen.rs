@@ -34,7 +34,11 @@ const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
 ];
 
 /// Long polling: one instance per bot token.
-pub(crate) async fn polling(adapter: Arc<Adapter>, shutdown: CancellationToken) {
+pub(crate) async fn polling(
+    adapter: Arc<Adapter>,
+    settings: &TelegramSettings,
+    shutdown: CancellationToken,
+) {
     // getUpdates is refused while a webhook is set.
     if let Err(error) = send(adapter.bot.delete_webhook(), None).await {
         warn!(error = %describe(&error), "removing a webhook before polling failed");
@@ -44,7 +48,15 @@ pub(crate) async fn polling(adapter: Arc<Adapter>, shutdown: CancellationToken) 
         .allowed_updates(ALLOWED_UPDATES.to_vec())
         .build();
     info!("receiving Telegram updates by long polling");
-    serve(listener, adapter, shutdown, POLL_STOP_WAIT, describe).await;
+    serve(
+        listener,
+        adapter,
+        shutdown,
+        POLL_STOP_WAIT,
+        settings.max_pending_updates,
+        describe,
+    )
+    .await;
 }
 
 /// A webhook server: any number of replicas behind a load balancer.
@@ -73,12 +85,13 @@ pub(crate) async fn webhook(
     let set_webhook = adapter
         .bot
         .set_webhook(options.url.clone())
-        .secret_token(secret)
+        .secret_token(secret.clone())
         .allowed_updates(ALLOWED_UPDATES.to_vec());
     send(set_webhook, None)
         .await
         .map_err(|error| TelegramError::SetWebhook(describe(&error)))?;
-    let (listener, stopped, router) = webhooks::axum_no_setup(options);
+    let (listener, stopped, router) =
+        super::webhook::listener(&options.path, &secret, settings.max_pending_updates);
     info!(listen = %settings.webhook_listen, "receiving Telegram updates by webhook");
     let limits = limits.clone();
     let server =
@@ -90,6 +103,7 @@ pub(crate) async fn webhook(
         adapter,
         shutdown,
         Duration::ZERO,
+        settings.max_pending_updates,
         |never| match *never {},
     )
     .await;
@@ -102,11 +116,15 @@ pub(crate) async fn webhook(
 
 /// Handles updates from `listener` until `shutdown`, then those it still
 /// holds (waiting up to `stop_wait` for them), then waits for every handler.
+/// At most `max_in_flight` updates are handled at once: beyond that no update
+/// is taken, so they wait at the listener (a webhook's queue fills and answers
+/// 503; polling asks for no more).
 async fn serve<L>(
     mut listener: L,
     adapter: Arc<Adapter>,
     shutdown: CancellationToken,
     stop_wait: Duration,
+    max_in_flight: usize,
     describe: fn(&L::Err) -> String,
 ) where
     L: UpdateListener,
@@ -138,7 +156,7 @@ async fn serve<L>(
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
-            next = updates.next() => match next {
+            next = updates.next(), if handlers.len() < max_in_flight => match next {
                 Some(Ok(update)) => dispatch(update, &mut handlers),
                 Some(Err(error)) => warn!(error = %describe(&error), "receiving updates failed; retrying"),
                 None => {

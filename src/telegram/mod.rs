@@ -26,6 +26,7 @@ mod reply;
 mod setup;
 mod stream;
 mod translate;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -83,7 +84,7 @@ pub async fn run(
         pacer: ChatPacer::new(Duration::from_millis(settings.edit_interval_ms)),
     });
     if settings.webhook_url.trim().is_empty() {
-        listen::polling(adapter, shutdown).await;
+        listen::polling(adapter, &settings, shutdown).await;
         Ok(())
     } else {
         listen::webhook(adapter, &settings, &limits, &token, shutdown).await

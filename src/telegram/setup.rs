@@ -100,6 +100,7 @@ mod tests {
             webhook_url: String::new(),
             webhook_listen: "127.0.0.1:0".parse().unwrap(),
             edit_interval_ms: 1000,
+            max_pending_updates: 8,
         };
         let error = bot(&settings, &Secret::new("1:x")).unwrap_err();
         assert!(error.to_string().contains("telegram.api_url"), "{error}");
