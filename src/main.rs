@@ -135,6 +135,12 @@ async fn main() -> Result<()> {
                 report.users,
                 report.skipped
             );
+            if !report.unreadable.is_empty() {
+                println!(
+                    "rows that could not be opened, left as they were (a key not configured, or altered): {}",
+                    report.unreadable.join(" ")
+                );
+            }
             Ok(())
         }
         Command::Run => {

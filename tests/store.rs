@@ -35,6 +35,7 @@ crate::on_both_backends!(
     clear_chat_deletes_only_that_chat_of_that_platform,
     stats_count_users_messages_and_emotions_per_day,
     texts_are_encrypted_at_rest_and_read_back,
+    rekey_finishes_past_an_unreadable_row_and_reports_it,
     rekey_moves_every_text_to_the_current_key,
     a_changed_marker_key_is_refused_while_markers_exist,
 );
@@ -960,6 +961,37 @@ mod suite {
             keyless.turn(&user, id).await,
             Err(StoreError::Crypto(_))
         ));
+    }
+
+    /// A row no configured key opens is left as it is and reported; every
+    /// other row is rekeyed all the same.
+    pub async fn rekey_finishes_past_an_unreadable_row_and_reports_it(store: &Store) {
+        let user = UserKey::new("discord", "mixed");
+        let lost_key = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(3)), vec![]));
+        let lost = lost_key
+            .insert_turn(&user, &new_turn("c", "under a lost key"))
+            .await
+            .unwrap();
+        let plain = store
+            .insert_turn(&user, &new_turn("c", "in the clear"))
+            .await
+            .unwrap();
+        let before = raw_message_column(store, "user_text", lost).await;
+
+        let current = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(2)), vec![]));
+        let report = current.rekey(1).await.expect("rekey finishes");
+        assert_eq!(report.messages, 1);
+        assert_eq!(report.unreadable, [format!("messages:{lost}")]);
+        assert_eq!(raw_message_column(store, "user_text", lost).await, before);
+        let resealed = raw_message_column(store, "user_text", plain).await.unwrap();
+        assert!(
+            resealed.starts_with(&format!("enc1:{}:", key(2).id())),
+            "{resealed}"
+        );
     }
 
     pub async fn rekey_moves_every_text_to_the_current_key(store: &Store) {

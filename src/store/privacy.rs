@@ -204,7 +204,9 @@ impl Store {
 
     /// Rewrites every stored text not yet under the current data key (older
     /// keys, or plaintext from before a key was set), `batch` rows at a time.
-    /// Rows written meanwhile by the bot are left alone: they are current.
+    /// Rows written meanwhile by the bot are left alone: they are current. A
+    /// row that cannot be opened is left as it is, reported, and the rest are
+    /// rekeyed all the same.
     pub async fn rekey(&self, batch: i64) -> Result<RekeyReport, StoreError> {
         if !self.cipher.encrypts() {
             return Err(StoreError::NoDataKey);
@@ -231,11 +233,20 @@ impl Store {
                 if self.cipher.is_current(&text) && reply_current {
                     continue;
                 }
-                let new_text = self.resealed(Field::UserText, &text)?;
-                let new_reply = reply
-                    .as_deref()
-                    .map(|r| self.resealed(Field::Reply, r))
-                    .transpose()?;
+                let resealed = self.resealed(Field::UserText, &text).and_then(|text| {
+                    let reply = reply
+                        .as_deref()
+                        .map(|r| self.resealed(Field::Reply, r))
+                        .transpose()?;
+                    Ok((text, reply))
+                });
+                let (new_text, new_reply) = match resealed {
+                    Ok(values) => values,
+                    Err(error) => {
+                        report.note_unreadable(format!("messages:{id}"), &error);
+                        continue;
+                    }
+                };
                 let updated = sqlx::query(
                     "UPDATE messages SET user_text = $1, reply = $2 WHERE id = $3 AND user_text = $4 \
                      AND (reply = $5 OR (reply IS NULL AND $5 IS NULL))",
@@ -272,10 +283,17 @@ impl Store {
                 if self.cipher.is_current(&name) {
                     continue;
                 }
+                let new_name = match self.resealed(Field::DisplayName, &name) {
+                    Ok(name) => name,
+                    Err(error) => {
+                        report.note_unreadable(format!("users:{id}"), &error);
+                        continue;
+                    }
+                };
                 let updated = sqlx::query(
                     "UPDATE users SET display_name = $1 WHERE id = $2 AND display_name = $3",
                 )
-                .bind(self.resealed(Field::DisplayName, &name)?)
+                .bind(new_name)
                 .bind(id)
                 .bind(&name)
                 .execute(&self.pool)

@@ -137,7 +137,7 @@ pub struct EmotionDayCount {
 }
 
 /// What `Store::rekey` rewrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RekeyReport {
     /// Messages whose text or reply was rewritten under the current key.
     pub messages: u64,
@@ -146,6 +146,17 @@ pub struct RekeyReport {
     /// Rows changed by someone else while being rekeyed: already written under
     /// the current key, so left as they were.
     pub skipped: u64,
+    /// Rows that could not be opened (a key that is not configured, or
+    /// altered or foreign ciphertext), left as they were so the rest could be
+    /// rekeyed: `messages:<id>` or `users:<id>`, for the operator to look into.
+    pub unreadable: Vec<String>,
+}
+
+impl RekeyReport {
+    pub(super) fn note_unreadable(&mut self, row: String, error: &StoreError) {
+        tracing::warn!(%row, %error, "rekey: a stored text cannot be opened; left as it is");
+        self.unreadable.push(row);
+    }
 }
 
 /// How the opt-out marker key compares with the one the store was used with.
