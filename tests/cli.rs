@@ -178,7 +178,7 @@ fn rekey_encrypts_what_was_stored_in_the_clear() {
     let without = run_with_stdin(maeum(dir.path()).arg("chat"), b"/export\n/quit\n");
     let stdout = text(&without.stdout);
     assert!(
-        stdout.contains("저장소") && !stdout.contains("enc1:"),
+        stdout.contains("저장소") && !stdout.contains("enc2:"),
         "{stdout}"
     );
 }

@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
-use maeum::privacy::crypto::{DataCipher, DataKey};
+use maeum::privacy::crypto::{CryptoError, DataCipher, DataKey};
 use maeum::store::{
     Backend, Feedback, MarkerKeyCheck, NewTurn, StatsScope, Store, StoreError, UserKey,
 };
@@ -35,6 +35,7 @@ crate::on_both_backends!(
     clear_chat_deletes_only_that_chat_of_that_platform,
     stats_count_users_messages_and_emotions_per_day,
     texts_are_encrypted_at_rest_and_read_back,
+    envelope_shaped_text_round_trips_as_text,
     rekey_finishes_past_an_unreadable_row_and_reports_it,
     rekey_moves_every_text_to_the_current_key,
     a_changed_marker_key_is_refused_while_markers_exist,
@@ -909,7 +910,7 @@ mod suite {
 
         for (column, needle) in [("user_text", "5be1"), ("reply", "77d0")] {
             let raw = raw_message_column(&store, column, id).await.unwrap();
-            assert!(raw.starts_with(&format!("enc1:{}:", key(1).id())), "{raw}");
+            assert!(raw.starts_with(&format!("enc2:{}:", key(1).id())), "{raw}");
             assert!(!raw.contains(needle));
         }
         for needle in ["5be1", "77d0", "3a9f", "고백", "비밀"] {
@@ -945,7 +946,12 @@ mod suite {
             Some("새 답장 e4c2")
         );
 
-        // Rows from before the key still read.
+        // Rows from before the key are refused, not read, until rekeyed.
+        assert!(matches!(
+            store.turn(&plain_user, plain_id).await,
+            Err(StoreError::Crypto(CryptoError::Unsealed))
+        ));
+        store.rekey(10).await.unwrap();
         assert_eq!(
             store
                 .turn(&plain_user, plain_id)
@@ -955,12 +961,53 @@ mod suite {
                 .user_text,
             "written in the clear"
         );
+
+        // A sealed text copied into another user's row does not open there.
+        let sealed = raw_message_column(&store, "user_text", id).await.unwrap();
+        sqlx::query("UPDATE messages SET user_text = $1 WHERE id = $2")
+            .bind(&sealed)
+            .bind(plain_id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.turn(&plain_user, plain_id).await,
+            Err(StoreError::Crypto(CryptoError::Tampered { .. }))
+        ));
+        // The history leaves it out (and reports it) rather than failing whole.
+        let history = store.recent_turns(&plain_user, 10).await.unwrap();
+        assert!(history.iter().all(|t| t.id != plain_id));
         // Without the key, encrypted rows are an error, never ciphertext shown as text.
         let keyless = store.clone().with_cipher(DataCipher::plaintext());
         assert!(matches!(
             keyless.turn(&user, id).await,
             Err(StoreError::Crypto(_))
         ));
+    }
+
+    /// Text a user writes in the shape of a stored envelope is stored and
+    /// read back as text, with or without a data key.
+    pub async fn envelope_shaped_text_round_trips_as_text(store: &Store) {
+        let user = UserKey::new("http", "shapes");
+        let shaped = [
+            format!("enc2:{}:{}", key(1).id(), "A".repeat(64)),
+            format!("enc1:{}:{}", key(1).id(), "A".repeat(64)),
+            "plain2:이것도 그냥 글".to_string(),
+        ];
+        for cipher in [
+            DataCipher::plaintext(),
+            DataCipher::new(Some(key(1)), vec![]),
+        ] {
+            let store = store.clone().with_cipher(cipher);
+            for text in &shaped {
+                let id = store
+                    .insert_turn(&user, &new_turn("c", text))
+                    .await
+                    .unwrap();
+                let read = store.turn(&user, id).await.unwrap().unwrap();
+                assert_eq!(&read.user_text, text);
+            }
+        }
     }
 
     /// A row no configured key opens is left as it is and reported; every
@@ -989,7 +1036,7 @@ mod suite {
         assert_eq!(raw_message_column(store, "user_text", lost).await, before);
         let resealed = raw_message_column(store, "user_text", plain).await.unwrap();
         assert!(
-            resealed.starts_with(&format!("enc1:{}:", key(2).id())),
+            resealed.starts_with(&format!("enc2:{}:", key(2).id())),
             "{resealed}"
         );
     }
@@ -1014,7 +1061,7 @@ mod suite {
             .with_cipher(DataCipher::new(Some(key(2)), vec![key(1)]));
         let report = rotated.rekey(1).await.unwrap();
         assert_eq!((report.messages, report.users, report.skipped), (2, 1, 0));
-        let prefix = format!("enc1:{}:", key(2).id());
+        let prefix = format!("enc2:{}:", key(2).id());
         for (column, id) in [
             ("user_text", plain_id),
             ("reply", plain_id),
@@ -1264,4 +1311,37 @@ async fn sqlite_files_are_readable_by_their_owner_only() {
         .await
         .unwrap();
     assert_eq!(mode(&db), 0o600);
+}
+
+/// Migration 0005 wraps texts earlier versions stored in the clear, and
+/// leaves first-format envelopes for `rekey`.
+#[tokio::test]
+async fn the_wrapping_migration_moves_clear_texts_to_the_new_format() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let user = UserKey::new("telegram", "legacy");
+    let id = store
+        .insert_turn(&user, &new_turn("c", "placeholder"))
+        .await
+        .unwrap();
+    // As an earlier version left them: a text in the clear, an enc1 reply.
+    sqlx::query("UPDATE messages SET user_text = 'written before 0005', reply = 'enc1:0011aabb:AAAA' WHERE id = $1")
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 5")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(
+        raw_message_column(&store, "user_text", id).await.as_deref(),
+        Some("plain2:written before 0005")
+    );
+    assert_eq!(
+        raw_message_column(&store, "reply", id).await.as_deref(),
+        Some("enc1:0011aabb:AAAA")
+    );
+    let turn = store.turn(&user, id).await.unwrap().unwrap();
+    assert_eq!(turn.user_text, "written before 0005");
 }

@@ -25,10 +25,8 @@ const MAX_CLASSIFY_TEXTS: usize = 64;
 /// How long `/readyz` waits for the database.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
 
-pub(super) const PAGE: &str = include_str!("page.html");
-
 pub(super) async fn page() -> Html<&'static str> {
-    Html(PAGE)
+    Html(super::page::PAGE)
 }
 
 pub(super) async fn not_found() -> ApiError {

@@ -1,9 +1,7 @@
 //! What stands before the handlers: the bearer token, CORS, and JSON bodies
 //! read with clear JSON errors (400 malformed, 422 wrong shape, 413 too large).
 
-use std::sync::{Arc, LazyLock};
-
-use base64::Engine;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -122,28 +120,6 @@ pub(super) fn unauthorized() -> Response {
     response
 }
 
-/// The web page's policy: its one inline script and style by hash, calls to
-/// this server only, never framed. Computed once from the page itself.
-static PAGE_POLICY: LazyLock<String> = LazyLock::new(|| {
-    let hash = |open: &str, close: &str| {
-        let page = super::api::PAGE;
-        let start = page.find(open).map(|i| i + open.len());
-        let end = start.and_then(|s| page[s..].find(close).map(|e| s + e));
-        match (start, end) {
-            (Some(start), Some(end)) => format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&page[start..end]))
-            ),
-            _ => "'none'".to_string(),
-        }
-    };
-    format!(
-        "default-src 'none'; script-src {}; style-src {}; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        hash("<script>", "</script>"),
-        hash("<style>", "</style>"),
-    )
-});
-
 /// Headers on every answer: no content sniffing, no framing, no referrer;
 /// the page's content security policy on HTML answers.
 pub(super) async fn security_headers(request: Request, next: Next) -> Response {
@@ -164,7 +140,7 @@ pub(super) async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     let policy = if is_html {
-        HeaderValue::from_str(&PAGE_POLICY).ok()
+        HeaderValue::from_str(super::page::policy()).ok()
     } else {
         Some(HeaderValue::from_static(
             "default-src 'none'; frame-ancestors 'none'",

@@ -17,6 +17,7 @@
 
 mod api;
 mod guard;
+mod page;
 mod session;
 mod stream;
 mod wire;

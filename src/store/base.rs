@@ -17,7 +17,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::types::{Backend, Feedback, StoreError, Turn, UserKey};
-use crate::privacy::crypto::{DataCipher, Field};
+use crate::privacy::crypto::{Binding, DataCipher, Field};
 
 /// Key of the opt-out markers until [`Store::with_marker_key`] sets one. The
 /// app always does (`MAEUM_MARKER_KEY` or `data/marker.key`, see
@@ -29,7 +29,7 @@ const DEFAULT_MARKER_KEY: &[u8] = b"maeum opt-out marker v1";
 const MAX_CONNECTIONS: u32 = 8;
 
 /// The columns of a [`Turn`], for `messages m`.
-pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
+pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.user_ref AS user_ref, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
      m.user_text AS user_text, m.emotion_code AS emotion_code, m.emotion_score AS emotion_score, \
      m.reply AS reply, m.generator AS generator, m.feedback AS feedback, \
      m.created_at AS created_at, m.updated_at AS updated_at";
@@ -147,18 +147,27 @@ impl Store {
         // Write first, then check the marker inside the same transaction: the
         // write takes SQLite's lock (or Postgres's row lock) so an opt-out
         // cannot slip in between the check and the insert.
+        // The row first: a display name is sealed bound to it.
         let user_ref: i64 = sqlx::query_scalar(
-            "INSERT INTO users (platform, user_id, display_name, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (platform, user_id) \
-             DO UPDATE SET display_name = COALESCE(excluded.display_name, users.display_name) \
+            "INSERT INTO users (platform, user_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET platform = excluded.platform \
              RETURNING id",
         )
         .bind(&user.platform)
         .bind(&user.user_id)
-        .bind(display_name.map(|name| self.cipher.seal(Field::DisplayName, name)))
         .bind(now_ms())
         .fetch_one(&mut **tx)
         .await?;
+        if let Some(name) = display_name {
+            sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+                .bind(
+                    self.cipher
+                        .seal(Field::DisplayName, user_binding(user_ref), name),
+                )
+                .bind(user_ref)
+                .execute(&mut **tx)
+                .await?;
+        }
         let opted_out = sqlx::query("SELECT 1 FROM opt_outs WHERE marker = $1")
             .bind(self.opt_out_marker(user))
             .fetch_optional(&mut **tx)
@@ -179,19 +188,23 @@ impl Store {
                 ))
             })?),
         };
+        let binding = Binding {
+            user_ref: row.try_get("user_ref")?,
+            row: row.try_get("id")?,
+        };
         Ok(Turn {
-            id: row.try_get("id")?,
+            id: binding.row,
             chat_id: row.try_get("chat_id")?,
             platform_message_id: row.try_get("platform_message_id")?,
             user_text: self
                 .cipher
-                .open(Field::UserText, row.try_get("user_text")?)?,
+                .open(Field::UserText, binding, row.try_get("user_text")?)?,
             emotion_code: row.try_get("emotion_code")?,
             // Stored from an f32, so narrowing back is exact.
             emotion_score: row
                 .try_get::<Option<f64>, _>("emotion_score")?
                 .map(|score| score as f32),
-            reply: self.open_optional(Field::Reply, row.try_get("reply")?)?,
+            reply: self.open_optional(Field::Reply, binding, row.try_get("reply")?)?,
             generator: row.try_get("generator")?,
             feedback,
             created_at: from_ms(row.try_get("created_at")?)?,
@@ -202,10 +215,11 @@ impl Store {
     pub(super) fn open_optional(
         &self,
         field: Field,
+        binding: Binding,
         stored: Option<String>,
     ) -> Result<Option<String>, StoreError> {
         Ok(stored
-            .map(|value| self.cipher.open(field, value))
+            .map(|value| self.cipher.open(field, binding, value))
             .transpose()?)
     }
 
@@ -346,6 +360,14 @@ fn private_file(file: &std::path::Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = file;
     Ok(())
+}
+
+/// A display name's binding: its user's row.
+pub(super) fn user_binding(user_ref: i64) -> Binding {
+    Binding {
+        user_ref,
+        row: user_ref,
+    }
 }
 
 /// The URL forms sqlx reads as an in-memory SQLite database.

@@ -7,12 +7,12 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::Row;
 
-use super::base::{Store, from_ms, now_ms};
+use super::base::{Store, from_ms, now_ms, user_binding};
 use super::types::{
     Backend, Consent, EmotionDayCount, MarkerKeyCheck, RekeyReport, StatsScope, StoreError,
     StoreStats, UserKey,
 };
-use crate::privacy::crypto::Field;
+use crate::privacy::crypto::{Binding, Field};
 
 const MS_PER_DAY: i64 = 24 * 60 * 60 * 1000;
 /// `store_meta` row holding the marker key's check value.
@@ -218,7 +218,7 @@ impl Store {
         loop {
             let rows = self
                 .page_after(
-                    "SELECT id, user_text, reply FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
+                    "SELECT id, user_ref, user_text, reply FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
                     after,
                     batch,
                 )
@@ -227,19 +227,25 @@ impl Store {
             after = last.try_get("id")?;
             for row in &rows {
                 let id: i64 = row.try_get("id")?;
+                let binding = Binding {
+                    user_ref: row.try_get("user_ref")?,
+                    row: id,
+                };
                 let text: String = row.try_get("user_text")?;
                 let reply: Option<String> = row.try_get("reply")?;
                 let reply_current = reply.as_deref().is_none_or(|r| self.cipher.is_current(r));
                 if self.cipher.is_current(&text) && reply_current {
                     continue;
                 }
-                let resealed = self.resealed(Field::UserText, &text).and_then(|text| {
-                    let reply = reply
-                        .as_deref()
-                        .map(|r| self.resealed(Field::Reply, r))
-                        .transpose()?;
-                    Ok((text, reply))
-                });
+                let resealed = self
+                    .resealed(Field::UserText, binding, &text)
+                    .and_then(|text| {
+                        let reply = reply
+                            .as_deref()
+                            .map(|r| self.resealed(Field::Reply, binding, r))
+                            .transpose()?;
+                        Ok((text, reply))
+                    });
                 let (new_text, new_reply) = match resealed {
                     Ok(values) => values,
                     Err(error) => {
@@ -283,7 +289,7 @@ impl Store {
                 if self.cipher.is_current(&name) {
                     continue;
                 }
-                let new_name = match self.resealed(Field::DisplayName, &name) {
+                let new_name = match self.resealed(Field::DisplayName, user_binding(id), &name) {
                     Ok(name) => name,
                     Err(error) => {
                         report.note_unreadable(format!("users:{id}"), &error);
@@ -324,12 +330,14 @@ impl Store {
     }
 
     /// `stored` in the current form: as it is if already current, else opened and sealed again.
-    fn resealed(&self, field: Field, stored: &str) -> Result<String, StoreError> {
+    fn resealed(&self, field: Field, binding: Binding, stored: &str) -> Result<String, StoreError> {
         if self.cipher.is_current(stored) {
             return Ok(stored.to_string());
         }
-        let text = self.cipher.open(field, stored.to_string())?;
-        Ok(self.cipher.seal(field, &text))
+        let text = self
+            .cipher
+            .open_to_reseal(field, binding, stored.to_string())?;
+        Ok(self.cipher.seal(field, binding, &text))
     }
 
     /// Compares the opt-out marker key with the one this database was used

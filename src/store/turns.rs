@@ -3,9 +3,9 @@
 
 use sqlx::Row;
 
-use super::base::{Store, TURN_COLUMNS, USER_ID_SUBQUERY, from_ms, now_ms};
+use super::base::{Store, TURN_COLUMNS, USER_ID_SUBQUERY, from_ms, now_ms, user_binding};
 use super::types::{Feedback, NewTurn, StoreError, Turn, UserExport, UserKey};
-use crate::privacy::crypto::Field;
+use crate::privacy::crypto::{Binding, Field};
 
 impl Store {
     pub async fn is_opted_out(&self, user: &UserKey) -> Result<bool, StoreError> {
@@ -77,27 +77,36 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let user_ref = self.upsert_user_in(&mut tx, user, None).await?;
         let now = now_ms();
+        // The row first (its texts empty), then its texts sealed bound to it.
         let turn_id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
              emotion_score, reply, generator, feedback, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9) RETURNING id",
+             VALUES ($1, $2, $3, '', $4, $5, NULL, $6, NULL, $7, $7) RETURNING id",
         )
         .bind(user_ref)
         .bind(&turn.chat_id)
         .bind(turn.platform_message_id.as_deref())
-        .bind(self.cipher.seal(Field::UserText, &turn.user_text))
         .bind(turn.emotion_code.as_deref())
         // f64 because sqlx's Any driver decodes SQLite's REAL only as f64.
         .bind(turn.emotion_score.map(f64::from))
-        .bind(
-            turn.reply
-                .as_deref()
-                .map(|reply| self.cipher.seal(Field::Reply, reply)),
-        )
         .bind(&turn.generator)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        let binding = Binding {
+            user_ref,
+            row: turn_id,
+        };
+        sqlx::query("UPDATE messages SET user_text = $1, reply = $2 WHERE id = $3")
+            .bind(self.cipher.seal(Field::UserText, binding, &turn.user_text))
+            .bind(
+                turn.reply
+                    .as_deref()
+                    .map(|reply| self.cipher.seal(Field::Reply, binding, reply)),
+            )
+            .bind(turn_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(turn_id)
     }
@@ -118,11 +127,21 @@ impl Store {
     }
 
     /// Rows selected newest first, as turns oldest first.
+    /// A turn whose text cannot be opened (unencrypted under a key, altered,
+    /// copied from elsewhere, under a key not configured) is left out and
+    /// reported, so the rest of the history still reads.
     fn oldest_first(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Turn>, StoreError> {
-        let mut turns = rows
-            .iter()
-            .map(|row| self.turn_from_row(row))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut turns = Vec::with_capacity(rows.len());
+        for row in rows {
+            match self.turn_from_row(row) {
+                Ok(turn) => turns.push(turn),
+                Err(error @ StoreError::Crypto(_)) => {
+                    let id: i64 = row.try_get("id")?;
+                    tracing::warn!(turn_id = id, %error, "a stored turn cannot be opened; left out");
+                }
+                Err(other) => return Err(other),
+            }
+        }
         turns.reverse();
         Ok(turns)
     }
@@ -170,16 +189,30 @@ impl Store {
         reply: &str,
         generator: &str,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query(&format!(
-            "UPDATE messages SET reply = $4, generator = $5, updated_at = $6 \
-             WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        let user_ref: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT user_ref FROM messages WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
         ))
         .bind(&user.platform)
         .bind(&user.user_id)
         .bind(turn_id)
-        .bind(self.cipher.seal(Field::Reply, reply))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(user_ref) = user_ref else {
+            return Ok(false);
+        };
+        let binding = Binding {
+            user_ref,
+            row: turn_id,
+        };
+        let result = sqlx::query(
+            "UPDATE messages SET reply = $1, generator = $2, updated_at = $3 \
+             WHERE id = $4 AND user_ref = $5",
+        )
+        .bind(self.cipher.seal(Field::Reply, binding, reply))
         .bind(generator)
         .bind(now_ms())
+        .bind(turn_id)
+        .bind(user_ref)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() > 0)
@@ -244,8 +277,11 @@ impl Store {
         Ok(Some(UserExport {
             platform: user.platform.clone(),
             user_id: user.user_id.clone(),
-            display_name: self
-                .open_optional(Field::DisplayName, user_row.try_get("display_name")?)?,
+            display_name: self.open_optional(
+                Field::DisplayName,
+                user_binding(user_ref),
+                user_row.try_get("display_name")?,
+            )?,
             created_at: from_ms(user_row.try_get("created_at")?)?,
             consent_version: user_row.try_get("consent_version")?,
             consented_at: user_row
