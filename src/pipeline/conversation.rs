@@ -253,16 +253,20 @@ impl Pipeline {
     }
 
     /// The crisis reading of a message read before (a regenerated reply, a
-    /// redelivered message): read through the model again for its learned
-    /// signal (nothing of it is stored), with the stored emotion; neither
-    /// counted nor logged as a new crisis.
+    /// redelivered message), with the stored emotion; when the learned signal
+    /// is on, read through the model again for it (nothing of it is stored).
+    /// Neither counted nor logged as a new crisis.
     pub(super) async fn crisis_again(
         &self,
         text: &str,
         history: &[Turn],
         emotion: Option<&Emotion>,
     ) -> Severity {
-        let reading = self.read_message(text, history).await;
+        let reading = if self.safety.uses_learned_signal() {
+            self.read_message(text, history).await
+        } else {
+            None
+        };
         self.safety
             .reassess(
                 text,

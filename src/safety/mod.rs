@@ -101,6 +101,11 @@ impl Safety {
         reading
     }
 
+    /// Whether the model's crisis signal is read with the rules.
+    pub fn uses_learned_signal(&self) -> bool {
+        self.settings.crisis.enabled && self.settings.crisis.learned_signal
+    }
+
     /// Reads a message already seen (e.g. the one a reply is regenerated
     /// for): neither counted nor logged again.
     pub fn reassess(
@@ -111,7 +116,7 @@ impl Safety {
         signal: Option<&CrisisSignal>,
     ) -> CrisisReading {
         if self.settings.crisis.enabled {
-            let signal = signal.filter(|_| self.settings.crisis.learned_signal);
+            let signal = signal.filter(|_| self.uses_learned_signal());
             crisis::read(text, earlier, emotion, signal)
         } else {
             CrisisReading::none()
