@@ -7,8 +7,10 @@ use crate::config::{LogFormat, LogSettings};
 /// Caps on dependencies' logs, whatever `RUST_LOG` or `log.level` say: at
 /// these levels and below they would write message texts to the log —
 /// teloxide logs a whole update (the user's message) when one fails to parse
-/// on the webhook; the Discord gateway, the HTTP clients and servers log
-/// payloads at debug and trace.
+/// on the webhook; async-openai logs a whole response it cannot parse, at
+/// error level (the endpoint's failures are logged by `reply::openai`, without
+/// bodies); the Discord gateway, the HTTP clients and servers log payloads at
+/// debug and trace.
 const DEPENDENCY_CAPS: [&str; 9] = [
     "teloxide::update_listeners::webhooks=off",
     "serenity=info",
@@ -18,7 +20,7 @@ const DEPENDENCY_CAPS: [&str; 9] = [
     "hyper_util=info",
     "h2=info",
     "reqwest=info",
-    "async_openai=info",
+    "async_openai=off",
 ];
 
 /// Installs the global subscriber. `RUST_LOG`, when set, wins over `log.level`.
