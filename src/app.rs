@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tracing::{info, warn};
 
-use crate::config::{LlmEndpoint, Secret, Settings};
+use crate::config::{LlmEndpoint, OnFailure, Secret, Settings};
 use crate::emotion::onnx::OnnxClassifier;
 use crate::emotion::{EmotionError, EmotionReader};
 use crate::pipeline::{AdminOptions, Pipeline, PipelineOptions, PrivacyOptions};
@@ -179,10 +179,19 @@ pub fn pipeline_with(
         operators: admin_ids(settings),
         chat_admins: settings.admin.chat_admins,
     };
-    Pipeline::new(emotion, generator, store, options)
+    // A language model's failures may be answered by the embedded generator
+    // (when that is the generator already, there is nothing to fall back to).
+    let fallback =
+        settings.llm.on_failure == OnFailure::Offline && generator.name() != OfflineGenerator::NAME;
+    let pipeline = Pipeline::new(emotion, generator, store, options)
         .with_privacy(privacy_options(settings))
         .with_admins(admins)
-        .with_safety(settings.safety.clone())
+        .with_safety(settings.safety.clone());
+    if fallback {
+        pipeline.with_fallback(Arc::new(OfflineGenerator::new()))
+    } else {
+        pipeline
+    }
 }
 
 /// Builds the whole pipeline, and the notices to show at start (also logged).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use maeum::config::PromptFormat;
+use maeum::config::{OnFailure, PromptFormat};
 use maeum::pipeline::{Action, Incoming, Outgoing, Pipeline, ReplyEvent, ReplyKind};
 use maeum::reply::offline::OfflineGenerator;
 use maeum::store::{Feedback, Store, UserKey};
@@ -529,9 +529,64 @@ async fn feedback_is_stored_with_the_turn() {
     assert_eq!(turns[0].feedback, Some(Feedback::Down));
 }
 
+/// A harness whose failed replies are apologies (`llm.on_failure = "apology"`).
+async fn apology_harness() -> (Harness, tempfile::TempDir) {
+    let (store, dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let reader = Arc::new(scripted_reader());
+    let pipeline = test_pipeline(store, true, 1500, PromptFormat::Tagged)
+        .settings(|s| s.llm.on_failure = OnFailure::Apology)
+        .emotion(reader.clone())
+        .openai(&fake.base_url)
+        .build();
+    (
+        Harness {
+            pipeline,
+            reader,
+            fake,
+        },
+        dir,
+    )
+}
+
+#[tokio::test]
+async fn a_dead_llm_gets_an_offline_reply_marked_as_such_and_regenerate_asks_again() {
+    let (h, _dir) = sqlite_harness(1500).await;
+    h.fake.fail_with(500);
+    let out = say(&h, "o", "오늘 우울해").await;
+    assert_eq!(out.kind, ReplyKind::Conversation);
+    assert!(
+        !out.body.is_empty() && !out.body.contains("미안, 지금은 답장을"),
+        "{}",
+        out.body
+    );
+    assert!(
+        out.notes
+            .contains(&maeum::pipeline::texts::offline_fallback_note()),
+        "{:?}",
+        out.notes
+    );
+    let turn_id = out.turn_id.expect("the turn is kept");
+    let user = UserKey::new("test", "o");
+    let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
+    assert_eq!(turns[0].generator, "offline");
+    assert_eq!(turns[0].reply.as_deref(), Some(out.body.as_str()));
+
+    // Once the endpoint is back, 🔄 asks the model again.
+    h.fake.recover();
+    h.fake.set_reply("이제 들려. 무슨 일 있었어?");
+    let again = h
+        .pipeline
+        .act(&user, Action::Regenerate { turn_id }, None)
+        .await;
+    assert_eq!(again.text(), "이제 들려. 무슨 일 있었어?");
+    let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
+    assert_eq!(turns[0].generator, "openai:gpt-4o-mini");
+}
+
 #[tokio::test]
 async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
-    let (h, _dir) = sqlite_harness(1500).await;
+    let (h, _dir) = apology_harness().await;
     h.fake.fail_with(500);
     let out = say(&h, "d", "오늘 우울해").await;
     assert_eq!(out.kind, ReplyKind::Conversation);
@@ -560,7 +615,7 @@ async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
 
 #[tokio::test]
 async fn a_slow_llm_times_out_with_an_apology() {
-    let (h, _dir) = sqlite_harness(1500).await;
+    let (h, _dir) = apology_harness().await;
     h.fake.set_delay(Duration::from_secs(10));
     let started = std::time::Instant::now();
     let out = say(&h, "slow", "대답해 줘").await;
@@ -580,7 +635,12 @@ async fn an_unreachable_endpoint_is_answered_too() {
         .openai(&FakeLlm::dead_base_url())
         .build();
     let out = pipeline.handle(dm("x", "안녕")).await.unwrap();
-    assert!(out.text().contains("미안"));
+    assert!(
+        out.notes
+            .contains(&maeum::pipeline::texts::offline_fallback_note()),
+        "answered offline: {:?}",
+        out
+    );
     let out = pipeline.handle(dm("x", "/help")).await.unwrap();
     assert!(out.text().contains("/reset"), "commands still work");
 }

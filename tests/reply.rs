@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::StreamExt;
-use maeum::config::{LlmSettings, PromptFormat, Secret};
+use maeum::config::{LlmSettings, OnFailure, PromptFormat, Secret};
 use maeum::emotion::{Emotion, EmotionGroup, EmotionLabel, TAXONOMY};
 use maeum::reply::offline::OfflineGenerator;
 use maeum::reply::openai::OpenAiGenerator;
@@ -24,6 +24,9 @@ fn settings(format: PromptFormat, timeout_secs: u64, history_token_budget: usize
         temperature: 0.7,
         max_tokens: 120,
         timeout_secs,
+        deadline_secs: timeout_secs,
+        max_retries: 2,
+        on_failure: OnFailure::Apology,
         stream: true,
         history_token_budget,
         prompt_format: format,
@@ -212,7 +215,7 @@ async fn the_original_format_sends_message_then_emotion() {
 }
 
 #[tokio::test]
-async fn a_server_error_is_an_endpoint_error_without_retries() {
+async fn a_server_error_is_retried_a_bounded_number_of_times() {
     let fake = FakeLlm::start().await;
     fake.fail_with(500);
     let generator = OpenAiGenerator::new(
@@ -225,50 +228,96 @@ async fn a_server_error_is_an_endpoint_error_without_retries() {
     let error = tokio::time::timeout(NO_HANG, generator.generate(&req))
         .await
         .expect("no hang")
-        .expect_err("a 500 fails");
+        .expect_err("a lasting 500 fails");
     assert!(
         matches!(&error, ReplyError::Endpoint(m) if m.contains("500")),
         "{error:?}"
     );
     assert_eq!(
         fake.request_count(),
-        1,
-        "async-openai's retries must be off"
+        3,
+        "the first try and llm.max_retries = 2"
     );
 
     let error = tokio::time::timeout(NO_HANG, generator.generate_stream(&req))
         .await
         .expect("no hang")
         .err()
-        .expect("a 500 fails the stream too");
+        .expect("a lasting 500 fails the stream too");
     assert!(
         matches!(&error, ReplyError::Endpoint(m) if m.contains("500")),
         "{error:?}"
     );
-    assert_eq!(fake.request_count(), 2);
+    assert_eq!(fake.request_count(), 6);
 }
 
 #[tokio::test]
-async fn a_rate_limit_is_not_retried_even_with_retry_after() {
+async fn a_rate_limit_is_waited_out_as_retry_after_asks_then_answered() {
     let fake = FakeLlm::start().await;
-    fake.fail_with(429);
+    // The fake's 429 carries Retry-After: 1.
+    fake.fail_next(429, 1);
     let generator = OpenAiGenerator::new(
         &settings(PromptFormat::Tagged, 30, 1000),
         &fake.base_url,
         None,
     );
+    let started = std::time::Instant::now();
+    let reply = tokio::time::timeout(NO_HANG, generator.generate(&request("안녕", None)))
+        .await
+        .expect("no hang")
+        .expect("answered on the retry");
+    assert!(!reply.is_empty());
+    assert_eq!(fake.request_count(), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited as Retry-After asked: {:?}",
+        started.elapsed()
+    );
+
+    // Past the deadline there is no more waiting.
+    fake.fail_with(429);
+    let mut short = settings(PromptFormat::Tagged, 1, 1000);
+    short.max_retries = 10;
+    let generator = OpenAiGenerator::new(&short, &fake.base_url, None);
+    let started = std::time::Instant::now();
     let error = tokio::time::timeout(NO_HANG, generator.generate(&request("안녕", None)))
         .await
         .expect("no hang")
-        .expect_err("a 429 fails");
+        .expect_err("still limited");
+    assert!(matches!(error, ReplyError::Timeout(1)), "{error:?}");
     assert!(
-        matches!(&error, ReplyError::Endpoint(m) if m.contains("429")),
-        "{error:?}"
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
     );
-    assert_eq!(fake.request_count(), 1);
+}
 
-    fake.recover();
-    assert!(generator.generate(&request("안녕", None)).await.is_ok());
+#[tokio::test]
+async fn a_slow_dripping_stream_is_cut_at_the_reply_deadline() {
+    let fake = FakeLlm::start().await;
+    fake.set_stream_pieces(20);
+    fake.set_piece_delay(Duration::from_millis(400));
+    let mut dripping = settings(PromptFormat::Tagged, 1, 1000);
+    dripping.deadline_secs = 2;
+    let generator = OpenAiGenerator::new(&dripping, &fake.base_url, None);
+    let started = std::time::Instant::now();
+    let items = tokio::time::timeout(NO_HANG, collect(&generator, &request("안녕", None)))
+        .await
+        .expect("no hang");
+    assert!(
+        matches!(items.last(), Some(Err(ReplyError::Timeout(_)))),
+        "{items:?}"
+    );
+    assert!(
+        items.len() < 20,
+        "cut before the end: {} pieces",
+        items.len()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -14,6 +14,14 @@ pub enum PromptFormat {
     Original,
 }
 
+/// What a user gets when the language model fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnFailure {
+    Offline,
+    Apology,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LlmSettings {
@@ -21,7 +29,16 @@ pub struct LlmSettings {
     pub model: String,
     pub temperature: f32,
     pub max_tokens: u32,
+    /// When streaming: the wait for the first piece and between pieces.
     pub timeout_secs: u64,
+    /// The whole reply — retries and streaming included — ends within this.
+    pub deadline_secs: u64,
+    /// Retries after a 429, a 5xx or a refused connection (waiting as long as
+    /// `Retry-After` asks, else backing off exponentially), within the deadline.
+    pub max_retries: usize,
+    /// When the endpoint fails: `offline` answers with the embedded generator,
+    /// marked as such; `apology` says the reply could not be written.
+    pub on_failure: OnFailure,
     pub stream: bool,
     pub history_token_budget: usize,
     pub prompt_format: PromptFormat,
@@ -51,6 +68,9 @@ impl LlmSettings {
         }
         if self.timeout_secs == 0 {
             return invalid("llm.timeout_secs", "must be at least 1");
+        }
+        if self.deadline_secs < self.timeout_secs {
+            return invalid("llm.deadline_secs", "must be at least llm.timeout_secs");
         }
         if self.model.trim().is_empty() {
             return invalid("llm.model", "must name a model");

@@ -30,7 +30,7 @@ pub use bot::{BotSettings, LogFormat, LogSettings, StoreSettings};
 pub use discord::DiscordSettings;
 pub use emotion::EmotionSettings;
 pub use http::{HttpSettings, ServerLimits};
-pub use llm::{LlmEndpoint, LlmSettings, PromptFormat};
+pub use llm::{LlmEndpoint, LlmSettings, OnFailure, PromptFormat};
 pub use privacy::PrivacySettings;
 pub use safety::{CrisisLines, CrisisSettings, RedactionSettings, SafetySettings};
 pub use telegram::TelegramSettings;

@@ -59,13 +59,13 @@ impl Pipeline {
             history: &history,
             crisis,
         };
-        let reply = self.write_reply(input, chunks).await;
+        let written = self.write_reply(input, chunks).await;
         let turn_id = if remember {
-            self.store_turn(message, text, emotion, &reply).await
+            self.store_turn(message, text, emotion, &written).await
         } else {
             None
         };
-        let mut outgoing = self.conversation_reply(reply, crisis, text, emotion, turn_id);
+        let mut outgoing = self.conversation_reply(written, crisis, text, emotion, turn_id);
         if truncated {
             outgoing
                 .notes
@@ -84,7 +84,7 @@ impl Pipeline {
         message: &Incoming,
         text: &str,
         emotion: Option<Emotion>,
-        reply: &Result<String, ReplyError>,
+        written: &Written,
     ) -> Option<i64> {
         let user = message.user();
         let turn = NewTurn {
@@ -93,8 +93,8 @@ impl Pipeline {
             user_text: text.to_string(),
             emotion_code: emotion.map(|e| e.code().to_string()),
             emotion_score: emotion.map(|e| e.score),
-            reply: reply.as_ref().ok().cloned(),
-            generator: self.generator.name(),
+            reply: written.reply.as_ref().ok().cloned(),
+            generator: written.generator.clone(),
         };
         if let Some(display_name) = message.display_name.as_deref()
             && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
@@ -149,25 +149,21 @@ impl Pipeline {
             history: &history,
             crisis,
         };
-        let reply = self.write_reply(input, chunks).await;
-        if let Ok(reply) = &reply
+        let written = self.write_reply(input, chunks).await;
+        if let Ok(reply) = &written.reply
             && let Err(error) = self
                 .store
-                .replace_reply(user, target.id, reply, &self.generator.name())
+                .replace_reply(user, target.id, reply, &written.generator)
                 .await
         {
             warn!(%error, "storing the regenerated reply failed");
         }
-        self.conversation_reply(reply, crisis, &target.user_text, emotion, Some(target.id))
+        self.conversation_reply(written, crisis, &target.user_text, emotion, Some(target.id))
     }
 
     /// The steps a new reply and a regenerated one share: the emotion to a
     /// streaming adapter, the request with personal data masked, generating.
-    async fn write_reply(
-        &self,
-        input: ReplyInput<'_>,
-        chunks: Option<ChunkSender>,
-    ) -> Result<String, ReplyError> {
+    async fn write_reply(&self, input: ReplyInput<'_>, chunks: Option<ChunkSender>) -> Written {
         if let (Some(chunks), Some(emotion)) = (&chunks, input.emotion) {
             let _ = chunks.send(ReplyEvent::Emotion(emotion)).await;
         }
@@ -180,7 +176,35 @@ impl Pipeline {
             crisis: input.crisis,
         };
         self.redact_request(&mut request);
-        self.generate(&request, chunks).await
+        let reply = self.generate(&request, chunks).await;
+        // A crisis gets the fixed caring message with its resources instead
+        // (`conversation_reply`): written for it, not generated.
+        let fallback = self
+            .fallback
+            .as_ref()
+            .filter(|_| !request.crisis.is_crisis());
+        match (reply, fallback) {
+            (Err(error), Some(fallback)) => match fallback.generate(&request).await {
+                Ok(text) => {
+                    warn!(%error, "the language model failed; the offline generator answered");
+                    Written {
+                        reply: Ok(text),
+                        generator: fallback.name(),
+                        by_fallback: true,
+                    }
+                }
+                Err(_) => self.written(Err(error)),
+            },
+            (reply, _) => self.written(reply),
+        }
+    }
+
+    fn written(&self, reply: Result<String, ReplyError>) -> Written {
+        Written {
+            reply,
+            generator: self.generator.name(),
+            by_fallback: false,
+        }
     }
 
     /// Masks personal data in everything `request` would send to the language
@@ -212,13 +236,13 @@ impl Pipeline {
     /// store keeps only the generated text.
     pub(super) fn conversation_reply(
         &self,
-        reply: Result<String, ReplyError>,
+        written: Written,
         crisis: Severity,
         message: &str,
         emotion: Option<Emotion>,
         turn_id: Option<i64>,
     ) -> Outgoing {
-        let body = match reply {
+        let body = match written.reply {
             Ok(reply) => reply,
             Err(_) if crisis.is_crisis() => texts::crisis_fallback(),
             Err(_) => texts::generation_failed(),
@@ -226,7 +250,11 @@ impl Pipeline {
         let resources = crisis
             .is_crisis()
             .then(|| self.safety.crisis_resources(message, crisis));
-        Outgoing::conversation(body, emotion, turn_id, resources)
+        let mut outgoing = Outgoing::conversation(body, emotion, turn_id, resources);
+        if written.by_fallback {
+            outgoing.notes.push(texts::offline_fallback_note());
+        }
+        outgoing
     }
 
     /// The user's recent turns in `chat_id`, oldest first; only those before
@@ -339,6 +367,15 @@ impl Pipeline {
         }
         Ok(reply)
     }
+}
+
+/// A reply as written: by the generator, by the offline fallback when the
+/// generator failed (`by_fallback`), or not at all.
+pub(super) struct Written {
+    pub reply: Result<String, ReplyError>,
+    /// Stored with the turn: which generator wrote it.
+    pub generator: String,
+    pub by_fallback: bool,
 }
 
 /// What a conversation reply is written from.

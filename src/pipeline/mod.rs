@@ -31,6 +31,7 @@ pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, Re
 use crate::config::SafetySettings;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader};
 use crate::metrics::Metrics;
+use crate::reply::offline::OfflineGenerator;
 use crate::reply::{ReplyError, ReplyGenerator};
 use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{Store, Turn, UserKey};
@@ -49,6 +50,8 @@ pub struct PipelineOptions {
 pub struct Pipeline {
     emotion: Arc<dyn EmotionReader>,
     generator: Arc<dyn ReplyGenerator>,
+    /// Writes the reply, marked as such, when `generator` fails.
+    fallback: Option<Arc<dyn ReplyGenerator>>,
     store: Store,
     options: PipelineOptions,
     locks: UserLocks,
@@ -68,6 +71,7 @@ impl Pipeline {
         Pipeline {
             emotion,
             generator,
+            fallback: None,
             store,
             options,
             locks: UserLocks::default(),
@@ -76,6 +80,13 @@ impl Pipeline {
             safety: Safety::new(SafetySettings::default()),
             metrics: Arc::default(),
         }
+    }
+
+    /// When the generator fails, `fallback` writes the reply (marked as such)
+    /// instead of an apology.
+    pub fn with_fallback(mut self, fallback: Arc<dyn ReplyGenerator>) -> Pipeline {
+        self.fallback = Some(fallback);
+        self
     }
 
     /// Uses `settings` for redaction and crisis replies instead of the defaults.
@@ -173,8 +184,12 @@ impl Pipeline {
         let crisis = self
             .crisis_again(&turn.user_text, &[], emotion.as_ref())
             .await;
-        let reply = turn.reply.clone().ok_or(ReplyError::Empty);
-        Some(self.conversation_reply(reply, crisis, &turn.user_text, emotion, Some(turn.id)))
+        let written = conversation::Written {
+            reply: turn.reply.clone().ok_or(ReplyError::Empty),
+            generator: turn.generator.clone(),
+            by_fallback: turn.generator == OfflineGenerator::NAME && self.fallback.is_some(),
+        };
+        Some(self.conversation_reply(written, crisis, &turn.user_text, emotion, Some(turn.id)))
     }
 
     /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.

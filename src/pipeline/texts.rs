@@ -256,6 +256,14 @@ pub fn generation_failed() -> String {
         .to_string()
 }
 
+/// Shown with a reply the offline generator wrote because the language model
+/// failed.
+pub fn offline_fallback_note() -> String {
+    "(지금은 언어 모델에 연결이 안 돼서 내가 짧게 답했어. 조금 있다가 🔄로 다시 써 볼 수 있어. \
+     The language model is unreachable, so this is a short offline reply; try 🔄 later.)"
+        .to_string()
+}
+
 /// A crisis reply when no reply could be generated; the crisis lines follow it.
 pub fn crisis_fallback() -> String {
     "말해 줘서 정말 고마워. 지금 많이 힘들고 아픈 마음이 느껴져. 너는 혼자가 아니야, 그리고 네 안전이 제일 중요해. \

@@ -185,6 +185,9 @@ pub struct OfflineGenerator {
 }
 
 impl OfflineGenerator {
+    /// The generator's name, stored with each turn it wrote.
+    pub const NAME: &'static str = "offline";
+
     pub fn new() -> Self {
         OfflineGenerator {
             rng: Mutex::new(StdRng::from_os_rng()),
@@ -263,7 +266,7 @@ impl Default for OfflineGenerator {
 #[async_trait]
 impl ReplyGenerator for OfflineGenerator {
     fn name(&self) -> String {
-        "offline".to_string()
+        OfflineGenerator::NAME.to_string()
     }
 
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError> {

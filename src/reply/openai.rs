@@ -1,11 +1,12 @@
 //! Replies from any OpenAI-compatible chat-completions endpoint, through `async-openai`.
 //!
-//! Failure is bounded: async-openai's built-in retry layer (up to three
-//! retries on 429, 5xx and refused connections, sleeping as long as a
-//! `Retry-After` header asks) is replaced by the bare transport, and every call
-//! runs under `llm.timeout_secs` — the whole request when not streaming; the
-//! wait for the first piece and between pieces when streaming. The pipeline
-//! decides what to do on failure (the offline generator, a retry button).
+//! Failure is bounded: async-openai's retry layer retries a 429, a 5xx or a
+//! refused connection up to `llm.max_retries` times (sleeping as long as a
+//! `Retry-After` header asks, else backing off exponentially), and the whole
+//! reply — retries and streaming included — ends by `llm.deadline_secs`; when
+//! streaming, the wait for each piece is also at most `llm.timeout_secs`, so a
+//! slow-dripping endpoint cannot hold a turn. The pipeline decides what to do
+//! on failure (the offline generator, marked; or an apology).
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use async_openai::Client;
 use async_openai::config::{Config, OpenAIConfig};
 use async_openai::error::OpenAIError;
 use async_openai::middleware::ReqwestService;
+use async_openai::middleware::retry::OpenAIRetryLayer;
 use async_openai::types::chat::{
     ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
@@ -20,7 +22,8 @@ use async_openai::types::chat::{
 };
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt};
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, timeout_at};
+use tower::Layer;
 
 use crate::config::{LlmSettings, PromptFormat, Secret};
 
@@ -37,6 +40,7 @@ pub struct OpenAiGenerator {
     temperature: f32,
     max_tokens: u32,
     timeout_secs: u64,
+    deadline_secs: u64,
     prompt_format: PromptFormat,
     history_token_budget: usize,
     /// Kept only to scrub it from error texts.
@@ -62,26 +66,33 @@ impl OpenAiGenerator {
                     .map(|k| k.expose().trim())
                     .unwrap_or_default(),
             );
-        let client = Client::with_config(EndpointConfig {
-            inner: config,
-            send_key: api_key.is_some(),
-        })
-        // The plain transport: no hidden retries that could outlast the timeout.
-        .with_http_service(ReqwestService::default());
+        let client =
+            Client::with_config(EndpointConfig {
+                inner: config,
+                send_key: api_key.is_some(),
+            })
+            // Retries happen inside the transport; every call is bounded by the
+            // reply's deadline, so they can never outlast it. Each try waits at
+            // most `timeout_secs` for the answer to begin and between its pieces.
+            .with_http_service(OpenAIRetryLayer::new(settings.max_retries).layer(
+                ReqwestService::new(transport(Duration::from_secs(settings.timeout_secs))),
+            ));
         OpenAiGenerator {
             client,
             model: settings.model.clone(),
             temperature: settings.temperature,
             max_tokens: settings.max_tokens,
             timeout_secs: settings.timeout_secs,
+            deadline_secs: settings.deadline_secs,
             prompt_format: settings.prompt_format,
             history_token_budget: settings.history_token_budget,
             api_key,
         }
     }
 
-    fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout_secs)
+    /// When a reply started now must be finished.
+    fn deadline(&self) -> Instant {
+        Instant::now() + Duration::from_secs(self.deadline_secs)
     }
 
     fn chat_request(&self, request: &ReplyRequest, stream: bool) -> CreateChatCompletionRequest {
@@ -102,7 +113,7 @@ impl OpenAiGenerator {
     }
 
     fn endpoint_error(&self, error: &OpenAIError) -> ReplyError {
-        endpoint_error(error, self.api_key.as_ref(), &self.model)
+        endpoint_error(error, self.api_key.as_ref(), &self.model, self.timeout_secs)
     }
 }
 
@@ -115,9 +126,9 @@ impl ReplyGenerator for OpenAiGenerator {
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError> {
         let chat = self.chat_request(request, false);
         tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a reply");
-        let response = timeout(self.timeout(), self.client.chat().create(chat))
+        let response = timeout_at(self.deadline(), self.client.chat().create(chat))
             .await
-            .map_err(|_| ReplyError::Timeout(self.timeout_secs))?
+            .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
             .map_err(|e| self.endpoint_error(&e))?;
         let text = response
             .choices
@@ -138,23 +149,24 @@ impl ReplyGenerator for OpenAiGenerator {
     async fn generate_stream(&self, request: &ReplyRequest) -> Result<ReplyStream, ReplyError> {
         let chat = self.chat_request(request, true);
         tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a streamed reply");
-        let deadline = Instant::now() + self.timeout();
+        let deadline = self.deadline();
         let mut pieces = PieceStream {
             inner: timeout_at(deadline, self.client.chat().create_stream(chat))
                 .await
-                .map_err(|_| ReplyError::Timeout(self.timeout_secs))?
+                .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
                 .map_err(|e| self.endpoint_error(&e))?,
             timeout_secs: self.timeout_secs,
+            deadline,
             api_key: self.api_key.clone(),
             model: self.model.clone(),
         };
         let first = pieces
-            .next_text(deadline)
+            .next_text(pieces.next_deadline())
             .await
             .ok_or(ReplyError::Empty)??;
         let rest = stream::unfold(Some(pieces), |state| async move {
             let mut pieces = state?;
-            let deadline = Instant::now() + Duration::from_secs(pieces.timeout_secs);
+            let deadline = pieces.next_deadline();
             match pieces.next_text(deadline).await? {
                 Ok(text) => Some((Ok(text), Some(pieces))),
                 // The stream ends after its first error.
@@ -165,15 +177,34 @@ impl ReplyGenerator for OpenAiGenerator {
     }
 }
 
+/// The HTTP client of the endpoint: every read (the answer's head, each
+/// piece of its body) within `read_timeout`.
+fn transport(read_timeout: Duration) -> reqwest_llm::Client {
+    reqwest_llm::Client::builder()
+        .read_timeout(read_timeout)
+        .build()
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "building the LLM client failed; using one without a read timeout");
+            reqwest_llm::Client::new()
+        })
+}
+
 /// The SSE chunks of one reply, read piece by piece under a deadline.
 struct PieceStream {
     inner: ChatCompletionResponseStream,
     timeout_secs: u64,
+    /// The whole reply's deadline.
+    deadline: Instant,
     api_key: Option<Secret>,
     model: String,
 }
 
 impl PieceStream {
+    /// The next piece must come within `timeout_secs`, and before the reply's deadline.
+    fn next_deadline(&self) -> Instant {
+        (Instant::now() + Duration::from_secs(self.timeout_secs)).min(self.deadline)
+    }
+
     /// The next non-empty text, skipping role-only and finish chunks; `None`
     /// when the stream has ended.
     async fn next_text(&mut self, deadline: Instant) -> Option<Result<String, ReplyError>> {
@@ -182,7 +213,12 @@ impl PieceStream {
                 Err(_) => return Some(Err(ReplyError::Timeout(self.timeout_secs))),
                 Ok(None) => return None,
                 Ok(Some(Err(e))) => {
-                    return Some(Err(endpoint_error(&e, self.api_key.as_ref(), &self.model)));
+                    return Some(Err(endpoint_error(
+                        &e,
+                        self.api_key.as_ref(),
+                        &self.model,
+                        self.timeout_secs,
+                    )));
                 }
                 Ok(Some(Ok(chunk))) => chunk,
             };
@@ -212,7 +248,21 @@ fn to_wire(message: ChatMessage) -> ChatCompletionRequestMessage {
 }
 
 /// Logs and wraps an async-openai error as a short text without the API key.
-fn endpoint_error(error: &OpenAIError, api_key: Option<&Secret>, model: &str) -> ReplyError {
+/// A read that waited longer than `timeout_secs` is a [`ReplyError::Timeout`].
+fn endpoint_error(
+    error: &OpenAIError,
+    api_key: Option<&Secret>,
+    model: &str,
+    timeout_secs: u64,
+) -> ReplyError {
+    if matches!(error, OpenAIError::Reqwest(e) if e.is_timeout()) {
+        tracing::warn!(
+            model,
+            timeout_secs,
+            "the language model endpoint did not answer in time"
+        );
+        return ReplyError::Timeout(timeout_secs);
+    }
     let mut message = describe(error);
     if let Some(key) = api_key {
         message = message.replace(key.expose().trim(), "***");
