@@ -48,9 +48,19 @@ struct Harness {
 }
 
 async fn harness_on(store: Store, budget: usize) -> Harness {
+    harness_with(store, budget, |_| {}).await
+}
+
+/// [`harness_on`] with more settings changed.
+async fn harness_with(
+    store: Store,
+    budget: usize,
+    configure: impl FnOnce(&mut maeum::config::Settings),
+) -> Harness {
     let fake = FakeLlm::start().await;
     let reader = Arc::new(scripted_reader());
     let pipeline = test_pipeline(store, true, budget, PromptFormat::Tagged)
+        .settings(configure)
         .emotion(reader.clone())
         .openai(&fake.base_url)
         .build();
@@ -532,21 +542,8 @@ async fn feedback_is_stored_with_the_turn() {
 /// A harness whose failed replies are apologies (`llm.on_failure = "apology"`).
 async fn apology_harness() -> (Harness, tempfile::TempDir) {
     let (store, dir) = support::db::sqlite_store().await;
-    let fake = FakeLlm::start().await;
-    let reader = Arc::new(scripted_reader());
-    let pipeline = test_pipeline(store, true, 1500, PromptFormat::Tagged)
-        .settings(|s| s.llm.on_failure = OnFailure::Apology)
-        .emotion(reader.clone())
-        .openai(&fake.base_url)
-        .build();
-    (
-        Harness {
-            pipeline,
-            reader,
-            fake,
-        },
-        dir,
-    )
+    let harness = harness_with(store, 1500, |s| s.llm.on_failure = OnFailure::Apology).await;
+    (harness, dir)
 }
 
 #[tokio::test]
