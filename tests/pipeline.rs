@@ -546,6 +546,17 @@ async fn apology_harness() -> (Harness, tempfile::TempDir) {
     (harness, dir)
 }
 
+/// With the endpoint answering again, 🔄 on `turn_id` is written by the model.
+async fn regenerate_once_back(h: &Harness, user: &UserKey, turn_id: i64) {
+    h.fake.recover();
+    h.fake.set_reply("이제 들려. 무슨 일 있었어?");
+    let again = h
+        .pipeline
+        .act(user, Action::Regenerate { turn_id }, None)
+        .await;
+    assert_eq!(again.text(), "이제 들려. 무슨 일 있었어?");
+}
+
 #[tokio::test]
 async fn a_dead_llm_gets_an_offline_reply_marked_as_such_and_regenerate_asks_again() {
     let (h, _dir) = sqlite_harness(1500).await;
@@ -570,13 +581,7 @@ async fn a_dead_llm_gets_an_offline_reply_marked_as_such_and_regenerate_asks_aga
     assert_eq!(turns[0].reply.as_deref(), Some(out.body.as_str()));
 
     // Once the endpoint is back, 🔄 asks the model again.
-    h.fake.recover();
-    h.fake.set_reply("이제 들려. 무슨 일 있었어?");
-    let again = h
-        .pipeline
-        .act(&user, Action::Regenerate { turn_id }, None)
-        .await;
-    assert_eq!(again.text(), "이제 들려. 무슨 일 있었어?");
+    regenerate_once_back(&h, &user, turn_id).await;
     let turns = h.pipeline.store().recent_turns(&user, 10).await.unwrap();
     assert_eq!(turns[0].generator, "openai:gpt-4o-mini");
 }
@@ -595,13 +600,7 @@ async fn a_dead_llm_gets_an_apology_keeps_the_turn_and_the_bot_goes_on() {
     assert_eq!(turns[0].reply, None);
 
     // Once the endpoint is back, 🔄 fills the kept turn in.
-    h.fake.recover();
-    h.fake.set_reply("이제 들려. 무슨 일 있었어?");
-    let again = h
-        .pipeline
-        .act(&user, Action::Regenerate { turn_id }, None)
-        .await;
-    assert_eq!(again.text(), "이제 들려. 무슨 일 있었어?");
+    regenerate_once_back(&h, &user, turn_id).await;
     assert_eq!(
         h.pipeline.store().recent_turns(&user, 10).await.unwrap()[0]
             .reply
