@@ -5,14 +5,13 @@
 //! - **rules alone**: the crisis reading without the learned signal
 //!   (`safety::crisis::read(…, None)`: rules, severity, the writer's recent
 //!   messages);
-//! - **rules + learned signal**: the same reading raised by the crisis head's
-//!   signal (`read(…, Some(signal))`), which is what the pipeline runs;
-//! - **model read**: the shipped model reading the message with its context,
-//!   which the pipeline does anyway for the emotion; the crisis head is part
-//!   of that one forward pass (a masked mean of one layer and a 384 × 4
-//!   linear layer), so it adds no second pass. `python
-//!   model/train/crisis_head.py --bench` times the graph with and without the
-//!   head side by side.
+//! - **rules + learned signal**: the same reading raised by the crisis
+//!   model's signal (`read(…, Some(signal))`), which is what the pipeline runs;
+//! - **model read**: the shipped model file reading the message with its
+//!   context, which the pipeline does anyway for the emotion; the crisis model
+//!   (6 encoder layers) runs in the same session call on the same tokens.
+//!   `python model/train/crisis_model.py --bench` times the graph with and
+//!   without it side by side: that difference is what it adds per message.
 //!
 //! Prints the median and p90 of each, and the ratio of the two readings.
 

@@ -83,10 +83,10 @@ async fn context_carries_the_feeling_into_a_vague_message() {
     );
 }
 
-/// The crisis head (model/train/crisis_head.py) is there and reads a
+/// The crisis model (model/train/crisis_model.py) is there and reads a
 /// distribution over none, concern, risk and imminent with the threshold of
 /// config.json. (What it is worth is measured on the crisis evaluation set,
-/// in tests/safety.rs; it is off by default — docs/safety.md says why.)
+/// in tests/safety.rs and docs/safety.md.)
 #[tokio::test]
 async fn the_shipped_model_carries_its_crisis_head() {
     let model = shipped_model();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole pipeline: base weights → trimmed base → fine-tuning → ONNX (int8) → evaluation
-# → crisis head → latency benchmark. See README.md in this folder.
+# → crisis model → latency benchmark. See README.md in this folder.
 #
 #   model/train/run.sh [--data FILE] [--device auto|cuda|cpu] [--work DIR] [--out DIR] [-- TRAIN ARGS...]
 #
@@ -71,7 +71,7 @@ $PY "$here/export.py" --weights "$work/run/model_fp16.pt" --tokenizer "$work/tri
 $PY "$here/evaluate.py" --model "$out" --onnx model.onnx --data "$data" --split "$work/split.json" --json "$work/eval_int8.json"
 $PY "$here/evaluate.py" --model "$out" --onnx model_fp32.onnx --data "$data" --split "$work/split.json" --json "$work/eval_fp32.json"
 rm -f "$out/model_fp32.onnx"
-# 7. The crisis head (a second output read in the same pass; docs/safety.md).
-$PY "$here/crisis_head.py" --model "$out" --train "$root"/model/crisis/*.jsonl --dev "$root/tests/data/crisis/dev.jsonl" \
-  --everyday "$data"
+# 7. The crisis model (a second output of the same file, on the same tokens; docs/safety.md).
+$PY "$here/crisis_model.py" --model "$out" --base "$work/trim" --train "$root"/model/crisis/*.jsonl \
+  --dev "$root/tests/data/crisis/dev.jsonl" --everyday "$data" --device "$device"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"

@@ -82,8 +82,8 @@ impl RedactionSettings {
 pub struct CrisisSettings {
     /// Look for signs of suicide or self-harm and answer them with the crisis lines.
     pub enabled: bool,
-    /// Let the emotion model's crisis head raise readings the rules miss
-    /// (docs/safety.md: what it adds, and its false alarms).
+    /// Let the crisis model raise readings the rules miss (docs/safety.md:
+    /// what it adds, and its false alarms).
     pub learned_signal: bool,
 }
 

@@ -47,9 +47,9 @@ impl From<&Emotion> for EmotionJson {
     }
 }
 
-/// What the model's crisis head read in a message (`model/train/crisis_head.py`;
+/// What the crisis model read in a message (`model/train/crisis_model.py`;
 /// docs/safety.md): how likely each reading is, and the probability of a
-/// crisis at or above which the head alone counts (calibrated on the
+/// crisis at or above which the model alone counts (calibrated on the
 /// development part of the crisis evaluation set). The safety module turns it
 /// into a severity; this module only reports it.
 #[derive(Debug, Clone, Copy, PartialEq)]

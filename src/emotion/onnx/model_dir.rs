@@ -58,7 +58,8 @@ pub(super) struct ModelConfig {
     pub max_position_embeddings: Option<usize>,
     pub name: Option<String>,
     pub meaningful: bool,
-    /// The crisis head `model/train/crisis_head.py` adds, when there is one.
+    /// The crisis model `model/train/crisis_model.py` merges into the graph
+    /// (its config key is still `crisis_head`), when there is one.
     pub crisis_head: Option<CrisisHead>,
 }
 

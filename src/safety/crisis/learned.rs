@@ -1,15 +1,15 @@
-//! The learned signal beside the rules: the crisis head the emotion model
-//! carries (`model/train/crisis_head.py`), read in the same forward pass as
-//! the emotion, so it costs next to nothing per message and works with the
-//! language model down. It sees the message with the writer's earlier
-//! messages (the emotion model's context), so it also reads risk spread over
-//! a conversation.
+//! The learned signal beside the rules: the crisis model the emotion model
+//! file carries (`model/train/crisis_model.py`: a small encoder fine-tuned on
+//! crisis and not-crisis messages, ko + en), run on the same tokens as the
+//! emotion, before the language model and without it. It sees the message
+//! with the writer's earlier messages (the emotion model's context), so it
+//! also reads risk spread over a conversation.
 //!
 //! It can only raise a reading, never lower one: a crisis the rules found
 //! stays a crisis. Its threshold was calibrated on the development part of the
 //! evaluation set (docs/safety.md has the figures).
 
-use super::{CrisisAssessment, CrisisReading, SetAside, Severity, imminent};
+use super::{CrisisAssessment, CrisisReading, SetAside, Severity};
 use crate::emotion::CrisisSignal;
 
 /// The severity the head reads: `None` below its threshold, else the most
@@ -28,14 +28,13 @@ pub fn severity(signal: &CrisisSignal) -> Severity {
     .map_or(Severity::Risk, |(severity, _)| severity)
 }
 
-/// Raises `reading` (the rules' reading of `text`) with what the head read:
-/// a message no rule matched becomes a crisis at the head's severity, though
-/// imminent only when the message names a danger now; a rules' risk becomes
-/// imminent when the head reads imminent.
+/// Raises `reading` (the rules' reading of `text`) with what the model read:
+/// a message no rule matched becomes a crisis at the model's severity; a
+/// rules' risk becomes imminent when the model reads imminent.
 /// When the rules explained a phrase away as negated ("I'd never…"), as a
 /// topic (news, fiction, study) or as past and resolved, that explanation
 /// stands: those are exactly the phrasings a sentence-level reader confuses.
-pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal, text: &str) {
+pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
     let learned = severity(signal);
     if !learned.is_crisis() {
         return;
@@ -54,14 +53,9 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal, text: &s
         return;
     }
     reading.learned = true;
-    reading.severity = match learned {
-        // Alone, the head's "imminent" is its least reliable reading (it has
-        // read 「잠이 안 와」 so): emergency numbers first only when the
-        // message itself names a danger now.
-        Severity::Imminent | Severity::Risk if imminent(text) => Severity::Imminent,
-        Severity::Imminent => Severity::Risk,
-        other => other,
-    };
+    // Its imminent is trusted as it is: putting the emergency numbers first
+    // for someone only at risk costs far less than the reverse.
+    reading.severity = learned;
 }
 
 #[cfg(test)]
@@ -76,7 +70,7 @@ mod tests {
     fn below_the_threshold_the_head_reads_nothing() {
         assert_eq!(severity(&signal([0.2, 0.1, 0.6, 0.1])), Severity::None);
         let mut reading = CrisisReading::none();
-        raise(&mut reading, &signal([0.2, 0.1, 0.6, 0.1]), "그냥 그래");
+        raise(&mut reading, &signal([0.2, 0.1, 0.6, 0.1]));
         assert_eq!(reading, CrisisReading::none());
     }
 
@@ -89,23 +83,17 @@ mod tests {
             Severity::Imminent
         );
         let mut reading = CrisisReading::none();
-        raise(&mut reading, &signal([0.05, 0.05, 0.6, 0.3]), "그냥 그래");
+        raise(&mut reading, &signal([0.05, 0.05, 0.6, 0.3]));
         assert_eq!(reading.severity, Severity::Risk);
         assert!(reading.learned && reading.is_crisis());
     }
 
     #[test]
-    fn alone_its_imminent_needs_a_danger_named_now() {
+    fn alone_its_imminent_puts_the_emergency_numbers_first() {
         let mut reading = CrisisReading::none();
-        raise(&mut reading, &signal([0.01, 0.0, 0.09, 0.9]), "그냥 그래");
-        assert_eq!(reading.severity, Severity::Risk);
-        let mut reading = CrisisReading::none();
-        raise(
-            &mut reading,
-            &signal([0.01, 0.0, 0.09, 0.9]),
-            "지금 옥상 위에 서있어",
-        );
+        raise(&mut reading, &signal([0.01, 0.0, 0.09, 0.9]));
         assert_eq!(reading.severity, Severity::Imminent);
+        assert!(reading.learned);
     }
 
     #[test]
@@ -114,9 +102,9 @@ mod tests {
             severity: Severity::Imminent,
             ..CrisisReading::none()
         };
-        raise(&mut reading, &signal([0.05, 0.05, 0.85, 0.05]), "…");
+        raise(&mut reading, &signal([0.05, 0.05, 0.85, 0.05]));
         assert_eq!(reading.severity, Severity::Imminent);
-        raise(&mut reading, &signal([0.99, 0.0, 0.01, 0.0]), "…");
+        raise(&mut reading, &signal([0.99, 0.0, 0.01, 0.0]));
         assert_eq!(reading.severity, Severity::Imminent);
         assert!(!reading.learned, "the rules found it");
     }
@@ -127,11 +115,7 @@ mod tests {
             assessment: CrisisAssessment::SetAside(SetAside::Negated),
             ..CrisisReading::none()
         };
-        raise(
-            &mut reading,
-            &signal([0.01, 0.01, 0.97, 0.01]),
-            "죽고 싶은 건 아니야",
-        );
+        raise(&mut reading, &signal([0.01, 0.01, 0.97, 0.01]));
         assert!(!reading.is_crisis());
     }
 }

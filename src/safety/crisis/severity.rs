@@ -93,7 +93,7 @@ pub fn read(
 ) -> CrisisReading {
     let mut reading = read_rules(text, earlier, emotion);
     if let Some(signal) = signal {
-        learned::raise(&mut reading, signal, text);
+        learned::raise(&mut reading, signal);
     }
     reading
 }
