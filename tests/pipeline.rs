@@ -295,6 +295,23 @@ mod suite {
         assert_eq!(turns[0]["feedback"], "up");
         assert_eq!(turns[0]["reply"], support::fake_llm::DEFAULT_REPLY);
     }
+
+    /// Postgres text cannot hold NUL: a message or a reply with one used to
+    /// lose the turn there ("invalid byte sequence").
+    pub async fn a_nul_in_the_message_or_the_reply_loses_nothing(store: &Store) {
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        h.fake.set_reply("에구,\u{0} 힘들었겠다.");
+        let out = say(&h, "nul", "오늘\u{0} 너무\u{7} 힘들었어\n진짜로").await;
+        assert_eq!(out.kind, ReplyKind::Conversation);
+        assert_eq!(out.text(), "에구, 힘들었겠다.");
+        let user = UserKey::new("test", "nul");
+        let exported = serde_json::to_value(store.export(&user).await.unwrap().unwrap()).unwrap();
+        let turns = exported["turns"].as_array().unwrap();
+        assert_eq!(turns.len(), 1, "the turn is stored: {exported}");
+        assert_eq!(turns[0]["user_text"], "오늘 너무 힘들었어\n진짜로");
+        assert_eq!(turns[0]["reply"], "에구, 힘들었겠다.");
+    }
 }
 
 crate::on_both_backends!(
@@ -304,6 +321,7 @@ crate::on_both_backends!(
     reset_leaves_no_messages,
     optout_leaves_no_rows_and_stores_nothing_after,
     export_returns_exactly_what_is_stored,
+    a_nul_in_the_message_or_the_reply_loses_nothing,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {

@@ -9,6 +9,7 @@ use futures::StreamExt;
 use tracing::warn;
 
 use super::consent::Memory;
+use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
 use crate::emotion::{Emotion, EmotionLabel, Reading, Utterance};
 use crate::metrics::Stage;
@@ -201,7 +202,8 @@ impl Pipeline {
 
     fn written(&self, reply: Result<String, ReplyError>) -> Written {
         Written {
-            reply,
+            // Stored with the turn: a NUL from the endpoint would lose it on Postgres.
+            reply: reply.map(|text| without_control_characters(&text)),
             generator: self.generator.name(),
             by_fallback: false,
         }

@@ -38,6 +38,15 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// The message without control characters other than line breaks and
+    /// tabs: they mean nothing in a chat message, and some (NUL) cannot be
+    /// stored at all in Postgres text, which would lose the turn.
+    pub fn without_control_characters(mut self) -> Incoming {
+        self.text = without_control_characters(&self.text);
+        self.display_name = self.display_name.as_deref().map(without_control_characters);
+        self
+    }
+
     /// A private (one-to-one) message.
     pub fn private(platform: &str, user_id: &str, text: &str) -> Incoming {
         Incoming {
@@ -57,6 +66,13 @@ impl Incoming {
     pub fn user(&self) -> UserKey {
         UserKey::new(&self.platform, &self.user_id)
     }
+}
+
+/// `text` without control characters other than `\n`, `\r` and `\t`.
+pub(crate) fn without_control_characters(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -135,7 +135,9 @@ impl Pipeline {
         chunks: Option<ChunkSender>,
     ) -> Option<Outgoing> {
         let span = turn_span(&message.platform);
-        self.handle_in_turn(message, chunks).instrument(span).await
+        self.handle_in_turn(message.without_control_characters(), chunks)
+            .instrument(span)
+            .await
     }
 
     async fn handle_in_turn(
