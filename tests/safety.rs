@@ -1051,10 +1051,7 @@ fn severity_in_english_and_korean() {
 /// detector last changed, so a change that loses recall or adds false alarms
 /// fails here. They are below the project's targets (see docs/safety.md).
 async fn crisis_figures(file: &str, learned: bool) -> maeum::eval::safety::SafetyReport {
-    let mut settings = support::pipeline::shipped_settings();
-    settings.safety.crisis.learned_signal = learned;
-    let reader = maeum::app::emotion_reader(&settings).expect("the shipped model loads");
-    let safety = maeum::safety::Safety::new(settings.safety.clone());
+    let (reader, safety) = shipped_crisis_reading(|s| s.safety.crisis.learned_signal = learned);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let cases = maeum::eval::safety::load_cases(&path).expect("the evaluation set");
     let mut readings = Vec::new();
@@ -1062,6 +1059,17 @@ async fn crisis_figures(file: &str, learned: bool) -> maeum::eval::safety::Safet
         readings.push(maeum::eval::safety::read_case(reader.as_ref(), &safety, case).await);
     }
     maeum::eval::safety::score(&cases, &readings)
+}
+
+/// The shipped model and the safety settings of the shipped configuration,
+/// after `adjust`, as `maeum safety-eval` reads crisis cases with them.
+fn shipped_crisis_reading(
+    adjust: impl FnOnce(&mut maeum::config::Settings),
+) -> (Arc<dyn maeum::emotion::EmotionReader>, maeum::safety::Safety) {
+    let mut settings = support::pipeline::shipped_settings();
+    adjust(&mut settings);
+    let reader = maeum::app::emotion_reader(&settings).expect("the shipped model loads");
+    (reader, maeum::safety::Safety::new(settings.safety.clone()))
 }
 
 /// Fails, showing the whole report, when a figure falls below its floor.
@@ -1124,10 +1132,9 @@ async fn the_development_crisis_figures_do_not_drop() {
 /// earlier linear head read as crises).
 #[tokio::test]
 async fn everyday_messages_are_not_read_as_crises_by_the_shipped_model() {
-    let settings = support::pipeline::shipped_settings();
-    assert!(settings.safety.crisis.learned_signal, "on by default");
-    let reader = maeum::app::emotion_reader(&settings).expect("the shipped model loads");
-    let safety = maeum::safety::Safety::new(settings.safety.clone());
+    let (reader, safety) = shipped_crisis_reading(|s| {
+        assert!(s.safety.crisis.learned_signal, "on by default");
+    });
     for text in [
         "안녕",
         "잠이 안 와",

@@ -238,10 +238,8 @@ def merge(emotion: onnx.ModelProto, crisis: onnx.ModelProto) -> None:
         node.name = PREFIX + (node.name or node.output[0])
         emotion.graph.node.append(node)
     emotion.graph.output.append(helper.make_tensor_value_info(ch.OUTPUT, TensorProto.FLOAT, ["batch", len(ch.CLASSES)]))
-    have = {(o.domain, o.version) for o in emotion.opset_import}
-    for o in crisis.opset_import:
-        if (o.domain, o.version) not in have and o.domain not in {x.domain for x in emotion.opset_import}:
-            emotion.opset_import.append(o)
+    domains = {o.domain for o in emotion.opset_import}  # both exported at opset 17
+    emotion.opset_import.extend(o for o in crisis.opset_import if o.domain not in domains)
 
 
 def strip(model: onnx.ModelProto) -> None:
