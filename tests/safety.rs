@@ -1065,7 +1065,10 @@ async fn crisis_figures(file: &str, learned: bool) -> maeum::eval::safety::Safet
 /// after `adjust`, as `maeum safety-eval` reads crisis cases with them.
 fn shipped_crisis_reading(
     adjust: impl FnOnce(&mut maeum::config::Settings),
-) -> (Arc<dyn maeum::emotion::EmotionReader>, maeum::safety::Safety) {
+) -> (
+    Arc<dyn maeum::emotion::EmotionReader>,
+    maeum::safety::Safety,
+) {
     let mut settings = support::pipeline::shipped_settings();
     adjust(&mut settings);
     let reader = maeum::app::emotion_reader(&settings).expect("the shipped model loads");
