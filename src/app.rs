@@ -186,7 +186,8 @@ pub fn pipeline_with(
     let pipeline = Pipeline::new(emotion, generator, store, options)
         .with_privacy(privacy_options(settings))
         .with_admins(admins)
-        .with_safety(settings.safety.clone());
+        .with_safety(settings.safety.clone())
+        .with_limits(&settings.limits);
     if fallback {
         pipeline.with_fallback(Arc::new(OfflineGenerator::new()))
     } else {

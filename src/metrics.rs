@@ -64,9 +64,21 @@ impl Histogram {
 #[derive(Debug, Default)]
 pub struct Metrics {
     messages: Mutex<BTreeMap<String, u64>>,
+    undelivered: Mutex<BTreeMap<String, u64>>,
     stages: Mutex<BTreeMap<Stage, Histogram>>,
     emotions: Mutex<BTreeMap<&'static str, u64>>,
     llm_errors: AtomicU64,
+    llm_tokens: AtomicU64,
+    limited: Mutex<BTreeMap<&'static str, u64>>,
+    adapters: Mutex<BTreeMap<&'static str, AdapterState>>,
+}
+
+/// Where a platform adapter `maeum run` started stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdapterState {
+    Serving,
+    /// Stopped with this error; the other adapters go on.
+    Failed(String),
 }
 
 /// A poisoned lock only means a thread panicked mid-update of a counter; the counts stay usable.
@@ -78,6 +90,13 @@ impl Metrics {
     /// A message handled (conversation or command) from `platform`.
     pub fn count_message(&self, platform: &str) {
         *lock(&self.messages)
+            .entry(platform.to_string())
+            .or_default() += 1;
+    }
+
+    /// A reply `platform` refused after every retry.
+    pub fn count_undelivered(&self, platform: &str) {
+        *lock(&self.undelivered)
             .entry(platform.to_string())
             .or_default() += 1;
     }
@@ -96,6 +115,26 @@ impl Metrics {
 
     pub fn count_llm_error(&self) {
         self.llm_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Language-model tokens a reply used (estimated).
+    pub fn count_llm_tokens(&self, tokens: u64) {
+        self.llm_tokens.fetch_add(tokens, Ordering::Relaxed);
+    }
+
+    /// A message or press a fair-use limit (by name) stopped.
+    pub fn count_limited(&self, limit: &'static str) {
+        *lock(&self.limited).entry(limit).or_default() += 1;
+    }
+
+    /// Records how adapter `name` stands (`/readyz`, `maeum_adapter_up`).
+    pub fn set_adapter(&self, name: &'static str, state: AdapterState) {
+        lock(&self.adapters).insert(name, state);
+    }
+
+    /// The adapters started, by name, and how each stands.
+    pub fn adapters(&self) -> BTreeMap<&'static str, AdapterState> {
+        lock(&self.adapters).clone()
     }
 
     /// Messages handled from `platform` so far.
@@ -118,13 +157,17 @@ impl Metrics {
             "# HELP maeum_messages_total Messages handled, by platform."
         )?;
         writeln!(out, "# TYPE maeum_messages_total counter")?;
-        for (platform, count) in lock(&self.messages).iter() {
-            writeln!(
-                out,
-                "maeum_messages_total{{platform=\"{}\"}} {count}",
-                escape(platform)
-            )?;
-        }
+        write_by_platform(out, "maeum_messages_total", &lock(&self.messages))?;
+        writeln!(
+            out,
+            "# HELP maeum_replies_undelivered_total Replies a platform refused after every retry, by platform."
+        )?;
+        writeln!(out, "# TYPE maeum_replies_undelivered_total counter")?;
+        write_by_platform(
+            out,
+            "maeum_replies_undelivered_total",
+            &lock(&self.undelivered),
+        )?;
         writeln!(
             out,
             "# HELP maeum_stage_seconds Latency of a turn's stages (classify, llm, store)."
@@ -174,11 +217,51 @@ impl Metrics {
         )?;
         writeln!(
             out,
+            "# HELP maeum_llm_tokens_total Language-model tokens replies used (estimated: prompt and reply)."
+        )?;
+        writeln!(out, "# TYPE maeum_llm_tokens_total counter")?;
+        writeln!(
+            out,
+            "maeum_llm_tokens_total {}",
+            self.llm_tokens.load(Ordering::Relaxed)
+        )?;
+        writeln!(
+            out,
+            "# HELP maeum_limited_total Messages a fair-use limit stopped, by limit."
+        )?;
+        writeln!(out, "# TYPE maeum_limited_total counter")?;
+        for (limit, count) in lock(&self.limited).iter() {
+            writeln!(out, "maeum_limited_total{{limit=\"{limit}\"}} {count}")?;
+        }
+        writeln!(
+            out,
             "# HELP maeum_crisis_events_total Messages answered as a crisis."
         )?;
         writeln!(out, "# TYPE maeum_crisis_events_total counter")?;
-        writeln!(out, "maeum_crisis_events_total {crisis_events}")
+        writeln!(out, "maeum_crisis_events_total {crisis_events}")?;
+        writeln!(
+            out,
+            "# HELP maeum_adapter_up Whether a started platform adapter is serving (1) or stopped with an error (0)."
+        )?;
+        writeln!(out, "# TYPE maeum_adapter_up gauge")?;
+        for (adapter, state) in lock(&self.adapters).iter() {
+            let up = u8::from(*state == AdapterState::Serving);
+            writeln!(out, "maeum_adapter_up{{adapter=\"{adapter}\"}} {up}")?;
+        }
+        Ok(())
     }
+}
+
+/// One sample of counter `name` per platform.
+fn write_by_platform(
+    out: &mut String,
+    name: &str,
+    counts: &BTreeMap<String, u64>,
+) -> std::fmt::Result {
+    for (platform, count) in counts {
+        writeln!(out, "{name}{{platform=\"{}\"}} {count}", escape(platform))?;
+    }
+    Ok(())
 }
 
 /// A label value as the exposition format wants it.
@@ -202,6 +285,11 @@ mod tests {
         metrics.count_message("http");
         metrics.count_message("we\"ird");
         metrics.count_llm_error();
+        metrics.count_undelivered("discord");
+        metrics.count_llm_tokens(120);
+        metrics.count_limited("daily_messages");
+        metrics.set_adapter("telegram", AdapterState::Serving);
+        metrics.set_adapter("discord", AdapterState::Failed("gateway".into()));
         let text = metrics.render(4);
         assert!(text.contains("maeum_stage_seconds_bucket{stage=\"llm\",le=\"0.025\"} 0"));
         assert!(text.contains("maeum_stage_seconds_bucket{stage=\"llm\",le=\"0.05\"} 1"));
@@ -211,7 +299,12 @@ mod tests {
         assert!(text.contains("maeum_messages_total{platform=\"http\"} 2"));
         assert!(text.contains("maeum_messages_total{platform=\"we\\\"ird\"} 1"));
         assert!(text.contains("maeum_llm_errors_total 1"));
+        assert!(text.contains("maeum_replies_undelivered_total{platform=\"discord\"} 1"));
         assert!(text.contains("maeum_crisis_events_total 4"));
+        assert!(text.contains("maeum_llm_tokens_total 120"));
+        assert!(text.contains("maeum_limited_total{limit=\"daily_messages\"} 1"));
+        assert!(text.contains("maeum_adapter_up{adapter=\"telegram\"} 1"));
+        assert!(text.contains("maeum_adapter_up{adapter=\"discord\"} 0"));
         assert!(!text.contains("stage=\"classify\""));
     }
 }

@@ -3,19 +3,21 @@
 //!
 //! Each adapter is `async fn run(pipeline, settings, token, shutdown)`: it
 //! serves until `shutdown` is cancelled, then lets in-flight replies finish
-//! and returns.
+//! and returns. One adapter failing does not stop the others.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
+use tokio::task::{self, JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::app::{self, AppError};
 use crate::config::Settings;
+use crate::metrics::AdapterState;
 use crate::pipeline::Pipeline;
 use crate::{background, discord, http, telegram};
 
@@ -46,6 +48,9 @@ pub enum RunError {
 pub type AdapterError = Box<dyn std::error::Error + Send + Sync>;
 
 type AdapterTask = Pin<Box<dyn Future<Output = Result<(), AdapterError>> + Send>>;
+
+/// What `JoinSet::join_next_with_id` gives back for an adapter's task.
+type AdapterEnded = Option<Result<(task::Id, Result<(), AdapterError>), task::JoinError>>;
 
 /// An adapter's name and its serving future, its error type erased so that
 /// different adapters fit in one list.
@@ -112,7 +117,10 @@ fn enabled_adapters(
     adapters
 }
 
-/// Runs the enabled adapters until a shutdown signal, or until one fails.
+/// Runs the enabled adapters until a shutdown signal. An adapter that fails
+/// (a revoked token, a fatal gateway error) is reported — logged, `/readyz`
+/// and `maeum_adapter_up` — and the others keep serving; only when every
+/// adapter has stopped does `run` end early, with the first failure.
 pub async fn run(settings: &Settings) -> Result<(), RunError> {
     if !settings.telegram.enabled && !settings.discord.enabled && !settings.http.enabled {
         return Err(RunError::NothingEnabled);
@@ -123,25 +131,49 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
     // Ends with `shutdown`; a sweep cut short is simply redone at the next start.
     let _background = background::start(settings, pipeline.store().clone(), shutdown.clone());
     let mut tasks = JoinSet::new();
+    let mut names = HashMap::new();
     for (name, task) in enabled_adapters(settings, &pipeline, &shutdown) {
         info!(adapter = name, "starting adapter");
-        tasks.spawn(async move { (name, task.await) });
+        pipeline.metrics().set_adapter(name, AdapterState::Serving);
+        names.insert(tasks.spawn(task).id(), name);
     }
+    // Which adapter a finished task was, even when it panicked.
+    let ended = |finished: AdapterEnded| {
+        let (id, result) = match finished? {
+            Ok((id, result)) => (id, result),
+            Err(join) => (join.id(), Err(join.into())),
+        };
+        let adapter = names.get(&id).copied().unwrap_or("unknown");
+        Some(adapter_ended(adapter, result, &pipeline))
+    };
 
     let mut failure = None;
-    tokio::select! {
-        signal = shutdown_signal() => {
-            signal.map_err(RunError::Signal)?;
-            info!("shutdown signal received; finishing in-flight replies");
-        }
-        Some(finished) = tasks.join_next() => {
-            failure = adapter_failure(finished);
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        tokio::select! {
+            signal = &mut signal => {
+                signal.map_err(RunError::Signal)?;
+                info!("shutdown signal received; finishing in-flight replies");
+                break;
+            }
+            finished = tasks.join_next_with_id() => match ended(finished) {
+                Some(error) => {
+                    if let Some(error) = error {
+                        failure.get_or_insert(error);
+                    }
+                }
+                None => {
+                    warn!("every adapter has stopped; exiting");
+                    break;
+                }
+            },
         }
     }
     shutdown.cancel();
     let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        while let Some(finished) = tasks.join_next().await {
-            if let Some(error) = adapter_failure(finished) {
+        while let Some(error) = ended(tasks.join_next_with_id().await) {
+            if let Some(error) = error {
                 failure.get_or_insert(error);
             }
         }
@@ -157,20 +189,19 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
     failure.map_or(Ok(()), Err)
 }
 
-fn adapter_failure(
-    finished: Result<(&'static str, Result<(), AdapterError>), tokio::task::JoinError>,
+/// An adapter's task has ended: a failure is logged and recorded where
+/// `/readyz` and `/metrics` see it, and returned.
+fn adapter_ended(
+    adapter: &'static str,
+    result: Result<(), AdapterError>,
+    pipeline: &Pipeline,
 ) -> Option<RunError> {
-    match finished {
-        Ok((_, Ok(()))) => None,
-        Ok((adapter, Err(source))) => {
-            error!(adapter, message = %source, "adapter stopped with an error");
-            Some(RunError::Adapter { adapter, source })
-        }
-        Err(join) => Some(RunError::Adapter {
-            adapter: "unknown",
-            source: join.into(),
-        }),
-    }
+    let source = result.err()?;
+    error!(adapter, message = %source, "adapter stopped with an error; the others go on");
+    pipeline
+        .metrics()
+        .set_adapter(adapter, AdapterState::Failed(source.to_string()));
+    Some(RunError::Adapter { adapter, source })
 }
 
 /// SIGTERM (how containers and systemd stop us) or Ctrl-C.

@@ -230,6 +230,63 @@ async fn a_dm_conversation_has_emotion_reactions_labels_and_history() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_refused_with_a_429_is_sent_again_and_delivered() {
+    let bot = Bot::start().await;
+    let user = FakeUser::new(43, "하준");
+    // Behind a proxy serenity's own limiter is off: the adapter retries.
+    bot.fake.rate_limit_next("POST", "/messages", 2, 0.5);
+    let (_, reply) = bot.dm(&user, "오늘 좀 지쳤어").await;
+    let turn = bot.turn_of(&user, &reply).await;
+    assert!(reply.content.ends_with(turn.reply.as_deref().unwrap()));
+    assert!(!turn.undelivered);
+    let (limited, posts) = bot.fake.world(|w| {
+        let posts: Vec<_> = w
+            .calls
+            .iter()
+            .filter(|c| c.method == "POST" && c.path.ends_with("/messages"))
+            .map(|c| c.at)
+            .collect();
+        (w.rate_limited.len(), posts)
+    });
+    assert_eq!(limited, 2);
+    assert_eq!(posts.len(), 3, "two refused, the third delivered");
+    for pair in posts.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(500),
+            "each retry waits at least as long as asked: {:?}",
+            pair[1] - pair[0]
+        );
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_that_cannot_be_delivered_is_marked_on_its_turn() {
+    let bot = Bot::start().await;
+    let user = FakeUser::new(44, "서연");
+    // More 429s than the adapter retries (1 + 2 + 4 + 8 s of waiting).
+    bot.fake.rate_limit_next("POST", "/messages", 100, 0.1);
+    bot.fake.dm(&user, "내 말 들려?");
+    let marked = async {
+        loop {
+            let turns = bot.store.recent_turns(&key(&user), 10).await.unwrap();
+            if turns.first().is_some_and(|t| t.undelivered) {
+                return turns;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let turns = tokio::time::timeout(Duration::from_secs(60), marked)
+        .await
+        .expect("the turn is marked as not delivered");
+    assert_eq!(turns.len(), 1, "stored once, marked as not delivered");
+    assert!(turns[0].reply.is_some());
+    let refused = bot.fake.world(|w| w.rate_limited.len());
+    assert_eq!(refused, 5, "the first try and 4 retries");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_message_is_answered_only_when_it_mentions_or_replies_to_the_bot() {
     let bot = Bot::start().await;
     let user = FakeUser::new(42, "민지");

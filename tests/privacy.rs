@@ -446,6 +446,11 @@ mod suite {
             stats.text()
         );
         assert!(!stats.text().contains("u1"), "no ids either");
+        assert!(
+            stats.text().contains("replies today (UTC): 2"),
+            "today's usage: {}",
+            stats.text()
+        );
 
         let cleared = say(&h, "boss", "/admin clear user test u1").await;
         assert!(cleared.text().contains('1'), "{}", cleared.text());
@@ -675,6 +680,7 @@ async fn retention_deletes_old_messages_at_start_and_on_each_round() {
         emotion_score: None,
         reply: None,
         generator: "offline".into(),
+        llm_tokens: 0,
     };
     let age = |days: i64| (Utc::now() - chrono::Duration::days(days)).timestamp_millis();
     let backdate = async |id: i64, at: i64| {
@@ -757,6 +763,7 @@ async fn sweep_uses_the_cutoff_of_its_clock() {
                 emotion_score: None,
                 reply: None,
                 generator: "offline".into(),
+                llm_tokens: 0,
             },
         )
         .await

@@ -26,6 +26,7 @@ fn settings(format: PromptFormat, timeout_secs: u64, history_token_budget: usize
         timeout_secs,
         deadline_secs: timeout_secs,
         max_retries: 2,
+        max_concurrent_requests: 32,
         on_failure: OnFailure::Apology,
         stream: true,
         history_token_budget,
@@ -290,6 +291,43 @@ async fn a_rate_limit_is_waited_out_as_retry_after_asks_then_answered() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_beyond_the_concurrency_limit_wait_their_turn() {
+    let fake = FakeLlm::start().await;
+    fake.set_delay(Duration::from_millis(300));
+    let mut limited = settings(PromptFormat::Tagged, 30, 1000);
+    limited.max_concurrent_requests = 2;
+    let generator = OpenAiGenerator::new(&limited, &fake.base_url, None);
+    let req = request("안녕", None);
+    let replies = tokio::time::timeout(
+        NO_HANG,
+        futures::future::join_all((0..6).map(|_| generator.generate(&req))),
+    )
+    .await
+    .expect("no hang");
+    assert!(replies.iter().all(Result::is_ok), "every turn answered");
+    assert_eq!(fake.request_count(), 6);
+    assert_eq!(
+        fake.peak_in_flight(),
+        2,
+        "never more than the limit at once"
+    );
+
+    // The limit is per generator: another one is not held up by it.
+    let unlimited = OpenAiGenerator::new(
+        &settings(PromptFormat::Tagged, 30, 1000),
+        &fake.base_url,
+        None,
+    );
+    tokio::time::timeout(
+        NO_HANG,
+        futures::future::join_all((0..6).map(|_| unlimited.generate(&req))),
+    )
+    .await
+    .expect("no hang");
+    assert!(fake.peak_in_flight() >= 3, "{}", fake.peak_in_flight());
 }
 
 #[tokio::test]

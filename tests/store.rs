@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use chrono::{Duration, Utc};
 use maeum::privacy::crypto::{CryptoError, DataCipher, DataKey};
 use maeum::store::{
-    Backend, Feedback, MarkerKeyCheck, NewTurn, StatsScope, Store, StoreError, UserKey,
+    Backend, Feedback, MarkerKeyCheck, NewTurn, StatsScope, Store, StoreError, Usage, UserKey,
 };
 use sqlx::Row;
 use support::scan::cells_containing;
@@ -21,6 +21,8 @@ crate::on_both_backends!(
     recent_turns_are_the_newest_oldest_first,
     users_are_isolated,
     replace_reply_only_for_the_owner,
+    an_undelivered_reply_is_marked_until_a_new_one_replaces_it,
+    usage_is_counted_per_user_and_day_and_swept,
     set_feedback_only_for_the_owner,
     clear_history_deletes_only_that_users_turns,
     opt_out_leaves_nothing_about_the_user,
@@ -50,6 +52,7 @@ fn new_turn(chat_id: &str, user_text: &str) -> NewTurn {
         emotion_score: None,
         reply: None,
         generator: "offline".to_string(),
+        llm_tokens: 0,
     }
 }
 
@@ -134,6 +137,7 @@ mod suite {
             emotion_score: Some(0.873_412_3),
             reply: Some("많이 지쳤겠다. 무슨 일 있었어? 🫂".to_string()),
             generator: "openai:gpt-4o-mini".to_string(),
+            llm_tokens: 0,
         };
         let bare = new_turn("chat-7", "응");
         let full_id = store.insert_turn(&user, &full).await.unwrap();
@@ -263,7 +267,7 @@ mod suite {
 
         assert!(
             !store
-                .replace_reply(&other, id, "hijacked", "evil")
+                .replace_reply(&other, id, "hijacked", "evil", 0)
                 .await
                 .unwrap()
         );
@@ -274,7 +278,7 @@ mod suite {
 
         assert!(
             store
-                .replace_reply(&owner, id, "second reply", "openai:m")
+                .replace_reply(&owner, id, "second reply", "openai:m", 0)
                 .await
                 .unwrap()
         );
@@ -289,10 +293,82 @@ mod suite {
 
         assert!(
             !store
-                .replace_reply(&owner, id + 1000, "nothing", "offline")
+                .replace_reply(&owner, id + 1000, "nothing", "offline", 0)
                 .await
                 .unwrap()
         );
+    }
+
+    pub async fn an_undelivered_reply_is_marked_until_a_new_one_replaces_it(store: &Store) {
+        let owner = UserKey::new("discord", "owner");
+        let other = UserKey::new("discord", "other");
+        let mut turn = new_turn("c", "hi");
+        turn.reply = Some("first reply".to_string());
+        turn.llm_tokens = 120;
+        let id = store.insert_turn(&owner, &turn).await.unwrap();
+        let stored = store.turn(&owner, id).await.unwrap().unwrap();
+        assert!(!stored.undelivered);
+        assert_eq!(stored.llm_tokens, 120);
+
+        assert!(
+            !store.mark_undelivered(&other, id).await.unwrap(),
+            "not theirs"
+        );
+        assert!(!store.turn(&owner, id).await.unwrap().unwrap().undelivered);
+        assert!(store.mark_undelivered(&owner, id).await.unwrap());
+        assert!(store.turn(&owner, id).await.unwrap().unwrap().undelivered);
+
+        // A rewrite is a new delivery; its tokens add to the turn's.
+        store
+            .replace_reply(&owner, id, "second reply", "openai:m", 80)
+            .await
+            .unwrap();
+        let rewritten = store.turn(&owner, id).await.unwrap().unwrap();
+        assert!(!rewritten.undelivered);
+        assert_eq!(rewritten.llm_tokens, 200);
+    }
+
+    pub async fn usage_is_counted_per_user_and_day_and_swept(store: &Store) {
+        let mina = UserKey::new("telegram", "mina");
+        let joon = UserKey::new("telegram", "joon");
+        let today = chrono::Utc::now();
+        let yesterday = today - chrono::Duration::days(1);
+        let long_ago = today - chrono::Duration::days(3);
+        store.add_usage(&mina, 100, today).await.unwrap();
+        store.add_usage(&mina, 50, today).await.unwrap();
+        store.add_usage(&joon, 7, today).await.unwrap();
+        store.add_usage(&mina, 1000, yesterday).await.unwrap();
+        store.add_usage(&mina, 9, long_ago).await.unwrap();
+
+        let mine = store.usage(&mina, today).await.unwrap();
+        assert_eq!((mine.messages, mine.tokens), (2, 150));
+        let joons = store.usage(&joon, today).await.unwrap();
+        assert_eq!((joons.messages, joons.tokens), (1, 7));
+        let total = store.total_usage(today).await.unwrap();
+        assert_eq!((total.messages, total.tokens), (3, 157));
+        assert_eq!(store.usage(&mina, yesterday).await.unwrap().tokens, 1000);
+        // No user id is stored: only keyed hashes and the whole bot's row.
+        let ids = count(
+            store,
+            "SELECT COUNT(*) FROM usage_daily WHERE marker LIKE '%' || $1 || '%'",
+            "mina",
+        )
+        .await;
+        assert_eq!(ids, 0);
+
+        // The sweep keeps from the cutoff's day on.
+        let deleted = store.delete_usage_before(yesterday).await.unwrap();
+        assert_eq!(deleted, 2, "mina's and the whole bot's row of 3 days ago");
+        assert_eq!(store.usage(&mina, long_ago).await.unwrap().messages, 0);
+        assert_eq!(store.usage(&mina, yesterday).await.unwrap().messages, 1);
+
+        // Opting out deletes the person's counters too (not the bot's).
+        store.opt_out(&mina).await.unwrap();
+        assert_eq!(
+            store.usage(&mina, yesterday).await.unwrap(),
+            Usage::default()
+        );
+        assert_eq!(store.total_usage(today).await.unwrap().messages, 3);
     }
 
     pub async fn set_feedback_only_for_the_owner(store: &Store) {
@@ -541,7 +617,7 @@ mod suite {
             .await
             .unwrap();
         store
-            .replace_reply(&user, ids[2], "regenerated", "openai:m")
+            .replace_reply(&user, ids[2], "regenerated", "openai:m", 0)
             .await
             .unwrap();
         store
@@ -926,7 +1002,7 @@ mod suite {
         let export = store.export(&user).await.unwrap().unwrap();
         assert_eq!(export.display_name.as_deref(), Some("비밀 이름 3a9f"));
         store
-            .replace_reply(&user, id, "새 답장 e4c2", "offline")
+            .replace_reply(&user, id, "새 답장 e4c2", "offline", 0)
             .await
             .unwrap();
         assert!(
@@ -1292,6 +1368,7 @@ async fn sqlite_files_are_readable_by_their_owner_only() {
                 emotion_score: None,
                 reply: None,
                 generator: "test".into(),
+                llm_tokens: 0,
             },
         )
         .await

@@ -648,6 +648,140 @@ async fn a_429_is_waited_out_and_the_reply_still_arrives() {
     h.stop().await;
 }
 
+/// The successful writes (messages and edits) in `chat`, or in every chat.
+fn writes_in(state: &support::fake_telegram::State, chat: Option<i64>) -> Vec<Instant> {
+    state
+        .calls
+        .iter()
+        .filter(|c| matches!(c.method.as_str(), "sendMessage" | "editMessageText"))
+        .filter(|c| c.status == 200)
+        .filter(|c| chat.is_none_or(|chat| c.params["chat_id"] == chat))
+        .map(|c| c.at)
+        .collect()
+}
+
+/// Fails when two of `writes` are closer than `least` (with slack for a
+/// loaded machine delaying one request more than the next).
+fn assert_spaced(writes: &[Instant], least: Duration, what: &str) {
+    for pair in writes.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap + Duration::from_millis(60) >= least,
+            "{what}: writes {gap:?} apart"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_429_the_next_write_in_the_chat_keeps_the_pace() {
+    let interval = Duration::from_millis(400);
+    let h = Harness::start(|s| s.telegram.edit_interval_ms = interval.as_millis() as u64).await;
+    h.telegram.wait_for_polling().await;
+    h.llm.set_stream_pieces(6);
+    h.llm.set_piece_delay(Duration::from_millis(100));
+    h.telegram
+        .fail_next("sendMessage", Failure::RetryAfter(1), 1);
+    let (_, reply) = h.converse(ALICE, "하루가 너무 길었어").await;
+    assert!(reply.text.ends_with(DEFAULT_REPLY), "{}", reply.text);
+    let state = h.telegram.state();
+    let writes = writes_in(&state, Some(ALICE.id));
+    assert!(writes.len() >= 2, "the resent message and its edits");
+    assert_spaced(&writes, interval, "after the resend");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_is_written_to_no_faster_than_its_limit() {
+    // 120 a minute: one write every 500 ms in the group, 100 ms in private.
+    let h = Harness::start(|s| {
+        s.telegram.edit_interval_ms = 100;
+        s.telegram.group_messages_per_minute = 120;
+    })
+    .await;
+    h.telegram.wait_for_polling().await;
+    h.llm.set_stream_pieces(4);
+    h.llm.set_piece_delay(Duration::from_millis(60));
+    let mention = format!("@{BOT_USERNAME}");
+    let entities =
+        json!([{"type": "mention", "offset": 0, "length": mention.encode_utf16().count()}]);
+    let mut asked = Vec::new();
+    for (from, text) in [(ALICE, "오늘 비 온대"), (BOB, "우산 챙겨야겠다")] {
+        let text = format!("{mention} {text}");
+        asked.push(
+            h.telegram
+                .group_text(GROUP, from, &text, entities.clone(), None),
+        );
+    }
+    for id in asked {
+        h.telegram
+            .wait_for_message(GROUP, |m| m.reply_to == Some(id) && !m.buttons.is_empty())
+            .await;
+    }
+    let writes = writes_in(&h.telegram.state(), Some(GROUP));
+    assert!(writes.len() >= 3, "{} writes", writes.len());
+    assert_spaced(&writes, Duration::from_millis(500), "in the group");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_whole_bot_writes_no_faster_than_its_global_limit() {
+    // 5 a second in all: one write every 200 ms across four private chats
+    // that each could be written to every 50 ms.
+    let h = Harness::start(|s| {
+        s.telegram.edit_interval_ms = 50;
+        s.telegram.global_messages_per_second = 5;
+    })
+    .await;
+    h.telegram.wait_for_polling().await;
+    let people: Vec<Person> = (0..4)
+        .map(|i| Person {
+            id: 2001 + i,
+            first_name: "민호",
+        })
+        .collect();
+    let asked: Vec<(Person, i64)> = people
+        .iter()
+        .map(|&p| (p, h.telegram.private_text(p, "안녕, 잘 지냈어?")))
+        .collect();
+    for (person, id) in asked {
+        h.telegram
+            .wait_for_message(person.id, |m| {
+                m.reply_to == Some(id) && !m.buttons.is_empty()
+            })
+            .await;
+    }
+    let writes = writes_in(&h.telegram.state(), None);
+    assert!(writes.len() >= 4, "{} writes", writes.len());
+    assert_spaced(&writes, Duration::from_millis(200), "across chats");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_telegram_refuses_is_marked_on_its_turn() {
+    let h = Harness::polling().await;
+    h.telegram.fail_next(
+        "sendMessage",
+        Failure::Status(403, "Forbidden: bot was blocked by the user".into()),
+        10,
+    );
+    h.telegram.private_text(ALICE, "내 말 들려?");
+    let marked = async {
+        loop {
+            let turns = h.turns(ALICE).await;
+            if turns.first().is_some_and(|t| t.undelivered) {
+                return turns;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let turns = tokio::time::timeout(WAIT_LIMIT, marked)
+        .await
+        .expect("the turn is marked as not delivered");
+    assert_eq!(turns.len(), 1);
+    assert!(turns[0].reply.is_some(), "the reply is kept for later");
+    h.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_6000_character_reply_arrives_in_parts() {
     let h = Harness::polling().await;

@@ -1,6 +1,7 @@
-//! Deleting messages older than `privacy.retention_days`: once at start, then
-//! every `privacy.retention_interval_minutes`, until shutdown. 0 days keeps
-//! messages forever (no job runs). Started by [`super::start`].
+//! Deleting messages older than `privacy.retention_days` (and the fair-use
+//! counters of days before yesterday): once at start, then every
+//! `privacy.retention_interval_minutes`, until shutdown. 0 days keeps
+//! messages, and counters, forever (no job runs). Started by [`super::start`].
 
 use std::time::Duration;
 
@@ -19,12 +20,14 @@ pub fn cutoff(now: DateTime<Utc>, retention_days: u32) -> DateTime<Utc> {
     now - chrono::Duration::milliseconds(i64::from(retention_days) * MS_PER_DAY)
 }
 
-/// Deletes the messages created before `cutoff(now, retention_days)`; returns how many.
+/// Deletes the messages created before `cutoff(now, retention_days)`, and
+/// the fair-use counters of days before yesterday; returns how many messages.
 pub async fn sweep(
     store: &Store,
     retention_days: u32,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
+    store.delete_usage_before(cutoff(now, 1)).await?;
     store
         .delete_messages_older_than(cutoff(now, retention_days))
         .await

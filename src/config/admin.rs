@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{ConfigError, platform_id};
 
 /// Who may run `/admin` commands.
 #[derive(Debug, Clone, Deserialize)]
@@ -20,11 +20,11 @@ impl AdminSettings {
     /// The operators of `ids` as `(platform, user_id)`; validation has made
     /// sure every id parses.
     pub fn operators(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.ids.iter().filter_map(|id| parse_admin_id(id))
+        self.ids.iter().filter_map(|id| platform_id(id))
     }
 
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
-        if let Some(bad) = self.ids.iter().find(|id| parse_admin_id(id).is_none()) {
+        if let Some(bad) = self.ids.iter().find(|id| platform_id(id).is_none()) {
             return Err(ConfigError::Invalid {
                 key: "admin.ids",
                 reason: format!("{bad:?} must be platform:user_id, e.g. telegram:123456"),
@@ -51,9 +51,3 @@ impl AdminSettings {
 
 /// Platforms whose user ids prove nothing about who is writing.
 const UNPROVEN_PLATFORMS: [&str; 2] = ["http", "web"];
-
-/// `platform:user_id` (split at the first colon), both parts non-empty.
-fn parse_admin_id(id: &str) -> Option<(&str, &str)> {
-    let (platform, user_id) = id.trim().split_once(':')?;
-    (!platform.is_empty() && !user_id.is_empty()).then_some((platform, user_id))
-}

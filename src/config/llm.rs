@@ -36,6 +36,8 @@ pub struct LlmSettings {
     /// Retries after a 429, a 5xx or a refused connection (waiting as long as
     /// `Retry-After` asks, else backing off exponentially), within the deadline.
     pub max_retries: usize,
+    /// Requests to the endpoint at once (per process); more turns wait.
+    pub max_concurrent_requests: usize,
     /// When the endpoint fails: `offline` answers with the embedded generator,
     /// marked as such; `apology` says the reply could not be written.
     pub on_failure: OnFailure,
@@ -65,6 +67,9 @@ impl LlmSettings {
         }
         if self.max_tokens == 0 {
             return invalid("llm.max_tokens", "must be at least 1");
+        }
+        if self.max_concurrent_requests == 0 {
+            return invalid("llm.max_concurrent_requests", "must be at least 1");
         }
         if self.timeout_secs == 0 {
             return invalid("llm.timeout_secs", "must be at least 1");

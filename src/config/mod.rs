@@ -13,6 +13,7 @@ mod bot;
 mod discord;
 mod emotion;
 mod http;
+mod limits;
 mod llm;
 mod privacy;
 mod safety;
@@ -30,6 +31,7 @@ pub use bot::{BotSettings, LogFormat, LogSettings, StoreSettings};
 pub use discord::DiscordSettings;
 pub use emotion::EmotionSettings;
 pub use http::{HttpSettings, ServerLimits};
+pub use limits::LimitSettings;
 pub use llm::{LlmEndpoint, LlmSettings, OnFailure, PromptFormat};
 pub use privacy::PrivacySettings;
 pub use safety::{CrisisLines, CrisisSettings, RedactionSettings, SafetySettings};
@@ -37,6 +39,14 @@ pub use telegram::TelegramSettings;
 
 /// The defaults, compiled in so the binary runs from any directory.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+
+/// `platform:id` (split at the first colon), both parts non-empty: how
+/// operators, users and chats are named in the configuration.
+pub fn platform_id(entry: &str) -> Option<(&str, &str)> {
+    let (platform, id) = entry.trim().split_once(':')?;
+    let (platform, id) = (platform.trim(), id.trim());
+    (!platform.is_empty() && !id.is_empty()).then_some((platform, id))
+}
 
 /// A secret value: never printed by `Debug` or `Display`.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -73,6 +83,7 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub admin: AdminSettings,
     pub safety: SafetySettings,
+    pub limits: LimitSettings,
     /// Filled from the environment, never from files.
     #[serde(skip)]
     pub secrets: Secrets,
@@ -181,6 +192,7 @@ impl Settings {
         self.privacy.validate()?;
         self.admin.validate()?;
         self.safety.validate()?;
+        self.limits.validate()?;
         self.store.validate(secrets.database_url.as_ref())
     }
 

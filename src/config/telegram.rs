@@ -19,6 +19,10 @@ pub struct TelegramSettings {
     pub webhook_listen: SocketAddr,
     /// The least time between two messages or edits the bot writes in one chat.
     pub edit_interval_ms: u64,
+    /// Messages and edits the bot writes in one group a minute at most (Telegram: 20).
+    pub group_messages_per_minute: u32,
+    /// Messages and edits the bot writes a second at most, in all chats (Telegram: about 30).
+    pub global_messages_per_second: u32,
     /// Updates handled at once, and (webhook) updates waiting beyond those:
     /// more are answered 503 so Telegram delivers them again later.
     pub max_pending_updates: usize,
@@ -50,6 +54,12 @@ impl TelegramSettings {
         )?;
         if self.edit_interval_ms > 60_000 {
             return invalid("telegram.edit_interval_ms", "must be at most 60000");
+        }
+        if self.group_messages_per_minute == 0 {
+            return invalid("telegram.group_messages_per_minute", "must be at least 1");
+        }
+        if self.global_messages_per_second == 0 {
+            return invalid("telegram.global_messages_per_second", "must be at least 1");
         }
         Ok(())
     }

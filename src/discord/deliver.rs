@@ -9,6 +9,7 @@ use serenity::all::{
 use tracing::warn;
 
 use super::render::{self, Part};
+use super::rest::retrying;
 use crate::pipeline::Outgoing;
 
 /// Shown on a server message whose private answer went to the user's DMs.
@@ -21,11 +22,16 @@ struct Destination {
     reply_to: Option<MessageId>,
 }
 
-/// Posts `outgoing` as the answer to `msg`.
-pub(crate) async fn reply(http: &Http, msg: &Message, outgoing: &Outgoing) {
+/// Posts `outgoing` as the answer to `msg`; an error says why it (or one of
+/// its parts) could not be delivered after the retries.
+pub(crate) async fn reply(
+    http: &Http,
+    msg: &Message,
+    outgoing: &Outgoing,
+) -> Result<(), serenity::Error> {
     let in_server = msg.guild_id.is_some();
     let destination = if outgoing.private && in_server {
-        match msg.author.id.create_dm_channel(http).await {
+        match retrying("open a DM", || msg.author.id.create_dm_channel(http)).await {
             Ok(dm) => {
                 react(http, msg.channel_id, msg.id, SENT_TO_DMS).await;
                 Destination {
@@ -36,7 +42,7 @@ pub(crate) async fn reply(http: &Http, msg: &Message, outgoing: &Outgoing) {
             Err(error) => {
                 // Never post a private answer in the server instead.
                 warn!(%error, user = %msg.author.id, "opening a DM for a private answer failed; not answering");
-                return;
+                return Err(error);
             }
         }
     } else {
@@ -45,7 +51,7 @@ pub(crate) async fn reply(http: &Http, msg: &Message, outgoing: &Outgoing) {
             reply_to: in_server.then_some(msg.id),
         }
     };
-    post(http, &destination, &render::parts(outgoing)).await;
+    post(http, &destination, &render::parts(outgoing)).await
 }
 
 /// Sends `text` as a plain answer to `msg` in its channel.
@@ -59,10 +65,16 @@ pub(crate) async fn reply_text(http: &Http, msg: &Message, text: String) {
         file: None,
         buttons: Vec::new(),
     };
-    post(http, &destination, &[part]).await;
+    if let Err(error) = post(http, &destination, &[part]).await {
+        warn!(%error, channel = %msg.channel_id, "sending an answer failed");
+    }
 }
 
-async fn post(http: &Http, destination: &Destination, parts: &[Part]) {
+async fn post(
+    http: &Http,
+    destination: &Destination,
+    parts: &[Part],
+) -> Result<(), serenity::Error> {
     for (index, part) in parts.iter().enumerate() {
         let mut message = CreateMessage::new().components(part.components());
         if !part.text.is_empty() {
@@ -79,17 +91,26 @@ async fn post(http: &Http, destination: &Destination, parts: &[Part]) {
                     .fail_if_not_exists(false);
             message = message.reference_message(reference);
         }
-        if let Err(error) = destination.channel.send_message(http, message).await {
+        let sent = retrying("send a message", || {
+            destination.channel.send_message(http, message.clone())
+        })
+        .await;
+        if let Err(error) = sent {
             warn!(%error, channel = %destination.channel, part = index, "sending a reply failed");
-            return;
+            return Err(error);
         }
     }
+    Ok(())
 }
 
 /// Adds the bot's reaction to a message; a failure is logged and otherwise ignored.
 pub(crate) async fn react(http: &Http, channel: ChannelId, message: MessageId, emoji: &str) {
     let reaction = ReactionType::Unicode(emoji.to_string());
-    if let Err(error) = http.create_reaction(channel, message, &reaction).await {
+    let reacted = retrying("add a reaction", || {
+        http.create_reaction(channel, message, &reaction)
+    })
+    .await;
+    if let Err(error) = reacted {
         warn!(%error, %channel, %message, emoji, "adding a reaction failed");
     }
 }

@@ -14,10 +14,11 @@ use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use super::in_flight::InFlight;
-use super::interaction::{self, Origin};
+use super::interaction::{self, Origin, Undelivered};
 use super::translate::{self, Translated};
 use super::{commands, deliver};
 use crate::pipeline::{Outgoing, Pipeline, ReplyEvent, texts};
+use crate::store::UserKey;
 
 pub(crate) struct Handler {
     pipeline: Arc<Pipeline>,
@@ -74,18 +75,25 @@ impl Handler {
                 }
             })
         };
+        let user = incoming.user();
         let outgoing = self.pipeline.handle_streaming(incoming, Some(events)).await;
         if let Err(error) = reactions.await {
             warn!(%error, "the reaction task failed");
         }
         typing.stop();
-        if let Some(outgoing) = outgoing {
-            deliver::reply(&ctx.http, msg, &outgoing).await;
+        if let Some(outgoing) = outgoing
+            && let Err(error) = deliver::reply(&ctx.http, msg, &outgoing).await
+        {
+            let error = error.to_string();
+            self.pipeline
+                .delivery_failed(&user, &outgoing, &error)
+                .await;
         }
     }
 
     async fn on_command(&self, ctx: &Context, command: &CommandInteraction) {
         let incoming = translate::slash_command(command);
+        let user = incoming.user();
         let target = interaction::Interaction {
             id: command.id,
             token: &command.token,
@@ -98,7 +106,16 @@ impl Handler {
                 .await
                 .unwrap_or_else(|| Outgoing::command(texts::unknown_command(&command.data.name)))
         };
-        interaction::answer(&ctx.http, target, work).await;
+        let answered = interaction::answer(&ctx.http, target, work).await;
+        self.report_undelivered(&user, answered).await;
+    }
+
+    /// Tells the pipeline about an answer Discord did not take.
+    async fn report_undelivered(&self, user: &UserKey, answered: Result<(), Undelivered>) {
+        if let Err(Undelivered { outgoing, error }) = answered {
+            let error = error.to_string();
+            self.pipeline.delivery_failed(user, &outgoing, &error).await;
+        }
     }
 
     async fn on_button(&self, ctx: &Context, press: &ComponentInteraction) {
@@ -110,7 +127,8 @@ impl Handler {
         match translate::button(press) {
             (user, Some(action)) => {
                 let work = self.pipeline.act(&user, action, None);
-                interaction::answer(&ctx.http, target, work).await;
+                let answered = interaction::answer(&ctx.http, target, work).await;
+                self.report_undelivered(&user, answered).await;
             }
             (_, None) => {
                 interaction::answer_now(

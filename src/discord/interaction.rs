@@ -13,6 +13,7 @@ use serenity::all::{
 use tracing::{debug, warn};
 
 use super::render::{self, Part};
+use super::rest::retrying;
 use crate::pipeline::{Outgoing, ReplyKind};
 
 /// How long the work may run before the answer is deferred: well inside
@@ -55,32 +56,43 @@ fn shape(origin: Origin, outgoing: &Outgoing) -> Shape {
     }
 }
 
+/// An answer Discord did not take, even after the retries.
+pub(crate) struct Undelivered {
+    pub outgoing: Outgoing,
+    pub error: serenity::Error,
+}
+
 /// Runs `work` and answers the interaction with its outcome, deferring the
 /// answer first when the work is not done within [`DEFER_AFTER`].
 pub(crate) async fn answer(
     http: &Http,
     interaction: Interaction<'_>,
     work: impl Future<Output = Outgoing>,
-) {
+) -> Result<(), Undelivered> {
     let mut work = pin!(work);
     let early = tokio::select! {
         outgoing = &mut work => Some(outgoing),
         () = tokio::time::sleep(DEFER_AFTER) => None,
     };
-    let result = match early {
-        Some(outgoing) => respond(http, interaction, &outgoing).await,
+    let (outgoing, result) = match early {
+        Some(outgoing) => {
+            let result = respond(http, interaction, &outgoing).await;
+            (outgoing, result)
+        }
         None => {
             debug!(origin = ?interaction.origin, "deferring a slow interaction");
             if let Err(error) = defer(http, interaction).await {
                 warn!(%error, "deferring an interaction failed");
             }
             let outgoing = work.await;
-            complete_deferred(http, interaction, &outgoing).await
+            let result = complete_deferred(http, interaction, &outgoing).await;
+            (outgoing, result)
         }
     };
-    if let Err(error) = result {
+    result.map_err(|error| {
         warn!(%error, origin = ?interaction.origin, "answering an interaction failed");
-    }
+        Undelivered { outgoing, error }
+    })
 }
 
 /// Answers at once with `outgoing` (no work to wait for).
@@ -207,7 +219,10 @@ async fn follow_up(
         if let Some(file) = part.attachment() {
             followup = followup.add_file(file);
         }
-        serenity::all::Builder::execute(followup, http, (None, interaction.token)).await?;
+        retrying("follow up an interaction", || {
+            serenity::all::Builder::execute(followup.clone(), http, (None, interaction.token))
+        })
+        .await?;
     }
     Ok(())
 }
@@ -217,7 +232,10 @@ async fn http_response(
     interaction: Interaction<'_>,
     response: CreateInteractionResponse,
 ) -> serenity::Result<()> {
-    serenity::all::Builder::execute(response, http, (interaction.id, interaction.token)).await
+    retrying("answer an interaction", || {
+        serenity::all::Builder::execute(response.clone(), http, (interaction.id, interaction.token))
+    })
+    .await
 }
 
 async fn http_edit(
@@ -225,9 +243,11 @@ async fn http_edit(
     interaction: Interaction<'_>,
     edit: EditInteractionResponse,
 ) -> serenity::Result<()> {
-    serenity::all::Builder::execute(edit, http, interaction.token)
-        .await
-        .map(drop)
+    retrying("edit an interaction's answer", || {
+        serenity::all::Builder::execute(edit.clone(), http, interaction.token)
+    })
+    .await
+    .map(drop)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod handler;
 mod in_flight;
 mod interaction;
 mod render;
+mod rest;
 mod translate;
 
 use std::pin::pin;

@@ -69,6 +69,7 @@ pub(crate) fn message(msg: &Message, me: UserId) -> Translated {
         // MESSAGE_CREATE carries no permissions; server admins are recognised
         // on slash commands, whose member includes them.
         is_chat_admin: false,
+        server_id: msg.guild_id.map(|id| id.to_string()),
     })
 }
 
@@ -91,6 +92,7 @@ pub(crate) fn slash_command(command: &CommandInteraction) -> Incoming {
                 .as_ref()
                 .and_then(|m| m.permissions)
                 .is_some_and(|p| p.administrator()),
+        server_id: command.guild_id.map(|id| id.to_string()),
     }
 }
 

@@ -17,6 +17,7 @@ use super::wire::{
 };
 use super::{AppState, stream};
 use crate::emotion::{EmotionJson, Utterance};
+use crate::metrics::AdapterState;
 use crate::pipeline::{Action, Incoming, Outgoing};
 use crate::store::UserKey;
 
@@ -37,7 +38,8 @@ pub(super) async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the model is loaded (it is, once a pipeline exists) and the database answers.
+/// Ready when the model is loaded (it is, once a pipeline exists), the
+/// database answers, and every adapter `maeum run` started is serving.
 pub(super) async fn readyz(State(state): State<AppState>) -> Response {
     let model = state.pipeline.emotion_reader().info();
     let ping = tokio::time::timeout(PING_TIMEOUT, state.pipeline.store().ping()).await;
@@ -46,19 +48,35 @@ pub(super) async fn readyz(State(state): State<AppState>) -> Response {
         Ok(Err(error)) => Err(error.to_string()),
         Err(_) => Err(format!("no answer within {}s", PING_TIMEOUT.as_secs())),
     };
-    match database {
-        Ok(()) => {
-            Json(json!({ "ready": true, "model": model.name, "database": "ok" })).into_response()
-        }
-        Err(error) => {
-            warn!(%error, "not ready: the database does not answer");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "ready": false, "model": model.name, "database": "unreachable" })),
-            )
-                .into_response()
-        }
+    if let Err(error) = &database {
+        warn!(%error, "not ready: the database does not answer");
     }
+    let adapters = state.pipeline.metrics().adapters();
+    let adapters_serving = adapters.values().all(|s| *s == AdapterState::Serving);
+    let adapters: serde_json::Map<String, serde_json::Value> = adapters
+        .into_iter()
+        .map(|(name, adapter)| {
+            // The error itself is in the log: this page is not behind a token.
+            let shown = match adapter {
+                AdapterState::Serving => "serving",
+                AdapterState::Failed(_) => "stopped",
+            };
+            (name.to_string(), shown.into())
+        })
+        .collect();
+    let ready = database.is_ok() && adapters_serving;
+    let body = json!({
+        "ready": ready,
+        "model": model.name,
+        "database": if database.is_ok() { "ok" } else { "unreachable" },
+        "adapters": adapters,
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }
 
 /// Prometheus text, for a scraper with `MAEUM_METRICS_TOKEN`: on a quiet

@@ -204,13 +204,21 @@ impl Pipeline {
             .stats(scope, since, self.privacy.notice_version)
             .await?;
         info!(action = "stats", scope = ?scope_kind(scope), days, "admin action");
-        Ok(render_stats(
+        let mut text = render_stats(
             &stats,
             scope,
             days,
             self.crisis_events(),
             self.privacy.notice_version,
-        ))
+        );
+        if *scope == StatsScope::All {
+            let today = self.total_usage_today().await?;
+            text.push_str(&format!(
+                "\n오늘 답장 replies today (UTC): {} · 언어 모델 토큰 LLM tokens (estimated): {}",
+                today.messages, today.tokens
+            ));
+        }
+        Ok(text)
     }
 }
 

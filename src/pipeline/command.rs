@@ -18,6 +18,8 @@ pub enum Command {
     Regenerate,
     /// I accept the privacy notice (`/accept`, `/agree`, `/동의`).
     Accept,
+    /// What I have used today, against the fair-use limits.
+    Usage,
     /// An operator command; the text after `/admin`, parsed by `pipeline::admin`.
     Admin(String),
     /// Something that looks like a command but isn't one of ours.
@@ -26,7 +28,7 @@ pub enum Command {
 
 impl Command {
     /// The commands users see in menus and `/help`, with Korean and English descriptions.
-    pub const MENU: [(&'static str, &'static str, &'static str); 9] = [
+    pub const MENU: [(&'static str, &'static str, &'static str); 10] = [
         ("start", "마음 시작하기", "Start talking with Maeum"),
         ("help", "도움말", "What Maeum can do"),
         ("reset", "대화 기억 지우기", "Forget our conversation"),
@@ -43,12 +45,22 @@ impl Command {
             "Delete all my data and stop storing",
         ),
         ("optin", "다시 기억하기 시작", "Let Maeum remember again"),
+        ("usage", "오늘 쓴 양", "What I've used today"),
         (
             "accept",
             "저장 안내에 동의하기",
             "Accept the privacy notice",
         ),
     ];
+
+    /// A command that exercises a person's rights over their data, which no
+    /// fair-use limit may refuse.
+    pub fn is_data_right(&self) -> bool {
+        matches!(
+            self,
+            Command::Privacy | Command::Export | Command::Reset | Command::OptOut | Command::Usage
+        )
+    }
 
     /// Parses `text` if it is a command: `/name`, `/name@botname`, with or
     /// without arguments (ignored, except `/admin`'s). Returns `None` for
@@ -80,6 +92,7 @@ impl Command {
             "export" => Command::Export,
             "regen" | "regenerate" | "retry" => Command::Regenerate,
             "accept" | "agree" | "동의" => Command::Accept,
+            "usage" => Command::Usage,
             "admin" => Command::Admin(text.trim_start()[first.len()..].trim().to_string()),
             other => Command::Unknown(other.to_string()),
         })
@@ -100,6 +113,7 @@ mod tests {
         assert_eq!(Command::parse("/opt-in", None), Some(Command::OptIn));
         assert_eq!(Command::parse("/export", None), Some(Command::Export));
         assert_eq!(Command::parse("/regen", None), Some(Command::Regenerate));
+        assert_eq!(Command::parse("/usage", None), Some(Command::Usage));
         for accept in ["/accept", "/agree", "/동의", "/Accept@maeumbot"] {
             assert_eq!(
                 Command::parse(accept, None),

@@ -9,13 +9,14 @@ use futures::StreamExt;
 use tracing::warn;
 
 use super::consent::Memory;
+use super::limits::Refusal;
 use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
 use crate::emotion::{Emotion, EmotionLabel, Reading, Utterance};
 use crate::metrics::Stage;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
-use crate::store::{NewTurn, Turn, UserKey};
+use crate::store::{NewTurn, StoreError, Turn, Usage, UserKey};
 
 impl Pipeline {
     pub(super) async fn converse(
@@ -52,6 +53,9 @@ impl Pipeline {
                 &user.platform,
             )
             .severity;
+        if let Err(refusal) = self.reply_allowed(&user).await {
+            return self.held_back(refusal, text, crisis, emotion);
+        }
         let input = ReplyInput {
             message: text,
             user_name: message.display_name.clone(),
@@ -61,6 +65,7 @@ impl Pipeline {
             crisis,
         };
         let written = self.write_reply(input, chunks).await;
+        self.record_usage(&user, written.tokens, remember).await;
         let turn_id = if remember {
             self.store_turn(message, text, emotion, &written).await
         } else {
@@ -96,6 +101,7 @@ impl Pipeline {
             emotion_score: emotion.map(|e| e.score),
             reply: written.reply.as_ref().ok().cloned(),
             generator: written.generator.clone(),
+            llm_tokens: written.tokens,
         };
         if let Some(display_name) = message.display_name.as_deref()
             && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
@@ -142,6 +148,9 @@ impl Pipeline {
         let crisis = self
             .crisis_again(&target.user_text, &history, emotion.as_ref())
             .await;
+        if let Err(refusal) = self.reply_allowed(user).await {
+            return self.held_back(refusal, &target.user_text, crisis, emotion);
+        }
         let input = ReplyInput {
             message: &target.user_text,
             user_name: None,
@@ -151,15 +160,85 @@ impl Pipeline {
             crisis,
         };
         let written = self.write_reply(input, chunks).await;
+        // Only a stored turn can be rewritten: its writer is remembered.
+        self.record_usage(user, written.tokens, true).await;
         if let Ok(reply) = &written.reply
             && let Err(error) = self
                 .store
-                .replace_reply(user, target.id, reply, &written.generator)
+                .replace_reply(user, target.id, reply, &written.generator, written.tokens)
                 .await
         {
             warn!(%error, "storing the regenerated reply failed");
         }
         self.conversation_reply(written, crisis, &target.user_text, emotion, Some(target.id))
+    }
+
+    /// Whether `user` may have one more reply written now: the per-minute
+    /// limit (counting this one) and today's budgets. A store that cannot
+    /// say lets the reply through: fair use must not silence everyone.
+    async fn reply_allowed(&self, user: &UserKey) -> Result<(), Refusal> {
+        self.fair_use
+            .take_minute_slot(user, std::time::Instant::now())?;
+        if !self.fair_use.has_daily_budgets() {
+            return Ok(());
+        }
+        match tokio::try_join!(self.usage_today(user), self.total_usage_today()) {
+            Ok((mine, bot)) => self.fair_use.within_budget(mine, bot),
+            Err(error) => {
+                warn!(%error, "reading today's usage failed; not holding the reply back");
+                Ok(())
+            }
+        }
+    }
+
+    /// What `user` has used today: counted in the store while they are
+    /// remembered, in memory before (or without) consent.
+    pub(super) async fn usage_today(&self, user: &UserKey) -> Result<Usage, StoreError> {
+        let now = chrono::Utc::now();
+        let stored = self.store.usage(user, now).await?;
+        Ok(stored.plus(self.fair_use.unstored(user, now.date_naive())))
+    }
+
+    /// What the whole bot has used today: the store's count and, in memory,
+    /// that of the people who are not remembered.
+    pub(super) async fn total_usage_today(&self) -> Result<Usage, StoreError> {
+        let now = chrono::Utc::now();
+        let stored = self.store.total_usage(now).await?;
+        Ok(stored.plus(self.fair_use.unstored_total(now.date_naive())))
+    }
+
+    /// Counts a reply written for `user` against today's budgets; in the
+    /// store only for a user who is `remembered`.
+    async fn record_usage(&self, user: &UserKey, tokens: u64, remembered: bool) {
+        self.metrics.count_llm_tokens(tokens);
+        let now = chrono::Utc::now();
+        if !remembered {
+            self.fair_use.add_unstored(user, tokens, now.date_naive());
+        } else if let Err(error) = self.store.add_usage(user, tokens, now).await {
+            warn!(%error, "counting the reply's usage failed");
+        }
+    }
+
+    /// The answer when a fair-use limit holds a reply back: the limit's
+    /// friendly note — but safety comes first, so a crisis still gets the
+    /// fixed caring message with its crisis lines. Nothing is stored.
+    fn held_back(
+        &self,
+        refusal: Refusal,
+        text: &str,
+        crisis: Severity,
+        emotion: Option<Emotion>,
+    ) -> Outgoing {
+        if !crisis.is_crisis() {
+            return self.refused(refusal, Some(text));
+        }
+        let written = Written {
+            reply: Err(ReplyError::Empty),
+            generator: self.generator.name(),
+            by_fallback: false,
+            tokens: 0,
+        };
+        self.conversation_reply(written, crisis, text, emotion, None)
     }
 
     /// The steps a new reply and a regenerated one share: the emotion to a
@@ -178,6 +257,9 @@ impl Pipeline {
         };
         self.redact_request(&mut request);
         let reply = self.generate(&request, chunks).await;
+        let tokens = reply
+            .as_ref()
+            .map_or(0, |text| self.generator.tokens_used(&request, text));
         // A crisis gets the fixed caring message with its resources instead
         // (`conversation_reply`): written for it, not generated.
         let fallback = self
@@ -192,20 +274,22 @@ impl Pipeline {
                         reply: Ok(text),
                         generator: fallback.name(),
                         by_fallback: true,
+                        tokens: 0,
                     }
                 }
-                Err(_) => self.written(Err(error)),
+                Err(_) => self.written(Err(error), 0),
             },
-            (reply, _) => self.written(reply),
+            (reply, _) => self.written(reply, tokens),
         }
     }
 
-    fn written(&self, reply: Result<String, ReplyError>) -> Written {
+    fn written(&self, reply: Result<String, ReplyError>, tokens: u64) -> Written {
         Written {
             // Stored with the turn: a NUL from the endpoint would lose it on Postgres.
             reply: reply.map(|text| without_control_characters(&text)),
             generator: self.generator.name(),
             by_fallback: false,
+            tokens,
         }
     }
 
@@ -378,6 +462,8 @@ pub(super) struct Written {
     /// Stored with the turn: which generator wrote it.
     pub generator: String,
     pub by_fallback: bool,
+    /// Language-model tokens the reply used (estimated).
+    pub tokens: u64,
 }
 
 /// What a conversation reply is written from.

@@ -35,6 +35,8 @@ pub struct Incoming {
     /// The platform says the sender administers the group or server this
     /// message came from (see `pipeline::admin` for what that allows).
     pub is_chat_admin: bool,
+    /// The server (Discord guild) the chat belongs to, where there is one.
+    pub server_id: Option<String>,
 }
 
 impl Incoming {
@@ -60,6 +62,7 @@ impl Incoming {
             message_id: None,
             bot_username: None,
             is_chat_admin: false,
+            server_id: None,
         }
     }
 

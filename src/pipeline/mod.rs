@@ -14,13 +14,14 @@ pub mod admin;
 pub mod command;
 pub mod consent;
 mod conversation;
+pub mod limits;
 mod locks;
 mod message;
 pub mod texts;
 
 use std::sync::Arc;
 
-use tracing::{Instrument, info, warn};
+use tracing::{Instrument, error, info, warn};
 
 pub use action::Action;
 pub use admin::AdminOptions;
@@ -28,7 +29,7 @@ pub use command::Command;
 pub use consent::PrivacyOptions;
 pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, ReplyKind};
 
-use crate::config::SafetySettings;
+use crate::config::{LimitSettings, SafetySettings};
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader};
 use crate::metrics::Metrics;
 use crate::reply::offline::OfflineGenerator;
@@ -36,6 +37,7 @@ use crate::reply::{ReplyError, ReplyGenerator};
 use crate::safety::{Safety, SafetyMetrics};
 use crate::store::{Store, Turn, UserKey};
 use consent::Memory;
+use limits::{FairUse, Refusal};
 use locks::{TurnGuard, UserLocks};
 
 /// Tunables of the flow, from the configuration.
@@ -58,6 +60,7 @@ pub struct Pipeline {
     privacy: PrivacyOptions,
     admins: AdminOptions,
     safety: Safety,
+    fair_use: FairUse,
     metrics: Arc<Metrics>,
 }
 
@@ -78,8 +81,15 @@ impl Pipeline {
             privacy: PrivacyOptions::default(),
             admins: AdminOptions::default(),
             safety: Safety::new(SafetySettings::default()),
+            fair_use: FairUse::default(),
             metrics: Arc::default(),
         }
+    }
+
+    /// Holds users to the fair-use limits of `settings` (none by default).
+    pub fn with_limits(mut self, settings: &LimitSettings) -> Pipeline {
+        self.fair_use = FairUse::new(settings);
+        self
     }
 
     /// When the generator fails, `fallback` writes the reply (marked as such)
@@ -151,6 +161,12 @@ impl Pipeline {
         }
         let user = message.user();
         self.metrics.count_message(&user.platform);
+        // Data rights (/privacy, /export, /reset, /optout) hold for everyone.
+        if !command.as_ref().is_some_and(Command::is_data_right)
+            && let Err(refusal) = self.fair_use.admits(&message)
+        {
+            return Some(self.refused(refusal, Some(&message.text)));
+        }
         let turn = TurnGuard::acquire(&self.locks, &self.store, &user).await;
         let outgoing = match command {
             Some(command) => self.run_command(&message, command, chunks).await,
@@ -190,8 +206,24 @@ impl Pipeline {
             reply: turn.reply.clone().ok_or(ReplyError::Empty),
             generator: turn.generator.clone(),
             by_fallback: turn.generator == OfflineGenerator::NAME && self.fallback.is_some(),
+            // Written before: nothing more used.
+            tokens: 0,
         };
         Some(self.conversation_reply(written, crisis, &turn.user_text, emotion, Some(turn.id)))
+    }
+
+    /// An adapter could not deliver `outgoing` to `user` after its retries:
+    /// logged with the turn id, and the stored turn (if any) marked so.
+    pub async fn delivery_failed(&self, user: &UserKey, outgoing: &Outgoing, error: &str) {
+        self.metrics.count_undelivered(&user.platform);
+        let Some(turn_id) = outgoing.turn_id else {
+            error!(platform = %user.platform, error, "a reply could not be delivered (no stored turn)");
+            return;
+        };
+        error!(platform = %user.platform, turn_id, error, "a reply could not be delivered; the stored turn says so");
+        if let Err(store_error) = self.store.mark_undelivered(user, turn_id).await {
+            warn!(%store_error, turn_id, "marking the turn as not delivered failed");
+        }
     }
 
     /// Runs a button press (regenerate, 👍/👎, accept the notice) for `user`.
@@ -218,6 +250,9 @@ impl Pipeline {
         action: Action,
         chunks: Option<ChunkSender>,
     ) -> Outgoing {
+        if let Err(refusal) = self.fair_use.admits_user(user) {
+            return self.refused(refusal, None);
+        }
         if let Action::AcceptConsent { version } = action {
             return self.accept_consent(user, version).await;
         }
@@ -311,6 +346,10 @@ impl Pipeline {
                 Err(error) => Err(error),
             },
             Command::Export => self.export(&user).await,
+            Command::Usage => self
+                .usage_today(&user)
+                .await
+                .map(|used| Outgoing::command(texts::usage(used, self.fair_use.daily_limits()))),
         };
         result.unwrap_or_else(|error| {
             warn!(%error, platform = %user.platform, "command failed in the store");
@@ -328,6 +367,17 @@ impl Pipeline {
             },
             None => Outgoing::private_command(texts::nothing_to_export()),
         })
+    }
+}
+
+impl Pipeline {
+    /// The friendly answer to a message (`text`) or press a fair-use limit
+    /// stops; counted by limit.
+    fn refused(&self, refusal: Refusal, text: Option<&str>) -> Outgoing {
+        self.metrics.count_limited(refusal.name());
+        info!(limit = refusal.name(), "a fair-use limit stopped a message");
+        let lang = text.and_then(crate::safety::message_language);
+        Outgoing::command(texts::limit_reached(refusal, lang))
     }
 }
 

@@ -2,6 +2,8 @@
 //! Korean first (the bot's voice is casual 반말), with an English line where it matters.
 
 use super::command::Command;
+use super::limits::Refusal;
+use crate::store::Usage;
 
 pub fn help() -> String {
     let mut text = String::from(
@@ -147,6 +149,11 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
          (/reset deletes the conversation; /optout deletes everything about you and stores nothing more, \
          keeping only a keyed hash that recognises you, not your id itself; /optin to start again.)\n\
          • /export 로 저장된 전부를 JSON으로 받을 수 있어. (/export gives you everything stored, as JSON)\n\
+         • 공정 사용을 위해 하루(UTC)에 보낸 메시지 수와 언어 모델 토큰 수만, ID 대신 해시 표식으로 세어 둬 \
+         (동의 전에는 메모리에만). 글은 남지 않고, 이틀 뒤나 /optout 때 지워져. /usage 로 볼 수 있어.\n  \
+         (For fair use, only how many messages and language-model tokens you used each UTC day are counted, \
+         under a keyed hash instead of your id (before you accept, in memory only), never the texts; they are \
+         deleted after two days or on /optout. /usage shows them.)\n\
          • 운영자는 /admin 으로 숫자 통계(글 내용 없이)를 보고, 한 사람이나 한 채팅의 대화를 지울 수 있어. \
          이런 조작은 모두 로그에 남아.\n  \
          (Operators can see statistics, counts and never texts, and clear one user's or one chat's \
@@ -291,6 +298,57 @@ pub fn feedback_saved(up: bool) -> String {
 pub fn store_unavailable() -> String {
     "지금 기록 저장소에 문제가 있어서 그건 할 수 없어. 조금 있다가 다시 해줘. (Storage is unavailable right now.)"
         .to_string()
+}
+
+/// A friendly answer when a fair-use limit stops a message, in the language
+/// of the message (`lang`: `en`, or Korean with an English line when `None`).
+pub fn limit_reached(refusal: Refusal, lang: Option<&str>) -> String {
+    let (ko, en) = match refusal {
+        Refusal::UserNotAllowed => (
+            "미안, 나는 지금 정해진 사람들하고만 이야기하고 있어. 운영자에게 물어봐 줄래?".to_string(),
+            "Sorry, I'm only talking with a set group of people right now. Please ask the operator.".to_string(),
+        ),
+        Refusal::ChatNotAllowed => (
+            "미안, 이 방에서는 내가 이야기할 수 없어.".to_string(),
+            "Sorry, I can't talk in this chat.".to_string(),
+        ),
+        Refusal::TooFast { wait_secs } => (
+            format!("잠깐, 조금 천천히 얘기하자. {wait_secs}초 뒤에 다시 보내 줘. 나 여기 있어."),
+            format!("Let's slow down a little: send it again in {wait_secs} s. I'm still here."),
+        ),
+        Refusal::DailyMessages | Refusal::DailyTokens => (
+            "오늘은 이야기를 정말 많이 나눴네. 오늘 쓸 수 있는 만큼 다 써서, 내일(UTC 자정 뒤) 다시 얘기하자. /usage 로 확인할 수 있어.".to_string(),
+            "We've talked a lot today and your daily limit is used up; let's talk again tomorrow (after midnight UTC). /usage shows it.".to_string(),
+        ),
+        Refusal::BotTokens => (
+            "미안, 오늘은 내가 답장을 쓸 수 있는 양을 다 썼어. 내일(UTC 자정 뒤) 다시 얘기하자.".to_string(),
+            "Sorry, I've written all the replies I can for today; let's talk again tomorrow (after midnight UTC).".to_string(),
+        ),
+    };
+    match lang {
+        Some("en") => en,
+        Some(_) => ko,
+        None => format!("{ko}\n({en})"),
+    }
+}
+
+/// `/usage`: what the user has used today, against the daily limits (0: none).
+pub fn usage(used: Usage, (message_limit, token_limit): (u64, u64)) -> String {
+    let of = |limit: u64| match limit {
+        0 => String::new(),
+        limit => format!(" / {limit}"),
+    };
+    format!(
+        "오늘(UTC) 쓴 양이야: 메시지 {}{}개, 언어 모델 토큰 약 {}{}.\n         (Today, UTC: {}{} messages, about {}{} language-model tokens.)",
+        used.messages,
+        of(message_limit),
+        used.tokens,
+        of(token_limit),
+        used.messages,
+        of(message_limit),
+        used.tokens,
+        of(token_limit),
+    )
 }
 
 #[cfg(test)]

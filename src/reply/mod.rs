@@ -63,6 +63,13 @@ pub trait ReplyGenerator: Send + Sync {
 
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError>;
 
+    /// Language-model tokens answering `request` with `reply` used: the
+    /// prompt as sent and the reply, estimated as the history budget is
+    /// (fair-use budgets, `/usage`). 0 for generators that call no model.
+    fn tokens_used(&self, _request: &ReplyRequest, _reply: &str) -> u64 {
+        0
+    }
+
     /// The reply as a stream of text pieces. Generators that cannot stream
     /// yield the whole reply once.
     async fn generate_stream(&self, request: &ReplyRequest) -> Result<ReplyStream, ReplyError> {

@@ -8,6 +8,7 @@
 //! slow-dripping endpoint cannot hold a turn. The pipeline decides what to do
 //! on failure (the offline generator, marked; or an apology).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_openai::Client;
@@ -22,12 +23,13 @@ use async_openai::types::chat::{
 };
 use async_trait::async_trait;
 use futures::stream::{self, StreamExt};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, timeout_at};
 use tower::Layer;
 
 use crate::config::{LlmSettings, PromptFormat, Secret};
 
-use super::prompt::{ChatMessage, Role, build_messages};
+use super::prompt::{ChatMessage, Role, build_messages, estimate_tokens, messages_tokens};
 use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream};
 
 /// Error texts from the endpoint are cut to this many characters.
@@ -43,6 +45,9 @@ pub struct OpenAiGenerator {
     deadline_secs: u64,
     prompt_format: PromptFormat,
     history_token_budget: usize,
+    /// Requests to the endpoint at once; turns beyond wait their turn (their
+    /// deadline running) while the adapter shows "typing…".
+    permits: Arc<Semaphore>,
     /// Kept only to scrub it from error texts.
     api_key: Option<Secret>,
 }
@@ -86,7 +91,17 @@ impl OpenAiGenerator {
             deadline_secs: settings.deadline_secs,
             prompt_format: settings.prompt_format,
             history_token_budget: settings.history_token_budget,
+            permits: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
             api_key,
+        }
+    }
+
+    /// A place among the requests in flight, waited for until `deadline`.
+    async fn permit(&self, deadline: Instant) -> Result<OwnedSemaphorePermit, ReplyError> {
+        match timeout_at(deadline, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            // The semaphore is never closed; a timeout is the deadline passing.
+            _ => Err(ReplyError::Timeout(self.deadline_secs)),
         }
     }
 
@@ -123,10 +138,17 @@ impl ReplyGenerator for OpenAiGenerator {
         format!("openai:{}", self.model)
     }
 
+    fn tokens_used(&self, request: &ReplyRequest, reply: &str) -> u64 {
+        let prompt = build_messages(request, self.prompt_format, self.history_token_budget);
+        (messages_tokens(&prompt) + estimate_tokens(reply)) as u64
+    }
+
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError> {
         let chat = self.chat_request(request, false);
+        let deadline = self.deadline();
+        let _permit = self.permit(deadline).await?;
         tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a reply");
-        let response = timeout_at(self.deadline(), self.client.chat().create(chat))
+        let response = timeout_at(deadline, self.client.chat().create(chat))
             .await
             .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
             .map_err(|e| self.endpoint_error(&e))?;
@@ -148,8 +170,9 @@ impl ReplyGenerator for OpenAiGenerator {
     /// (Timeout, Endpoint or Empty) and the caller can still fall back cleanly.
     async fn generate_stream(&self, request: &ReplyRequest) -> Result<ReplyStream, ReplyError> {
         let chat = self.chat_request(request, true);
-        tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a streamed reply");
         let deadline = self.deadline();
+        let permit = self.permit(deadline).await?;
+        tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a streamed reply");
         let mut pieces = PieceStream {
             inner: timeout_at(deadline, self.client.chat().create_stream(chat))
                 .await
@@ -159,6 +182,7 @@ impl ReplyGenerator for OpenAiGenerator {
             deadline,
             api_key: self.api_key.clone(),
             model: self.model.clone(),
+            _permit: permit,
         };
         let first = pieces
             .next_text(pieces.next_deadline())
@@ -197,6 +221,8 @@ struct PieceStream {
     deadline: Instant,
     api_key: Option<Secret>,
     model: String,
+    /// Held until the stream ends or is dropped.
+    _permit: OwnedSemaphorePermit,
 }
 
 impl PieceStream {

@@ -89,6 +89,14 @@ const MAX_NAME_CHARS: usize = 40;
 /// Rough per-message framing cost (role markers and separators) in chat formats.
 const MESSAGE_OVERHEAD_TOKENS: usize = 4;
 
+/// Estimates the tokens of a request's messages, each with its overhead.
+pub fn messages_tokens(messages: &[ChatMessage]) -> usize {
+    messages
+        .iter()
+        .map(|m| estimate_tokens(&m.content) + MESSAGE_OVERHEAD_TOKENS)
+        .sum()
+}
+
 /// Estimates how many tokens `text` costs a typical LLM tokenizer.
 ///
 /// The heuristic, deliberately simple and on the generous side:

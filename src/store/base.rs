@@ -32,7 +32,7 @@ const MAX_CONNECTIONS: u32 = 8;
 pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.user_ref AS user_ref, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
      m.user_text AS user_text, m.emotion_code AS emotion_code, m.emotion_score AS emotion_score, \
      m.reply AS reply, m.generator AS generator, m.feedback AS feedback, \
-     m.created_at AS created_at, m.updated_at AS updated_at";
+     m.undelivered_at AS undelivered_at, m.llm_tokens AS llm_tokens, m.created_at AS created_at, m.updated_at AS updated_at";
 
 /// `$1`, `$2`: the user's (platform, user_id).
 pub(super) const USER_ID_SUBQUERY: &str =
@@ -207,6 +207,10 @@ impl Store {
             reply: self.open_optional(Field::Reply, binding, row.try_get("reply")?)?,
             generator: row.try_get("generator")?,
             feedback,
+            undelivered: row.try_get::<Option<i64>, _>("undelivered_at")?.is_some(),
+            llm_tokens: row
+                .try_get::<Option<i64>, _>("llm_tokens")?
+                .map_or(0, |tokens| u64::try_from(tokens).unwrap_or(0)),
             created_at: from_ms(row.try_get("created_at")?)?,
             updated_at: from_ms(row.try_get("updated_at")?)?,
         })
@@ -226,12 +230,20 @@ impl Store {
     /// Hex HMAC-SHA256 of `platform \0 user_id`: recognises the user again
     /// without storing who they are.
     pub(super) fn opt_out_marker(&self, user: &UserKey) -> String {
+        self.keyed_marker(&[user.platform.as_bytes(), user.user_id.as_bytes()])
+    }
+
+    /// Hex HMAC-SHA256 of `parts` joined by NUL bytes, under the marker key.
+    pub(super) fn keyed_marker(&self, parts: &[&[u8]]) -> String {
         // HMAC takes keys of any length; `new_from_slice` cannot fail here.
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.marker_key)
             .expect("HMAC accepts keys of any length");
-        mac.update(user.platform.as_bytes());
-        mac.update(b"\0");
-        mac.update(user.user_id.as_bytes());
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                mac.update(b"\0");
+            }
+            mac.update(part);
+        }
         hex::encode(mac.finalize().into_bytes())
     }
 

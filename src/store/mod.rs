@@ -10,7 +10,7 @@
 //! The files stack in one direction, each importing only from those below it:
 //! `types` (values and errors, no SQL) ← `base` (the [`Store`] struct,
 //! connecting, shared SQL fragments and row readers) ← the statement files
-//! `turns`, `privacy` and `replicas`, which add methods to [`Store`] and never
+//! `turns`, `privacy`, `replicas` and `usage`, which add methods to [`Store`] and never
 //! use one another. This file only declares them and re-exports the API.
 
 mod base;
@@ -18,11 +18,12 @@ mod privacy;
 mod replicas;
 mod turns;
 mod types;
+mod usage;
 
 pub use crate::privacy::crypto::DataCipher;
 pub use base::Store;
 pub use replicas::TurnLock;
 pub use types::{
     Backend, Consent, EmotionDayCount, Feedback, MarkerKeyCheck, NewTurn, RekeyReport, StatsScope,
-    StoreError, StoreStats, Turn, UserExport, UserKey,
+    StoreError, StoreStats, Turn, Usage, UserExport, UserKey,
 };

@@ -35,6 +35,10 @@ impl Store {
             .bind(&user.user_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM usage_daily WHERE marker = $1")
+            .bind(self.usage_marker(user))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO opt_outs (marker, created_at) VALUES ($1, $2) ON CONFLICT (marker) DO NOTHING")
             .bind(marker)
             .bind(now_ms())
@@ -80,8 +84,8 @@ impl Store {
         // The row first (its texts empty), then its texts sealed bound to it.
         let turn_id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
-             emotion_score, reply, generator, feedback, created_at, updated_at) \
-             VALUES ($1, $2, $3, '', $4, $5, NULL, $6, NULL, $7, $7) RETURNING id",
+             emotion_score, reply, generator, feedback, llm_tokens, created_at, updated_at) \
+             VALUES ($1, $2, $3, '', $4, $5, NULL, $6, NULL, $8, $7, $7) RETURNING id",
         )
         .bind(user_ref)
         .bind(&turn.chat_id)
@@ -91,6 +95,7 @@ impl Store {
         .bind(turn.emotion_score.map(f64::from))
         .bind(&turn.generator)
         .bind(now)
+        .bind(i64::try_from(turn.llm_tokens).unwrap_or(i64::MAX))
         .fetch_one(&mut *tx)
         .await?;
         let binding = Binding {
@@ -181,13 +186,15 @@ impl Store {
         row.as_ref().map(|row| self.turn_from_row(row)).transpose()
     }
 
-    /// Replaces a turn's reply (regenerate). Returns false if no such turn of this user.
+    /// Replaces a turn's reply (regenerate), adding the `llm_tokens` the new
+    /// one used to the turn's. Returns false if no such turn of this user.
     pub async fn replace_reply(
         &self,
         user: &UserKey,
         turn_id: i64,
         reply: &str,
         generator: &str,
+        llm_tokens: u64,
     ) -> Result<bool, StoreError> {
         let user_ref: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT user_ref FROM messages WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
@@ -205,14 +212,31 @@ impl Store {
             row: turn_id,
         };
         let result = sqlx::query(
-            "UPDATE messages SET reply = $1, generator = $2, updated_at = $3 \
-             WHERE id = $4 AND user_ref = $5",
+            "UPDATE messages SET reply = $1, generator = $2, updated_at = $3, undelivered_at = NULL, \
+             llm_tokens = COALESCE(llm_tokens, 0) + $6 WHERE id = $4 AND user_ref = $5",
         )
         .bind(self.cipher.seal(Field::Reply, binding, reply))
         .bind(generator)
         .bind(now_ms())
         .bind(turn_id)
         .bind(user_ref)
+        .bind(i64::try_from(llm_tokens).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Marks a turn's reply as not delivered: the platform refused it after
+    /// every retry. Returns false if no such turn of this user.
+    pub async fn mark_undelivered(&self, user: &UserKey, turn_id: i64) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET undelivered_at = $4, updated_at = $4 WHERE id = $3 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(turn_id)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() > 0)

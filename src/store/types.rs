@@ -39,6 +39,25 @@ pub struct NewTurn {
     pub reply: Option<String>,
     /// Which generator and model wrote the reply (`openai:gpt-4o-mini`, `offline`).
     pub generator: String,
+    /// Language-model tokens the reply used (estimated; 0 for the offline generator).
+    pub llm_tokens: u64,
+}
+
+/// Conversation messages and language-model tokens used on one UTC day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub messages: u64,
+    pub tokens: u64,
+}
+
+impl Usage {
+    /// Both counts together.
+    pub fn plus(self, other: Usage) -> Usage {
+        Usage {
+            messages: self.messages.saturating_add(other.messages),
+            tokens: self.tokens.saturating_add(other.tokens),
+        }
+    }
 }
 
 /// User feedback on a reply.
@@ -78,6 +97,11 @@ pub struct Turn {
     pub reply: Option<String>,
     pub generator: String,
     pub feedback: Option<Feedback>,
+    /// The reply could not be delivered to the platform (set by
+    /// [`Store::mark_undelivered`](crate::store::Store::mark_undelivered); a later delivery clears it).
+    pub undelivered: bool,
+    /// Language-model tokens its replies used (estimated), rewrites included.
+    pub llm_tokens: u64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,7 +1,7 @@
-//! Bot API calls as the adapter makes them: paced per chat, a 429's
-//! `retry_after` waited out, HTML that Telegram rejects resent as plain text,
-//! and errors described without the token (reqwest puts the URL, which holds
-//! the token, in its messages).
+//! Bot API calls as the adapter makes them: paced (per chat, per group, for
+//! the whole bot), a 429's `retry_after` waited out, HTML that Telegram
+//! rejects resent as plain text, and errors described without the token
+//! (reqwest puts the URL, which holds the token, in its messages).
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -21,8 +21,9 @@ use super::pace::ChatPacer;
 /// How many times one call is retried after a 429.
 const MAX_RATE_LIMIT_RETRIES: u32 = 5;
 
-/// Sends `request`, waiting out each 429's `retry_after` (and holding the
-/// chat's writes for as long) before sending it again.
+/// Sends `request` — with `pace`, in the chat's turn (see [`ChatPacer`]) —
+/// waiting out each 429's `retry_after` (and holding the chat's writes for as
+/// long) before sending it again in the chat's next turn.
 pub(crate) async fn send<R>(
     request: R,
     pace: Option<(&ChatPacer, ChatId)>,
@@ -32,6 +33,9 @@ where
 {
     let mut retries = 0;
     loop {
+        if let Some((pacer, chat)) = pace {
+            pacer.wait_turn(chat).await;
+        }
         match request.send_ref().await {
             Err(RequestError::RetryAfter(after)) if retries < MAX_RATE_LIMIT_RETRIES => {
                 retries += 1;
@@ -40,10 +44,10 @@ where
                     wait_secs = wait.as_secs_f32(),
                     retries, "Telegram asked to slow down; waiting before sending again"
                 );
-                if let Some((pacer, chat)) = pace {
-                    pacer.hold(chat, Instant::now() + wait);
+                match pace {
+                    Some((pacer, chat)) => pacer.hold(chat, Instant::now() + wait),
+                    None => tokio::time::sleep(wait).await,
                 }
-                tokio::time::sleep(wait).await;
             }
             result => return result,
         }
@@ -80,12 +84,10 @@ pub(crate) async fn send_text(
         }
         request
     };
-    pacer.wait_turn(to.chat).await;
     if let Some(html) = &part.html {
         match send(request(html, true), Some((pacer, to.chat))).await {
             Err(RequestError::Api(ApiError::CantParseEntities(reason))) => {
                 warn!(%reason, "Telegram rejected the formatting; sending plain text");
-                pacer.wait_turn(to.chat).await;
             }
             result => return result,
         }
@@ -113,7 +115,6 @@ pub(crate) async fn edit_text(
         }
         request
     };
-    pacer.wait_turn(chat).await;
     let mut result = match &part.html {
         Some(html) => send(request(html, true), Some((pacer, chat)))
             .await
@@ -126,7 +127,6 @@ pub(crate) async fn edit_text(
         (&result, &part.html)
     {
         warn!(%reason, "Telegram rejected the formatting; editing as plain text");
-        pacer.wait_turn(chat).await;
         result = send(request(&part.plain, false), Some((pacer, chat)))
             .await
             .map(drop);

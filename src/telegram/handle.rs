@@ -127,7 +127,16 @@ async fn on_press(adapter: &Adapter, query: CallbackQuery) {
         acknowledge,
     );
     drop(typing);
-    reply::finish_press(adapter, &query.id, answered, under, streamed, outgoing).await;
+    reply::finish_press(
+        adapter,
+        &press.user,
+        &query.id,
+        answered,
+        under,
+        streamed,
+        outgoing,
+    )
+    .await;
 }
 
 /// "typing…" in a chat until dropped.

@@ -9,8 +9,9 @@
 //! - `handle`: one update through the pipeline; `stream`: the reply as it is
 //!   written (edits, the reaction); `reply`: the finished answer as messages,
 //!   edits, notices, documents.
-//! - `api`, `pace`, `format`, `reaction`: Bot API calls paced per chat with
-//!   429s waited out, message text and splitting, reactions.
+//! - `api`, `pace`, `format`, `reaction`: Bot API calls paced (per chat, per
+//!   group, for the whole bot) with 429s waited out, message text and
+//!   splitting, reactions.
 //!
 //! See `docs/telegram.md` for setting a bot up.
 
@@ -40,7 +41,7 @@ pub use reaction::{ALLOWED_REACTIONS, reaction_for};
 use crate::config::{Secret, ServerLimits, TelegramSettings};
 use crate::pipeline::Pipeline;
 use adapter::Adapter;
-use pace::ChatPacer;
+use pace::{ChatPacer, Pace};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TelegramError {
@@ -81,7 +82,11 @@ pub async fn run(
         bot,
         me,
         pipeline,
-        pacer: ChatPacer::new(Duration::from_millis(settings.edit_interval_ms)),
+        pacer: ChatPacer::new(Pace::new(
+            Duration::from_millis(settings.edit_interval_ms),
+            settings.group_messages_per_minute,
+            settings.global_messages_per_second,
+        )),
     });
     if settings.webhook_url.trim().is_empty() {
         listen::polling(adapter, &settings, shutdown).await;

@@ -15,8 +15,10 @@ use super::adapter::Adapter;
 use super::api::{Destination, describe, edit_text, send, send_text};
 use super::format::{TextPart, plain_parts, reply_parts};
 use super::stream::Streamed;
+use super::translate::user_key;
 use crate::adapter::EXPORT_FILE_NAME;
 use crate::pipeline::{Action, Outgoing, ReplyKind};
+use crate::store::UserKey;
 
 /// The chat a message came from, and who sent it.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +51,11 @@ pub(crate) async fn deliver(
     };
     if let Err(error) = result {
         warn!(error = %describe(&error), chat = conversation.chat.0, "sending a reply failed");
+        let user = user_key(conversation.user);
+        adapter
+            .pipeline
+            .delivery_failed(&user, &outgoing, &describe(&error))
+            .await;
     }
 }
 
@@ -58,6 +65,7 @@ pub(crate) async fn deliver(
 /// `answered`: the press was answered already.
 pub(crate) async fn finish_press(
     adapter: &Adapter,
+    user: &UserKey,
     query: &CallbackQueryId,
     answered: bool,
     (chat, message): (ChatId, MessageId),
@@ -86,6 +94,10 @@ pub(crate) async fn finish_press(
     };
     if let Err(error) = result {
         warn!(error = %describe(&error), chat = chat.0, "answering a button failed");
+        adapter
+            .pipeline
+            .delivery_failed(user, &outgoing, &describe(&error))
+            .await;
     }
 }
 
@@ -175,7 +187,6 @@ async fn deliver_export(
             ReplyParameters::new(conversation.message).allow_sending_without_reply(),
         );
     }
-    pacer.wait_turn(target).await;
     match send(request, Some((pacer, target))).await {
         Ok(_) if conversation.is_group => {
             write(adapter, here, None, &[TextPart::plain(SENT_BY_DM)], None).await

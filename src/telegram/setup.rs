@@ -100,6 +100,8 @@ mod tests {
             webhook_url: String::new(),
             webhook_listen: "127.0.0.1:0".parse().unwrap(),
             edit_interval_ms: 1000,
+            group_messages_per_minute: 20,
+            global_messages_per_second: 30,
             max_pending_updates: 8,
         };
         let error = bot(&settings, &Secret::new("1:x")).unwrap_err();

@@ -72,6 +72,7 @@ pub(crate) fn message(message: &Message, me: &BotIdentity) -> Inbound {
         // Group admins would need a getChatMember call per message; on Telegram
         // only the operators named in admin.ids administer.
         is_chat_admin: false,
+        server_id: None,
     })
 }
 

@@ -234,6 +234,19 @@ pub struct World {
     pub command_registrations: Vec<Value>,
     /// Channels the bot showed "typing…" in.
     pub typing: Vec<u64>,
+    /// Calls answered 429 (see [`FakeDiscord::rate_limit_next`]).
+    pub rate_limited: Vec<RestCall>,
+    rate_limits: Vec<RateLimit>,
+}
+
+/// The next `remaining` calls of `method` on a path ending in `path_end`
+/// are answered 429, asking for `retry_after` seconds.
+#[derive(Debug, Clone)]
+struct RateLimit {
+    method: String,
+    path_end: String,
+    remaining: usize,
+    retry_after: f64,
 }
 
 impl World {
@@ -390,6 +403,21 @@ impl FakeDiscord {
             shared,
             servers: [rest, gateway],
         }
+    }
+
+    /// Answers the next `times` calls of `method` whose path ends in
+    /// `path_end` (e.g. `"POST"`, `"/messages"`) with Discord's 429: the
+    /// `Retry-After` and `X-RateLimit-*` headers and the JSON body with
+    /// `retry_after` in seconds.
+    pub fn rate_limit_next(&self, method: &str, path_end: &str, times: usize, retry_after: f64) {
+        self.shared.update(|w| {
+            w.rate_limits.push(RateLimit {
+                method: method.to_string(),
+                path_end: path_end.to_string(),
+                remaining: times,
+                retry_after,
+            })
+        });
     }
 
     /// Reads the world as it is now.
@@ -820,18 +848,17 @@ async fn rest_call(
         .map(percent_decode)
         .collect();
     let (json_body, files) = parse_body(&headers, &body);
-    shared.update(|w| {
-        w.calls.push(RestCall {
-            method: method.to_string(),
-            path: format!("/{}", segments.join("/")),
-            body: json_body.clone(),
-            authorization: headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
-            at: Instant::now(),
-        })
-    });
+    let call = RestCall {
+        method: method.to_string(),
+        path: format!("/{}", segments.join("/")),
+        body: json_body.clone(),
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        at: Instant::now(),
+    };
+    shared.update(|w| w.calls.push(call.clone()));
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -841,6 +868,9 @@ async fn rest_call(
             axum::Json(json!({"message": "401: Unauthorized", "code": 0})),
         )
             .into_response();
+    }
+    if let Some(limited) = shared.update(|w| take_rate_limit(w, call)) {
+        return limited;
     }
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (method.as_str(), segments.as_slice()) {
@@ -1079,6 +1109,32 @@ fn followup(shared: &Shared, token: &str, body: &Value, files: Vec<FakeFile>) ->
         Some(message) => ok(message),
         None => not_found("Unknown Webhook", 10015),
     }
+}
+
+/// A 429 for `call`, if a rate limit set for it remains.
+fn take_rate_limit(world: &mut World, call: RestCall) -> Option<Response> {
+    let limit = world.rate_limits.iter_mut().find(|limit| {
+        limit.remaining > 0 && limit.method == call.method && call.path.ends_with(&limit.path_end)
+    })?;
+    limit.remaining -= 1;
+    let retry_after = limit.retry_after;
+    world.rate_limited.push(call);
+    let body = json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": false});
+    Some(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                ("retry-after", retry_after.to_string()),
+                ("x-ratelimit-limit", "5".to_string()),
+                ("x-ratelimit-remaining", "0".to_string()),
+                ("x-ratelimit-reset-after", retry_after.to_string()),
+                ("x-ratelimit-bucket", "fake-bucket".to_string()),
+                ("x-ratelimit-scope", "user".to_string()),
+            ],
+            axum::Json(body),
+        )
+            .into_response(),
+    )
 }
 
 fn ok(value: Value) -> Response {

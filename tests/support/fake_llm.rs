@@ -73,6 +73,8 @@ struct Behaviour {
 struct Shared {
     behaviour: Mutex<Behaviour>,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// Requests being answered now, and the most there ever were at once.
+    in_flight: Mutex<(usize, usize)>,
 }
 
 /// A running fake; see the module documentation.
@@ -96,6 +98,7 @@ impl FakeLlm {
                 failure: None,
             }),
             requests: Mutex::new(Vec::new()),
+            in_flight: Mutex::new((0, 0)),
         });
         let router = Router::new()
             .route("/v1/chat/completions", post(chat_completions))
@@ -209,6 +212,12 @@ impl FakeLlm {
             .collect()
     }
 
+    /// The most requests the fake was answering at one time (a streamed
+    /// answer counts until its head is sent).
+    pub fn peak_in_flight(&self) -> usize {
+        lock(&self.shared.in_flight).1
+    }
+
     fn behaviour(&self) -> MutexGuard<'_, Behaviour> {
         lock(&self.shared.behaviour)
     }
@@ -272,9 +281,15 @@ async fn chat_completions(
         }
         snapshot
     };
+    {
+        let mut in_flight = lock(&shared.in_flight);
+        in_flight.0 += 1;
+        in_flight.1 = in_flight.1.max(in_flight.0);
+    }
     if !behaviour.delay.is_zero() {
         tokio::time::sleep(behaviour.delay).await;
     }
+    lock(&shared.in_flight).0 -= 1;
     if let Some(failure) = behaviour.failure.filter(|f| f.remaining != Some(0)) {
         return error_response(&failure);
     }
