@@ -854,3 +854,107 @@ async fn commands_answer_with_their_texts() {
         "commands are not stored as turns"
     );
 }
+
+/// The messages (`u<user>-m<n>`) an LLM request showed, oldest first.
+fn markers_in(body: &serde_json::Value) -> Vec<String> {
+    let marker = regex::Regex::new(r"u\d+-m\d+").unwrap();
+    let mut seen: Vec<String> = Vec::new();
+    for (role, content) in FakeLlm::messages_of(body) {
+        if role != "user" {
+            continue;
+        }
+        for found in marker.find_iter(&content) {
+            if !seen.iter().any(|s| s == found.as_str()) {
+                seen.push(found.as_str().to_string());
+            }
+        }
+    }
+    seen
+}
+
+/// Two replicas (pipelines) on one Postgres database, each with a pool of 8
+/// connections, 40 users writing 3 messages each all at once (and the first
+/// delivered twice, to the other replica): each message is answered and
+/// stored once, and each user's turns ran one at a time — each saw exactly
+/// the turns stored before it — though there are 5 times more users than
+/// connections and every turn waits on the LLM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_users_on_two_replicas_with_small_pools_keep_order_and_answer_once() {
+    const USERS: usize = 40;
+    const MESSAGES: usize = 3;
+    let db = support::db::postgres_store().await;
+    let fake = FakeLlm::start().await;
+    fake.set_reply_with(|body| format!("seen:{}", markers_in(body).join(",")));
+    fake.set_delay(Duration::from_millis(50));
+    let mut replicas = Vec::new();
+    for _ in 0..2 {
+        let store = Store::connect_with(&db.url(), 8).await.unwrap();
+        let pipeline = test_pipeline(store, false, 100_000, PromptFormat::Tagged)
+            .emotion(Arc::new(scripted_reader()))
+            .openai(&fake.base_url)
+            .build();
+        replicas.push(Arc::new(pipeline));
+    }
+    let mut sent = Vec::new();
+    for user in 0..USERS {
+        for message in 0..=MESSAGES {
+            // The last is message 0 again, at the other replica.
+            let (replica, message) = match message {
+                MESSAGES => ((user + 1) % 2, 0),
+                m => ((user + m) % 2, m),
+            };
+            let pipeline = replicas[replica].clone();
+            sent.push(tokio::spawn(async move {
+                let incoming = Incoming {
+                    message_id: Some(format!("m{message}")),
+                    ..Incoming::private(
+                        "http",
+                        &format!("user{user}"),
+                        &format!("u{user}-m{message}"),
+                    )
+                };
+                let out = pipeline.handle(incoming).await.expect("answered");
+                (user, message, out)
+            }));
+        }
+    }
+    let mut answers = Vec::new();
+    for request in sent {
+        answers.push(request.await.unwrap());
+    }
+    assert_eq!(
+        fake.request_count(),
+        USERS * MESSAGES,
+        "each message reached the LLM once, the redelivery never"
+    );
+    for user in 0..USERS {
+        let key = UserKey::new("http", format!("user{user}"));
+        let turns = db.store.recent_turns(&key, 100).await.unwrap();
+        let mut ids: Vec<_> = turns
+            .iter()
+            .map(|t| t.platform_message_id.clone().unwrap())
+            .collect();
+        ids.sort();
+        let expected: Vec<_> = (0..MESSAGES).map(|m| format!("m{m}")).collect();
+        assert_eq!(ids, expected, "user{user}: each message stored once");
+        for (index, turn) in turns.iter().enumerate() {
+            let saw: Vec<_> = turns[..=index]
+                .iter()
+                .map(|t| t.user_text.clone())
+                .collect();
+            let want = format!("seen:{}", saw.join(","));
+            assert_eq!(
+                turn.reply.as_deref(),
+                Some(want.as_str()),
+                "user{user}: one at a time"
+            );
+        }
+        for (_, message, out) in answers.iter().filter(|(u, _, _)| *u == user) {
+            let turn = turns
+                .iter()
+                .find(|t| t.user_text == format!("u{user}-m{message}"))
+                .unwrap();
+            assert_eq!(out.turn_id, Some(turn.id), "user{user} m{message}");
+        }
+    }
+}

@@ -10,6 +10,7 @@ use tracing::warn;
 
 use super::consent::Memory;
 use super::limits::Refusal;
+use super::locks::TurnGuard;
 use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
 use crate::emotion::{Emotion, EmotionLabel, Reading, Utterance};
@@ -23,6 +24,7 @@ impl Pipeline {
         &self,
         message: &Incoming,
         chunks: Option<ChunkSender>,
+        turn: &TurnGuard,
     ) -> Outgoing {
         let user = message.user();
         let (text, truncated) = clip(message.text.trim(), self.options.max_message_chars);
@@ -30,7 +32,13 @@ impl Pipeline {
             return Outgoing::command(texts::empty_message());
         }
         // Opted out, no consent yet, or the state unreadable: store nothing.
-        let memory = self.memory(&user).await;
+        // Without the turn's lock, neither read nor store: another replica
+        // may be answering this person.
+        let memory = if turn.holds() {
+            self.memory(&user).await
+        } else {
+            Memory::Forget
+        };
         let remember = memory == Memory::Remember;
         let history = if remember {
             self.history(&user, &message.chat_id, None).await
@@ -66,12 +74,18 @@ impl Pipeline {
         };
         let written = self.write_reply(input, chunks).await;
         self.record_usage(&user, written.tokens, remember).await;
-        let turn_id = if remember {
-            self.store_turn(message, text, emotion, &written).await
-        } else {
-            None
+        let turn_id = match (remember, turn.holds()) {
+            (true, true) => self.store_turn(message, text, emotion, &written).await,
+            (true, false) => {
+                tracing::error!(platform = %user.platform, "the turn's lock was lost while replying; the turn is not stored");
+                None
+            }
+            (false, _) => None,
         };
         let mut outgoing = self.conversation_reply(written, crisis, text, emotion, turn_id);
+        if !turn.holds() {
+            outgoing.notes.push(texts::memory_unavailable());
+        }
         if truncated {
             outgoing
                 .notes

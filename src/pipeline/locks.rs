@@ -1,13 +1,14 @@
 //! One turn at a time per user: a lock per user, held for the whole turn —
 //! in this process, and across processes on one Postgres database through
-//! the store's turn lock.
+//! the store's turn lease. A turn whose lease could not be taken, or was
+//! lost, answers without reading or writing the stored conversation.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Mutex as TurnMutex, OwnedMutexGuard};
 
-use tracing::warn;
+use tracing::error;
 
 use crate::store::{Store, TurnLock, UserKey};
 
@@ -39,7 +40,16 @@ impl UserLocks {
 /// another process on the same database, until it is released or dropped.
 pub(crate) struct TurnGuard {
     _local: OwnedMutexGuard<()>,
-    shared: Option<TurnLock>,
+    shared: Shared,
+}
+
+enum Shared {
+    /// One process owns the database (SQLite): the local lock is the lock.
+    NotNeeded,
+    Held(TurnLock),
+    /// The database lease could not be taken: the turn must not read or
+    /// write shared state (it answers without memory).
+    Failed,
 }
 
 impl TurnGuard {
@@ -48,11 +58,11 @@ impl TurnGuard {
     pub(crate) async fn acquire(locks: &UserLocks, store: &Store, user: &UserKey) -> TurnGuard {
         let local = locks.acquire(user).await;
         let shared = match store.lock_turn(user).await {
-            Ok(lock) => lock,
+            Ok(Some(lock)) => Shared::Held(lock),
+            Ok(None) => Shared::NotNeeded,
             Err(error) => {
-                // Better a reply out of step with another replica than none.
-                warn!(%error, platform = %user.platform, "taking the turn lock failed; going on without it");
-                None
+                error!(%error, platform = %user.platform, "taking the turn lock failed; answering without memory");
+                Shared::Failed
             }
         };
         TurnGuard {
@@ -61,9 +71,19 @@ impl TurnGuard {
         }
     }
 
+    /// Whether the turn may read and write the user's stored conversation:
+    /// its lock is held (and was not lost meanwhile).
+    pub(crate) fn holds(&self) -> bool {
+        match &self.shared {
+            Shared::NotNeeded => true,
+            Shared::Held(lock) => lock.is_held(),
+            Shared::Failed => false,
+        }
+    }
+
     pub(crate) async fn release(self) {
-        if let Some(shared) = self.shared {
-            shared.release().await;
+        if let Shared::Held(lock) = self.shared {
+            lock.release().await;
         }
     }
 }

@@ -170,9 +170,11 @@ impl Pipeline {
         let turn = TurnGuard::acquire(&self.locks, &self.store, &user).await;
         let outgoing = match command {
             Some(command) => self.run_command(&message, command, chunks).await,
+            // Without the turn's lock the stored conversation is not read.
+            None if !turn.holds() => self.converse(&message, chunks, &turn).await,
             None => match self.answered_before(&message).await {
                 Some(outgoing) => outgoing,
-                None => self.converse(&message, chunks).await,
+                None => self.converse(&message, chunks, &turn).await,
             },
         };
         turn.release().await;
@@ -236,7 +238,12 @@ impl Pipeline {
         let span = turn_span(&user.platform);
         async {
             let turn = TurnGuard::acquire(&self.locks, &self.store, user).await;
-            let outgoing = self.act_in_turn(user, action, chunks).await;
+            // Every press reads or writes the stored conversation.
+            let outgoing = if turn.holds() {
+                self.act_in_turn(user, action, chunks).await
+            } else {
+                Outgoing::command(texts::store_unavailable())
+            };
             turn.release().await;
             outgoing
         }

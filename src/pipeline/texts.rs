@@ -295,6 +295,14 @@ pub fn feedback_saved(up: bool) -> String {
     }
 }
 
+/// Shown with a reply written without the stored conversation because the
+/// turn's lock could not be held (the database is in trouble).
+pub fn memory_unavailable() -> String {
+    "(지금은 우리 대화 기록에 닿지 않아서, 이번 답장은 기억 없이 썼고 저장하지 않았어. \
+     My memory of our conversation is out of reach right now: this reply was written without it and not stored.)"
+        .to_string()
+}
+
 pub fn store_unavailable() -> String {
     "지금 기록 저장소에 문제가 있어서 그건 할 수 없어. 조금 있다가 다시 해줘. (Storage is unavailable right now.)"
         .to_string()

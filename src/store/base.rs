@@ -38,19 +38,6 @@ pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.user_ref AS user_ref, m.cha
 pub(super) const USER_ID_SUBQUERY: &str =
     "(SELECT id FROM users WHERE platform = $1 AND user_id = $2)";
 
-/// Connections kept for held turn locks, apart from the store's pool so
-/// turns waiting for a lock never starve the turns holding one. It bounds how
-/// many users' turns one process runs at once on Postgres.
-const LOCK_CONNECTIONS: u32 = 32;
-
-/// The pool that holds turn locks (Postgres only), connected on first use.
-fn connect_lock_pool(url: &str) -> Result<sqlx::AnyPool, StoreError> {
-    Ok(AnyPoolOptions::new()
-        .max_connections(LOCK_CONNECTIONS)
-        .min_connections(0)
-        .connect_lazy(url)?)
-}
-
 /// A connection pool to the conversation database.
 #[derive(Clone)]
 pub struct Store {
@@ -60,24 +47,26 @@ pub struct Store {
     pub(super) marker_key: Vec<u8>,
     /// Seals texts on write and opens them on read.
     pub(super) cipher: DataCipher,
-    /// Postgres: where turn locks are held (see `store::replicas`).
-    pub(super) lock_pool: Option<sqlx::AnyPool>,
 }
 
 impl Store {
     /// Connects to `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`),
     /// creating a SQLite file and its directory if needed. Does not migrate.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, MAX_CONNECTIONS).await
+    }
+
+    /// [`Store::connect`] with a pool of up to `max_connections` (Postgres;
+    /// a SQLite file has its own pool size, since it has one writer).
+    pub async fn connect_with(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let mut lock_pool = None;
         let (backend, pool) = if url.starts_with("sqlite:") {
             (Backend::Sqlite, connect_sqlite(url).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = AnyPoolOptions::new()
-                .max_connections(MAX_CONNECTIONS)
+                .max_connections(max_connections.max(1))
                 .connect(url)
                 .await?;
-            lock_pool = Some(connect_lock_pool(url)?);
             (Backend::Postgres, pool)
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
@@ -88,7 +77,6 @@ impl Store {
             backend,
             marker_key: DEFAULT_MARKER_KEY.to_vec(),
             cipher: DataCipher::plaintext(),
-            lock_pool,
         })
     }
 

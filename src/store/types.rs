@@ -204,6 +204,9 @@ pub enum StoreError {
     OptedOut,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// Another process held this user's turn lease for longer than a turn lasts.
+    #[error("the user's turn lease stayed taken for {0} s")]
+    LockTimeout(u64),
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// A stored text could not be decrypted (unknown key, or altered).
