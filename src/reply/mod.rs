@@ -4,6 +4,7 @@
 //! any OpenAI-compatible endpoint; [`offline::OfflineGenerator`] is the embedded
 //! fallback used when no endpoint is configured.
 
+pub mod jitter;
 pub mod offline;
 pub mod openai;
 pub mod prompt;

@@ -2,7 +2,8 @@
 //!
 //! Failure is bounded: async-openai's retry layer retries a 429, a 5xx or a
 //! refused connection up to `llm.max_retries` times (sleeping as long as a
-//! `Retry-After` header asks, else backing off exponentially), and the whole
+//! `Retry-After` header asks, else backing off exponentially, plus a random
+//! moment from [`super::jitter`] so turns refused together spread out), and the whole
 //! reply — retries and streaming included — ends by `llm.deadline_secs`; when
 //! streaming, the wait for each piece is also at most `llm.timeout_secs`, so a
 //! slow-dripping endpoint cannot hold a turn. The pipeline decides what to do
@@ -29,6 +30,7 @@ use tower::Layer;
 
 use crate::config::{LlmSettings, PromptFormat, Secret};
 
+use super::jitter::JitterLayer;
 use super::prompt::{ChatMessage, Role, build_messages, estimate_tokens, messages_tokens};
 use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream};
 
@@ -71,17 +73,18 @@ impl OpenAiGenerator {
                     .map(|k| k.expose().trim())
                     .unwrap_or_default(),
             );
-        let client =
-            Client::with_config(EndpointConfig {
-                inner: config,
-                send_key: api_key.is_some(),
-            })
-            // Retries happen inside the transport; every call is bounded by the
-            // reply's deadline, so they can never outlast it. Each try waits at
-            // most `timeout_secs` for the answer to begin and between its pieces.
-            .with_http_service(OpenAIRetryLayer::new(settings.max_retries).layer(
+        let client = Client::with_config(EndpointConfig {
+            inner: config,
+            send_key: api_key.is_some(),
+        })
+        // Retries happen inside the transport; every call is bounded by the
+        // reply's deadline, so they can never outlast it. Each try waits at
+        // most `timeout_secs` for the answer to begin and between its pieces.
+        .with_http_service(
+            OpenAIRetryLayer::new(settings.max_retries).layer(JitterLayer.layer(
                 ReqwestService::new(transport(Duration::from_secs(settings.timeout_secs))),
-            ));
+            )),
+        );
         OpenAiGenerator {
             client,
             model: settings.model.clone(),
