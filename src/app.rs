@@ -172,8 +172,8 @@ pub fn pipeline_with(
     let options = PipelineOptions {
         history_turns: settings.bot.history_turns,
         context_utterances: settings.emotion.context_utterances,
-        top_k: settings.emotion.top_k,
         max_message_chars: settings.bot.max_message_chars,
+        fine_threshold: settings.emotion.fine_threshold,
     };
     let admins = AdminOptions {
         operators: admin_ids(settings),

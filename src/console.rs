@@ -28,14 +28,11 @@ impl Default for ConsoleUser {
     }
 }
 
-/// The tag printed before a reply: `[😢 #우울한 · 슬픔 62%]`.
+/// The tag printed before a reply: `[😢 #우울한 · 슬픔]`, or `[😢 #슬픔]`
+/// when only the group is sure enough to say. No percentage: a number
+/// looks like certainty the reading does not have.
 pub fn emotion_tag(emotion: &Emotion) -> String {
-    format!(
-        "[{} {} {:.0}%]",
-        emotion.label.emoji,
-        emotion.label.tag(),
-        emotion.score * 100.0
-    )
+    format!("[{} {}]", emotion.label.emoji, emotion.label.tag())
 }
 
 /// Chats until end of input or `/quit`. Lines that are not valid UTF-8 get a

@@ -202,10 +202,14 @@ async fn eval(
     .await?;
     bar.finish_and_clear();
     let report = maeum::eval::evaluate(&examples, &predictions);
+    let calibration =
+        maeum::eval::calibrate(&examples, &predictions, settings.emotion.fine_threshold);
     if json {
-        println!("{}", serde_json::to_string(&report.summary)?);
+        let mut summary = serde_json::to_value(&report.summary)?;
+        summary["calibration"] = serde_json::to_value(&calibration)?;
+        println!("{summary}");
     } else {
-        print!("{report}");
+        print!("{report}\n{calibration}");
     }
     Ok(())
 }

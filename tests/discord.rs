@@ -42,7 +42,12 @@ fn discord_settings(fake: &FakeDiscord) -> DiscordSettings {
 /// the adapter's tests talk to users who may be remembered.
 fn pipeline(llm: &FakeLlm, store: Store) -> Pipeline {
     TestPipeline::new(store)
-        .settings(|s| s.privacy.require_consent = false)
+        .settings(|s| {
+            s.privacy.require_consent = false;
+            // The test model is unsure of everything; these tests are about
+            // how a label is rendered, so every fine label is shown.
+            s.emotion.fine_threshold = 0.0;
+        })
         .openai(&llm.base_url)
         .build()
 }

@@ -297,6 +297,16 @@ fn the_binary_prints_a_json_summary() {
                 .unwrap_or_else(|| panic!("{key} in {summary}"));
             assert!((0.0..=1.0).contains(&value), "{key} = {value}");
         }
+        let calibration = &summary["calibration"];
+        for key in ["ece", "shown_fine", "correct_as_shown"] {
+            let value = calibration[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("calibration.{key} in {summary}"));
+            assert!((0.0..=1.0).contains(&value), "{key} = {value}");
+        }
+        assert_eq!(calibration["threshold"].as_f64(), Some(0.4f32 as f64));
+        assert!(calibration["best_temperature"].as_f64().unwrap() > 0.0);
+        assert_eq!(calibration["sweep"].as_array().unwrap().len(), 9);
     }
 }
 

@@ -958,3 +958,40 @@ async fn forty_users_on_two_replicas_with_small_pools_keep_order_and_answer_once
         }
     }
 }
+
+/// The bot says only what it knows: a confident reading shows (and tells the
+/// LLM) its fine emotion, an unsure one only its group; the turn keeps the
+/// reading itself either way.
+#[tokio::test]
+async fn an_unsure_reading_shows_only_its_group() {
+    for (score, shown_code, prompt_names) in [(0.75, "E24", "우울한"), (0.2, "E20", "슬픔")] {
+        let (store, _dir) = support::db::sqlite_store().await;
+        let fake = FakeLlm::start().await;
+        let pipeline = test_pipeline(store, false, 1500, PromptFormat::Tagged)
+            .emotion(Arc::new(ScriptedReader::reading("E24").score(score)))
+            .openai(&fake.base_url)
+            .build();
+        let out = pipeline.handle(dm("mina", "요즘 좀 그래")).await.unwrap();
+        let shown = out.emotion.expect("an emotion is shown");
+        assert_eq!(shown.label.code, shown_code, "at {score}");
+        let turn = &pipeline
+            .store()
+            .recent_turns(&UserKey::new("test", "mina"), 1)
+            .await
+            .unwrap()[0];
+        assert_eq!(
+            turn.emotion_code.as_deref(),
+            Some("E24"),
+            "the reading is kept"
+        );
+        let request = fake.requests().pop().unwrap();
+        let user = FakeLlm::contents_of(&request, "user").pop().unwrap();
+        assert!(user.contains(prompt_names), "at {score}: {user}");
+        if score < 0.4 {
+            assert!(
+                !user.contains("우울한"),
+                "an unsure fine emotion is not named: {user}"
+            );
+        }
+    }
+}

@@ -71,6 +71,9 @@ impl Harness {
         // The adapter's tests talk to users who consented; the consent flow on
         // Telegram has its own test below.
         settings.privacy.require_consent = false;
+        // The test model is unsure of everything; these tests are about how
+        // a label is rendered, so every fine label is shown.
+        settings.emotion.fine_threshold = 0.0;
         configure(&mut settings);
         let (pipeline, _notices) = maeum::app::build_pipeline(&settings)
             .await

@@ -16,6 +16,9 @@ pub struct EmotionSettings {
     pub max_tokens: usize,
     pub max_batch: usize,
     pub intra_threads: usize,
+    /// The fine emotion is shown (and named to the LLM) from this probability
+    /// up; below it only its group.
+    pub fine_threshold: f32,
 }
 
 impl EmotionSettings {
@@ -29,6 +32,9 @@ impl EmotionSettings {
         }
         if self.max_batch == 0 {
             return invalid("emotion.max_batch", "must be at least 1");
+        }
+        if !(0.0..=1.0).contains(&self.fine_threshold) {
+            return invalid("emotion.fine_threshold", "must be between 0 and 1");
         }
         if self.intra_threads == 0 {
             return invalid("emotion.intra_threads", "must be at least 1");

@@ -25,6 +25,48 @@ impl Emotion {
     }
 }
 
+/// What the bot may say it read in a message: the fine emotion when the
+/// model gave it at least `fine_threshold`, else only the most likely group
+/// (its own label, E10…E60, with the group's summed probability). The
+/// threshold is chosen on validation dialogues (`maeum eval`): a fine label
+/// shown with little confidence is mostly wrong, its group much less so.
+/// `emotions` is a reading's distribution, most likely first; with only the
+/// top few, the group sums are lower bounds.
+pub fn shown(emotions: &[Emotion], fine_threshold: f32) -> Option<Emotion> {
+    let best = emotions.first()?;
+    if best.score >= fine_threshold {
+        return Some(*best);
+    }
+    let mut sums = [0f32; 6];
+    for emotion in emotions {
+        if let Some(i) = EmotionGroup::ALL
+            .iter()
+            .position(|g| *g == emotion.label.group)
+        {
+            sums[i] += emotion.score;
+        }
+    }
+    let (index, score) = sums.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    Some(Emotion {
+        label: EmotionGroup::ALL[index].label(),
+        score: *score,
+    })
+}
+
+/// Probabilities scaled by a temperature (softmax of logits / `temperature`,
+/// from the probabilities): above 1 flattens, below 1 sharpens.
+pub fn temper(probabilities: &[f32], temperature: f32) -> Vec<f32> {
+    if (temperature - 1.0).abs() < f32::EPSILON || temperature <= 0.0 {
+        return probabilities.to_vec();
+    }
+    let scaled: Vec<f32> = probabilities
+        .iter()
+        .map(|p| p.max(f32::MIN_POSITIVE).powf(1.0 / temperature))
+        .collect();
+    let sum: f32 = scaled.iter().sum();
+    scaled.into_iter().map(|p| p / sum).collect()
+}
+
 /// The JSON shape of an emotion (`maeum classify --json`, exports, the HTTP API).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EmotionJson {
@@ -187,6 +229,40 @@ pub trait EmotionReader: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn emotion(code: &str, score: f32) -> Emotion {
+        Emotion {
+            label: EmotionLabel::by_code(code).unwrap(),
+            score,
+        }
+    }
+
+    #[test]
+    fn a_confident_reading_shows_its_fine_emotion_else_its_group() {
+        let confident = [emotion("E24", 0.55), emotion("E31", 0.2)];
+        assert_eq!(shown(&confident, 0.4), Some(confident[0]));
+        // 우울한 at 0.25, but sadness as a whole (0.25 + 0.2) beats anxiety (0.3).
+        let unsure = [
+            emotion("E31", 0.3),
+            emotion("E24", 0.25),
+            emotion("E22", 0.2),
+            emotion("E60", 0.1),
+        ];
+        let group = shown(&unsure, 0.4).unwrap();
+        assert_eq!(group.label.code, "E20");
+        assert!((group.score - 0.45).abs() < 1e-6);
+        assert_eq!(shown(&[], 0.4), None);
+    }
+
+    #[test]
+    fn temperature_flattens_or_keeps_a_distribution() {
+        let p = [0.7, 0.2, 0.1];
+        assert_eq!(temper(&p, 1.0), p.to_vec());
+        let flat = temper(&p, 2.0);
+        assert!((flat.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert!(flat[0] < 0.7 && flat[2] > 0.1, "{flat:?}");
+        assert!(flat[0] > flat[1] && flat[1] > flat[2], "order kept");
+    }
 
     #[test]
     fn model_input_puts_newest_context_first() {

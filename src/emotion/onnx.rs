@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     CrisisSignal, Emotion, EmotionError, EmotionLabel, EmotionReader, ModelInfo, Reading,
-    Utterance, runtime,
+    Utterance, runtime, temper,
 };
 use crate::config::EmotionSettings;
 use encode::Encoder;
@@ -35,6 +35,8 @@ pub struct OnnxClassifier {
     labels: Vec<&'static EmotionLabel>,
     /// The crisis head's threshold, when the model has one.
     crisis_threshold: Option<f32>,
+    /// Calibrates the emotion probabilities (config.json `maeum.temperature`).
+    temperature: f32,
     max_batch: usize,
     info: ModelInfo,
 }
@@ -99,6 +101,7 @@ impl OnnxClassifier {
             jobs,
             labels: config.labels,
             crisis_threshold: config.crisis_head.map(|head| head.threshold),
+            temperature: config.temperature,
             max_batch,
             info,
         })
@@ -106,7 +109,7 @@ impl OnnxClassifier {
 
     fn reading(&self, row: &Row, top_k: usize) -> Reading {
         Reading {
-            emotions: self.top(&row.probabilities, top_k),
+            emotions: self.top(&temper(&row.probabilities, self.temperature), top_k),
             crisis: row
                 .crisis
                 .zip(self.crisis_threshold)
@@ -225,6 +228,7 @@ mod tests {
             jobs,
             labels: TAXONOMY.iter().collect(),
             crisis_threshold: None,
+            temperature: 1.0,
             max_batch: 4,
             info: ModelInfo {
                 name: "none".into(),

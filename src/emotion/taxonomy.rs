@@ -51,6 +51,23 @@ impl EmotionGroup {
         }
     }
 
+    /// The group's own label (E10, E20, … E60: the fine name is the group's
+    /// name): what is shown when only the group is known.
+    pub fn label(self) -> &'static EmotionLabel {
+        let code = match self {
+            EmotionGroup::Anger => "E10",
+            EmotionGroup::Sadness => "E20",
+            EmotionGroup::Anxiety => "E30",
+            EmotionGroup::Hurt => "E40",
+            EmotionGroup::Embarrassment => "E50",
+            EmotionGroup::Joy => "E60",
+        };
+        TAXONOMY
+            .iter()
+            .find(|l| l.code == code)
+            .unwrap_or(&TAXONOMY[0])
+    }
+
     pub fn from_korean(name: &str) -> Option<EmotionGroup> {
         EmotionGroup::ALL
             .into_iter()
@@ -205,6 +222,10 @@ mod tests {
         assert!(EmotionLabel::by_code("E70").is_none());
         assert_eq!(label.tag(), "#우울한 · 슬픔");
         assert_eq!(EmotionLabel::by_code("E20").unwrap().tag(), "#슬픔");
+        for group in EmotionGroup::ALL {
+            assert_eq!(group.label().group, group);
+            assert_eq!(group.label().sub, group.korean());
+        }
         assert_eq!(
             EmotionLabel::by_code("E27").unwrap().tag(),
             "#눈물이_나는 · 슬픔"

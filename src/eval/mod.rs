@@ -4,12 +4,14 @@
 //! [`data`] reads the corpus's own dialogue layout or a plain `sentence,code`
 //! CSV into [`Example`]s; [`metrics`] scores predictions against them.
 
+pub mod calibration;
 pub mod data;
 pub mod metrics;
 pub mod safety;
 
 use crate::emotion::{EmotionLabel, Utterance};
 
+pub use calibration::{Calibration, calibrate};
 pub use data::{EvalDataError, load_examples};
 pub use metrics::{Report, evaluate};
 
@@ -35,7 +37,10 @@ pub async fn predict_all(
     let mut predictions = Vec::with_capacity(examples.len());
     for chunk in examples.chunks(batch.max(1)) {
         let utterances = chunk.iter().map(|e| e.utterance.clone()).collect();
-        let readings = reader.read_batch(utterances, 3).await?;
+        // Every label's probability: the calibration needs whole distributions.
+        let readings = reader
+            .read_batch(utterances, crate::emotion::TAXONOMY.len())
+            .await?;
         predictions.extend(readings.into_iter().map(|reading| reading.emotions));
         progress(predictions.len());
     }

@@ -13,7 +13,7 @@ use super::limits::Refusal;
 use super::locks::TurnGuard;
 use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
-use crate::emotion::{Emotion, EmotionLabel, Reading, Utterance};
+use crate::emotion::{Emotion, Reading, TAXONOMY, Utterance, shown};
 use crate::metrics::Stage;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
@@ -50,6 +50,11 @@ impl Pipeline {
         if let Some(emotion) = emotion {
             self.metrics.count_emotion(emotion.label.group);
         }
+        // What the bot says it read (and tells the LLM): the fine emotion
+        // only when the model is confident of it. The turn stores the reading.
+        let shown = reading
+            .as_ref()
+            .and_then(|r| shown(&r.emotions, self.options.fine_threshold));
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
@@ -62,12 +67,12 @@ impl Pipeline {
             )
             .severity;
         if let Err(refusal) = self.reply_allowed(&user).await {
-            return self.held_back(refusal, text, crisis, emotion);
+            return self.held_back(refusal, text, crisis, shown);
         }
         let input = ReplyInput {
             message: text,
             user_name: message.display_name.clone(),
-            emotion,
+            emotion: shown,
             avoid: history.last().and_then(|t| t.reply.clone()),
             history: &history,
             crisis,
@@ -82,7 +87,7 @@ impl Pipeline {
             }
             (false, _) => None,
         };
-        let mut outgoing = self.conversation_reply(written, crisis, text, emotion, turn_id);
+        let mut outgoing = self.conversation_reply(written, crisis, text, shown, turn_id);
         if !turn.holds() {
             outgoing.notes.push(texts::memory_unavailable());
         }
@@ -162,13 +167,14 @@ impl Pipeline {
         let crisis = self
             .crisis_again(&target.user_text, &history, emotion.as_ref())
             .await;
+        let shown = self.shown_stored(emotion);
         if let Err(refusal) = self.reply_allowed(user).await {
-            return self.held_back(refusal, &target.user_text, crisis, emotion);
+            return self.held_back(refusal, &target.user_text, crisis, shown);
         }
         let input = ReplyInput {
             message: &target.user_text,
             user_name: None,
-            emotion,
+            emotion: shown,
             avoid: target.reply.clone(),
             history: &history,
             crisis,
@@ -184,7 +190,7 @@ impl Pipeline {
         {
             warn!(%error, "storing the regenerated reply failed");
         }
-        self.conversation_reply(written, crisis, &target.user_text, emotion, Some(target.id))
+        self.conversation_reply(written, crisis, &target.user_text, shown, Some(target.id))
     }
 
     /// Whether `user` may have one more reply written now: the per-minute
@@ -255,6 +261,21 @@ impl Pipeline {
         self.conversation_reply(written, crisis, text, emotion, None)
     }
 
+    /// What the bot says of a stored reading: as [`shown`], from the one
+    /// emotion a turn keeps (below the threshold, its group).
+    pub(super) fn shown_stored(&self, emotion: Option<Emotion>) -> Option<Emotion> {
+        emotion.and_then(|e| shown(&[e], self.options.fine_threshold))
+    }
+
+    /// An earlier turn as the LLM is shown it, its emotion as the user saw it.
+    fn exchange(&self, turn: &Turn) -> Exchange {
+        Exchange {
+            user_text: turn.user_text.clone(),
+            emotion: self.shown_stored(stored_emotion(turn)).map(|e| e.label),
+            reply: turn.reply.clone(),
+        }
+    }
+
     /// The steps a new reply and a regenerated one share: the emotion to a
     /// streaming adapter, the request with personal data masked, generating.
     async fn write_reply(&self, input: ReplyInput<'_>, chunks: Option<ChunkSender>) -> Written {
@@ -266,7 +287,11 @@ impl Pipeline {
             text: input.message.to_string(),
             emotion: input.emotion,
             avoid: input.avoid,
-            history: input.history.iter().map(exchange).collect(),
+            history: input
+                .history
+                .iter()
+                .map(|turn| self.exchange(turn))
+                .collect(),
             crisis: input.crisis,
         };
         self.redact_request(&mut request);
@@ -420,7 +445,8 @@ impl Pipeline {
                 .collect(),
         };
         let started = Instant::now();
-        let read = self.emotion.read(utterance, self.options.top_k).await;
+        // Every label: what is shown sums a group's probabilities.
+        let read = self.emotion.read(utterance, TAXONOMY.len()).await;
         self.metrics.observe(Stage::Classify, started.elapsed());
         match read {
             Ok(reading) => Some(reading),
@@ -499,14 +525,6 @@ fn earlier_texts(history: &[Turn]) -> Vec<&str> {
         .iter()
         .map(|t| t.user_text.as_str())
         .collect()
-}
-
-fn exchange(turn: &Turn) -> Exchange {
-    Exchange {
-        user_text: turn.user_text.clone(),
-        emotion: turn.emotion_code.as_deref().and_then(EmotionLabel::by_code),
-        reply: turn.reply.clone(),
-    }
 }
 
 /// The first `limit` characters of `text`, and whether it was cut.

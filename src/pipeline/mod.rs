@@ -45,8 +45,9 @@ use locks::{TurnGuard, UserLocks};
 pub struct PipelineOptions {
     pub history_turns: u32,
     pub context_utterances: usize,
-    pub top_k: usize,
     pub max_message_chars: usize,
+    /// The fine emotion is shown (and named to the LLM) from this probability up.
+    pub fine_threshold: f32,
 }
 
 pub struct Pipeline {
@@ -211,7 +212,8 @@ impl Pipeline {
             // Written before: nothing more used.
             tokens: 0,
         };
-        Some(self.conversation_reply(written, crisis, &turn.user_text, emotion, Some(turn.id)))
+        let shown = self.shown_stored(emotion);
+        Some(self.conversation_reply(written, crisis, &turn.user_text, shown, Some(turn.id)))
     }
 
     /// An adapter could not deliver `outgoing` to `user` after its retries:

@@ -61,6 +61,9 @@ pub(super) struct ModelConfig {
     /// The crisis model `model/train/crisis_model.py` merges into the graph
     /// (its config key is still `crisis_head`), when there is one.
     pub crisis_head: Option<CrisisHead>,
+    /// The temperature that calibrates the emotion probabilities (fitted on
+    /// validation dialogues; 1: as the model gives them).
+    pub temperature: f32,
 }
 
 /// config.json's `maeum.crisis_head`: which output holds the head's four
@@ -104,6 +107,7 @@ struct RawMaeum {
     name: Option<String>,
     meaningful: Option<bool>,
     crisis_head: Option<CrisisHead>,
+    temperature: Option<f32>,
 }
 
 impl ModelConfig {
@@ -122,7 +126,14 @@ impl ModelConfig {
             name: None,
             meaningful: None,
             crisis_head: None,
+            temperature: None,
         });
+        let temperature = maeum.temperature.unwrap_or(1.0);
+        if !(temperature.is_finite() && temperature > 0.0) {
+            return Err(format!(
+                "maeum.temperature must be above 0, not {temperature}"
+            ));
+        }
         if let Some(head) = &maeum.crisis_head {
             head.validate()?;
         }
@@ -133,6 +144,7 @@ impl ModelConfig {
             name: maeum.name.filter(|n| !n.trim().is_empty()),
             meaningful: maeum.meaningful.unwrap_or(true),
             crisis_head: maeum.crisis_head,
+            temperature,
         })
     }
 }
