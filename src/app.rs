@@ -173,7 +173,7 @@ pub fn pipeline_with(
         history_turns: settings.bot.history_turns,
         context_utterances: settings.emotion.context_utterances,
         max_message_chars: settings.bot.max_message_chars,
-        fine_threshold: settings.emotion.fine_threshold,
+        shown_at: settings.emotion.shown_at(),
     };
     let admins = AdminOptions {
         operators: admin_ids(settings),

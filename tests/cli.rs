@@ -81,13 +81,17 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
         stdout.contains("4000"),
         "the long message is clipped and said so"
     );
-    // Every conversation reply carries a tag like `[😢 #우울한 · 슬픔]` (the
-    // test model is unsure of everything: `[😢 #슬픔]`), never a percentage.
+    // A conversation reply carries a tag like `[😢 #우울한 · 슬픔]`, or only
+    // the group (`[😢 #슬픔]`) when the model is unsure, or none when nothing
+    // stands out — never a percentage.
     let tagged = stdout
         .lines()
         .filter(|l| l.contains("마음> [") && l.contains(" #") && l.contains("] "))
         .count();
-    assert!(tagged >= 3, "three messages were tagged:\n{stdout}");
+    assert!(
+        tagged >= 2,
+        "the sad and the long message were tagged:\n{stdout}"
+    );
     assert!(!stdout.contains("%]"), "no percentage:\n{stdout}");
 
     // The export is JSON holding the three stored turns, the long one clipped.

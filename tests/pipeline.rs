@@ -960,11 +960,15 @@ async fn forty_users_on_two_replicas_with_small_pools_keep_order_and_answer_once
 }
 
 /// The bot says only what it knows: a confident reading shows (and tells the
-/// LLM) its fine emotion, an unsure one only its group; the turn keeps the
-/// reading itself either way.
+/// LLM) its fine emotion, an unsure one only its group, a flat one nothing;
+/// the turn keeps the reading itself either way.
 #[tokio::test]
 async fn an_unsure_reading_shows_only_its_group() {
-    for (score, shown_code, prompt_names) in [(0.75, "E24", "우울한"), (0.2, "E20", "슬픔")] {
+    for (score, shown_code, prompt_names) in [
+        (0.75, Some("E24"), "우울한"),
+        (0.38, Some("E20"), "슬픔"),
+        (0.1, None, ""),
+    ] {
         let (store, _dir) = support::db::sqlite_store().await;
         let fake = FakeLlm::start().await;
         let pipeline = test_pipeline(store, false, 1500, PromptFormat::Tagged)
@@ -972,8 +976,7 @@ async fn an_unsure_reading_shows_only_its_group() {
             .openai(&fake.base_url)
             .build();
         let out = pipeline.handle(dm("mina", "요즘 좀 그래")).await.unwrap();
-        let shown = out.emotion.expect("an emotion is shown");
-        assert_eq!(shown.label.code, shown_code, "at {score}");
+        assert_eq!(out.emotion.map(|e| e.label.code), shown_code, "at {score}");
         let turn = &pipeline
             .store()
             .recent_turns(&UserKey::new("test", "mina"), 1)
@@ -993,5 +996,20 @@ async fn an_unsure_reading_shows_only_its_group() {
                 "an unsure fine emotion is not named: {user}"
             );
         }
+        if shown_code.is_none() {
+            assert!(!user.contains("감정"), "no emotion is named at all: {user}");
+        }
     }
+    // The model learned Korean only: English gets no emotion, however sure it looks.
+    let (store, _dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let pipeline = test_pipeline(store, false, 1500, PromptFormat::Tagged)
+        .emotion(Arc::new(ScriptedReader::reading("E24").score(0.9)))
+        .openai(&fake.base_url)
+        .build();
+    let out = pipeline
+        .handle(dm("sam", "I had a long day"))
+        .await
+        .unwrap();
+    assert_eq!(out.emotion, None);
 }

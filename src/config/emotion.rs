@@ -19,6 +19,19 @@ pub struct EmotionSettings {
     /// The fine emotion is shown (and named to the LLM) from this probability
     /// up; below it only its group.
     pub fine_threshold: f32,
+    /// Below the fine threshold, the group is shown from this summed
+    /// probability up; below it, no emotion at all.
+    pub group_threshold: f32,
+}
+
+impl EmotionSettings {
+    /// When the bot names an emotion, from the two thresholds.
+    pub fn shown_at(&self) -> crate::emotion::ShownAt {
+        crate::emotion::ShownAt {
+            fine: self.fine_threshold,
+            group: self.group_threshold,
+        }
+    }
 }
 
 impl EmotionSettings {
@@ -35,6 +48,9 @@ impl EmotionSettings {
         }
         if !(0.0..=1.0).contains(&self.fine_threshold) {
             return invalid("emotion.fine_threshold", "must be between 0 and 1");
+        }
+        if !(0.0..=1.0).contains(&self.group_threshold) {
+            return invalid("emotion.group_threshold", "must be between 0 and 1");
         }
         if self.intra_threads == 0 {
             return invalid("emotion.intra_threads", "must be at least 1");

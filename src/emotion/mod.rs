@@ -25,16 +25,26 @@ impl Emotion {
     }
 }
 
-/// What the bot may say it read in a message: the fine emotion when the
-/// model gave it at least `fine_threshold`, else only the most likely group
-/// (its own label, E10…E60, with the group's summed probability). The
-/// threshold is chosen on validation dialogues (`maeum eval`): a fine label
-/// shown with little confidence is mostly wrong, its group much less so.
-/// `emotions` is a reading's distribution, most likely first; with only the
-/// top few, the group sums are lower bounds.
-pub fn shown(emotions: &[Emotion], fine_threshold: f32) -> Option<Emotion> {
+/// When the bot names what it read: the fine emotion from `fine` up, else
+/// the most likely group from `group` up (summed over its emotions), else
+/// nothing — a greeting or a message in a language the model never saw has
+/// no emotion worth naming.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShownAt {
+    pub fine: f32,
+    pub group: f32,
+}
+
+/// What the bot may say it read in a message (see [`ShownAt`]): the fine
+/// emotion, or its group's own label (E10…E60) with the group's summed
+/// probability, or `None`. The thresholds are chosen on validation
+/// dialogues (`maeum eval`): a fine label shown with little confidence is
+/// mostly wrong, its group much less so. `emotions` is a reading's
+/// distribution, most likely first; with only the top few, group sums are
+/// lower bounds.
+pub fn shown(emotions: &[Emotion], at: ShownAt) -> Option<Emotion> {
     let best = emotions.first()?;
-    if best.score >= fine_threshold {
+    if best.score >= at.fine {
         return Some(*best);
     }
     let mut sums = [0f32; 6];
@@ -47,10 +57,17 @@ pub fn shown(emotions: &[Emotion], fine_threshold: f32) -> Option<Emotion> {
         }
     }
     let (index, score) = sums.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
-    Some(Emotion {
+    (*score >= at.group).then(|| Emotion {
         label: EmotionGroup::ALL[index].label(),
         score: *score,
     })
+}
+
+/// Whether the model can read `text` at all: it learned Korean only, so a
+/// message with no Hangul (English, emoji alone) gets noise, not a reading.
+pub fn can_read(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F))
 }
 
 /// Probabilities scaled by a temperature (softmax of logits / `temperature`,
@@ -239,8 +256,12 @@ mod tests {
 
     #[test]
     fn a_confident_reading_shows_its_fine_emotion_else_its_group() {
+        let at = ShownAt {
+            fine: 0.4,
+            group: 0.35,
+        };
         let confident = [emotion("E24", 0.55), emotion("E31", 0.2)];
-        assert_eq!(shown(&confident, 0.4), Some(confident[0]));
+        assert_eq!(shown(&confident, at), Some(confident[0]));
         // 우울한 at 0.25, but sadness as a whole (0.25 + 0.2) beats anxiety (0.3).
         let unsure = [
             emotion("E31", 0.3),
@@ -248,10 +269,26 @@ mod tests {
             emotion("E22", 0.2),
             emotion("E60", 0.1),
         ];
-        let group = shown(&unsure, 0.4).unwrap();
+        let group = shown(&unsure, at).unwrap();
         assert_eq!(group.label.code, "E20");
         assert!((group.score - 0.45).abs() < 1e-6);
-        assert_eq!(shown(&[], 0.4), None);
+        // Nothing stands out (a greeting, another language): nothing named.
+        let flat = [
+            emotion("E67", 0.07),
+            emotion("E50", 0.06),
+            emotion("E10", 0.05),
+        ];
+        assert_eq!(shown(&flat, at), None);
+        assert_eq!(shown(&[], at), None);
+    }
+
+    #[test]
+    fn only_korean_text_can_be_read() {
+        assert!(can_read("오늘 좀 힘들었어"));
+        assert!(can_read("ㅠㅠ"));
+        assert!(can_read("I'm so 우울해"));
+        assert!(!can_read("I had a long day"));
+        assert!(!can_read("😢😢"));
     }
 
     #[test]

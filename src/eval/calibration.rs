@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::Example;
-use crate::emotion::{Emotion, EmotionLabel, TAXONOMY, shown, temper};
+use crate::emotion::{Emotion, EmotionLabel, ShownAt, TAXONOMY, shown, temper};
 
 /// Equal-width confidence bins of the calibration error.
 const BINS: usize = 15;
@@ -17,10 +17,13 @@ const SWEEP: [f32; 9] = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShownRow {
+    /// The fine threshold (the group threshold is the configured one).
     pub threshold: f32,
-    /// Share of readings shown as their fine emotion (the rest as a group).
+    /// Share of readings shown as their fine emotion.
     pub shown_fine: f64,
-    /// Share of readings whose shown emotion (fine or group) is right.
+    /// Share of readings shown with no emotion (nothing stood out).
+    pub shown_none: f64,
+    /// Share of the shown emotions (fine or group) that are right.
     pub correct_as_shown: f64,
 }
 
@@ -87,14 +90,15 @@ fn ece(examples: &[Example], predictions: &[Vec<Emotion>]) -> f64 {
         .sum()
 }
 
-fn shown_row(examples: &[Example], predictions: &[Vec<Emotion>], threshold: f32) -> ShownRow {
-    let (mut fine, mut right, mut n) = (0usize, 0usize, 0usize);
+fn shown_row(examples: &[Example], predictions: &[Vec<Emotion>], at: ShownAt) -> ShownRow {
+    let (mut fine, mut none, mut right, mut n) = (0usize, 0usize, 0usize, 0usize);
     for (example, prediction) in examples.iter().zip(predictions) {
         n += 1;
-        let Some(shown) = shown(prediction, threshold) else {
+        let Some(shown) = shown(prediction, at) else {
+            none += 1;
             continue;
         };
-        let as_fine = prediction.first().is_some_and(|b| b.score >= threshold);
+        let as_fine = prediction.first().is_some_and(|b| b.score >= at.fine);
         fine += usize::from(as_fine);
         right += usize::from(if as_fine {
             shown.label.code == example.gold.code
@@ -102,11 +106,12 @@ fn shown_row(examples: &[Example], predictions: &[Vec<Emotion>], threshold: f32)
             shown.label.group == example.gold.group
         });
     }
-    let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    let share = |k: usize, of: usize| if of == 0 { 0.0 } else { k as f64 / of as f64 };
     ShownRow {
-        threshold,
-        shown_fine: share(fine),
-        correct_as_shown: share(right),
+        threshold: at.fine,
+        shown_fine: share(fine, n),
+        shown_none: share(none, n),
+        correct_as_shown: share(right, n - none),
     }
 }
 
@@ -125,12 +130,9 @@ fn negative_log_likelihood(examples: &[Example], distributions: &[Vec<f32>], t: 
 }
 
 /// Scores `predictions` (full distributions, most likely first) against
-/// `examples`, showing fine emotions from `fine_threshold` up.
-pub fn calibrate(
-    examples: &[Example],
-    predictions: &[Vec<Emotion>],
-    fine_threshold: f32,
-) -> Calibration {
+/// `examples`, showing emotions as `at` says; the sweep varies the fine
+/// threshold.
+pub fn calibrate(examples: &[Example], predictions: &[Vec<Emotion>], at: ShownAt) -> Calibration {
     let distributions: Vec<Vec<f32>> = predictions.iter().map(|p| distribution(p)).collect();
     let best_temperature = (10..=60)
         .map(|step| step as f32 * 0.05)
@@ -147,10 +149,10 @@ pub fn calibrate(
         ece: ece(examples, predictions),
         best_temperature,
         ece_at_best_temperature: ece(examples, &tempered),
-        at_threshold: shown_row(examples, predictions, fine_threshold),
+        at_threshold: shown_row(examples, predictions, at),
         sweep: SWEEP
             .iter()
-            .map(|t| shown_row(examples, predictions, *t))
+            .map(|fine| shown_row(examples, predictions, ShownAt { fine: *fine, ..at }))
             .collect(),
     }
 }
@@ -166,18 +168,20 @@ impl std::fmt::Display for Calibration {
         )?;
         writeln!(
             f,
-            "shown as fine from p >= {:.2}:    {} shown fine, {} correct at the level shown",
+            "shown as fine from p >= {:.2}:    {} shown fine, {} shown none, {} of shown tags right at their level",
             self.at_threshold.threshold,
             pct(self.at_threshold.shown_fine),
+            pct(self.at_threshold.shown_none),
             pct(self.at_threshold.correct_as_shown)
         )?;
-        writeln!(f, "threshold  shown fine  correct as shown")?;
+        writeln!(f, "threshold  shown fine  shown none  correct as shown")?;
         for row in &self.sweep {
             writeln!(
                 f,
-                "  {:.2}       {}      {}",
+                "  {:.2}       {}      {}      {}",
                 row.threshold,
                 pct(row.shown_fine),
+                pct(row.shown_none),
                 pct(row.correct_as_shown)
             )?;
         }
@@ -219,8 +223,13 @@ mod tests {
             // Confident and wrong.
             reading(&[("E60", 0.9), ("E31", 0.1)]),
         ];
-        let c = calibrate(&examples, &predictions, 0.4);
+        let at = ShownAt {
+            fine: 0.4,
+            group: 0.35,
+        };
+        let c = calibrate(&examples, &predictions, at);
         assert!((c.at_threshold.shown_fine - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(c.at_threshold.shown_none, 0.0);
         assert!((c.at_threshold.correct_as_shown - 2.0 / 3.0).abs() < 1e-9);
         // Bins: 0.8 right, 0.3 wrong, 0.9 wrong → |0.8-1|/3 + |0.3-0|/3 + |0.9-0|/3.
         assert!((c.ece - (0.2 + 0.3 + 0.9) / 3.0).abs() < 1e-6, "{}", c.ece);
@@ -236,7 +245,11 @@ mod tests {
         let predictions: Vec<Vec<Emotion>> = (0..20)
             .map(|_| reading(&[("E24", 0.95), ("E31", 0.05)]))
             .collect();
-        let c = calibrate(&examples, &predictions, 0.4);
+        let at = ShownAt {
+            fine: 0.4,
+            group: 0.0,
+        };
+        let c = calibrate(&examples, &predictions, at);
         assert!(c.best_temperature > 1.0, "{}", c.best_temperature);
         assert!(c.ece_at_best_temperature < c.ece);
     }

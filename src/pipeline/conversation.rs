@@ -13,7 +13,7 @@ use super::limits::Refusal;
 use super::locks::TurnGuard;
 use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
-use crate::emotion::{Emotion, Reading, TAXONOMY, Utterance, shown};
+use crate::emotion::{Emotion, Reading, TAXONOMY, Utterance, can_read, shown};
 use crate::metrics::Stage;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
@@ -54,7 +54,8 @@ impl Pipeline {
         // only when the model is confident of it. The turn stores the reading.
         let shown = reading
             .as_ref()
-            .and_then(|r| shown(&r.emotions, self.options.fine_threshold));
+            .filter(|_| can_read(text))
+            .and_then(|r| shown(&r.emotions, self.options.shown_at));
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
@@ -167,7 +168,7 @@ impl Pipeline {
         let crisis = self
             .crisis_again(&target.user_text, &history, emotion.as_ref())
             .await;
-        let shown = self.shown_stored(emotion);
+        let shown = self.shown_stored(emotion, &target.user_text);
         if let Err(refusal) = self.reply_allowed(user).await {
             return self.held_back(refusal, &target.user_text, crisis, shown);
         }
@@ -263,15 +264,19 @@ impl Pipeline {
 
     /// What the bot says of a stored reading: as [`shown`], from the one
     /// emotion a turn keeps (below the threshold, its group).
-    pub(super) fn shown_stored(&self, emotion: Option<Emotion>) -> Option<Emotion> {
-        emotion.and_then(|e| shown(&[e], self.options.fine_threshold))
+    pub(super) fn shown_stored(&self, emotion: Option<Emotion>, text: &str) -> Option<Emotion> {
+        emotion
+            .filter(|_| can_read(text))
+            .and_then(|e| shown(&[e], self.options.shown_at))
     }
 
     /// An earlier turn as the LLM is shown it, its emotion as the user saw it.
     fn exchange(&self, turn: &Turn) -> Exchange {
         Exchange {
             user_text: turn.user_text.clone(),
-            emotion: self.shown_stored(stored_emotion(turn)).map(|e| e.label),
+            emotion: self
+                .shown_stored(stored_emotion(turn), &turn.user_text)
+                .map(|e| e.label),
             reply: turn.reply.clone(),
         }
     }

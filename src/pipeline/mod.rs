@@ -30,7 +30,7 @@ pub use consent::PrivacyOptions;
 pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, ReplyKind};
 
 use crate::config::{LimitSettings, SafetySettings};
-use crate::emotion::{Emotion, EmotionLabel, EmotionReader};
+use crate::emotion::{Emotion, EmotionLabel, EmotionReader, ShownAt};
 use crate::metrics::Metrics;
 use crate::reply::offline::OfflineGenerator;
 use crate::reply::{ReplyError, ReplyGenerator};
@@ -46,8 +46,8 @@ pub struct PipelineOptions {
     pub history_turns: u32,
     pub context_utterances: usize,
     pub max_message_chars: usize,
-    /// The fine emotion is shown (and named to the LLM) from this probability up.
-    pub fine_threshold: f32,
+    /// When an emotion is shown (and named to the LLM).
+    pub shown_at: ShownAt,
 }
 
 pub struct Pipeline {
@@ -212,7 +212,7 @@ impl Pipeline {
             // Written before: nothing more used.
             tokens: 0,
         };
-        let shown = self.shown_stored(emotion);
+        let shown = self.shown_stored(emotion, &turn.user_text);
         Some(self.conversation_reply(written, crisis, &turn.user_text, shown, Some(turn.id)))
     }
 
