@@ -7,7 +7,7 @@ use tracing::{info, warn};
 
 use crate::config::{LlmEndpoint, OnFailure, Secret, Settings};
 use crate::emotion::onnx::OnnxClassifier;
-use crate::emotion::{EmotionError, EmotionReader};
+use crate::emotion::{EmotionError, EmotionReader, ShownAt};
 use crate::pipeline::{AdminOptions, Pipeline, PipelineOptions, PrivacyOptions};
 use crate::privacy::crypto::{CryptoError, DataCipher};
 use crate::privacy::marker_key::{self, MarkerKeyError};
@@ -173,7 +173,7 @@ pub fn pipeline_with(
         history_turns: settings.bot.history_turns,
         context_utterances: settings.emotion.context_utterances,
         max_message_chars: settings.bot.max_message_chars,
-        shown_at: settings.emotion.shown_at(),
+        shown_at: shown_at(settings),
     };
     let admins = AdminOptions {
         operators: admin_ids(settings),
@@ -192,6 +192,14 @@ pub fn pipeline_with(
         pipeline.with_fallback(Arc::new(OfflineGenerator::new()))
     } else {
         pipeline
+    }
+}
+
+/// When the bot names an emotion, from `[emotion]`'s two thresholds.
+pub fn shown_at(settings: &Settings) -> ShownAt {
+    ShownAt {
+        fine: settings.emotion.fine_threshold,
+        group: settings.emotion.group_threshold,
     }
 }
 

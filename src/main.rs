@@ -202,7 +202,7 @@ async fn eval(
     .await?;
     bar.finish_and_clear();
     let report = maeum::eval::evaluate(&examples, &predictions);
-    let calibration = maeum::eval::calibrate(&examples, &predictions, settings.emotion.shown_at());
+    let calibration = maeum::eval::calibrate(&examples, &predictions, app::shown_at(settings));
     if json {
         let mut summary = serde_json::to_value(&report.summary)?;
         summary["calibration"] = serde_json::to_value(&calibration)?;

@@ -25,16 +25,6 @@ pub struct EmotionSettings {
 }
 
 impl EmotionSettings {
-    /// When the bot names an emotion, from the two thresholds.
-    pub fn shown_at(&self) -> crate::emotion::ShownAt {
-        crate::emotion::ShownAt {
-            fine: self.fine_threshold,
-            group: self.group_threshold,
-        }
-    }
-}
-
-impl EmotionSettings {
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
         // The model knows 60 fine-grained emotions.
         if self.top_k == 0 || self.top_k > 60 {
