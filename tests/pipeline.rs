@@ -1013,3 +1013,38 @@ async fn an_unsure_reading_shows_only_its_group() {
         .unwrap();
     assert_eq!(out.emotion, None);
 }
+
+/// One long exchange (a long story, a long reply) as the newest turn is
+/// shortened in what the LLM is sent, not allowed to push every earlier turn
+/// out of the history.
+#[tokio::test]
+async fn a_long_newest_turn_does_not_empty_the_history() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let h = harness_on(store, 1500).await;
+    h.fake.set_reply("응, 들었어.");
+    say(&h, "long", "첫 번째 이야기야").await;
+    say(&h, "long", "두 번째 이야기야").await;
+    h.fake
+        .set_reply(format!("긴 답장 시작 {} 긴 답장 끝", "정말 ".repeat(2000)));
+    say(&h, "long", "오늘 있었던 일을 길게 얘기해 줄게").await;
+    h.fake.set_reply("응.");
+    say(&h, "long", "그래서 지금은 좀 나아").await;
+    let request = h.fake.requests().pop().unwrap();
+    let sent = FakeLlm::messages_of(&request)
+        .into_iter()
+        .map(|(_, content)| content)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for earlier in [
+        "첫 번째 이야기야",
+        "두 번째 이야기야",
+        "긴 답장 시작",
+        "긴 답장 끝",
+    ] {
+        assert!(
+            sent.contains(earlier),
+            "{earlier:?} is still in the history"
+        );
+    }
+    assert!(sent.chars().count() < 4000, "the long reply was shortened");
+}

@@ -126,7 +126,8 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// Builds the chat for `request`: the system prompt, the earlier exchanges that
-/// fit in `history_token_budget` (newest kept, oldest first), then the message.
+/// fit in `history_token_budget` (newest kept, oldest first, each over-long
+/// one shortened), then the message.
 pub fn build_messages(
     request: &ReplyRequest,
     format: PromptFormat,
@@ -136,7 +137,7 @@ pub fn build_messages(
         Role::System,
         system_prompt(request, format),
     )];
-    for exchange in fitting_history(&request.history, format, history_token_budget) {
+    for exchange in &fitting_history(&request.history, format, history_token_budget) {
         messages.push(ChatMessage::new(
             Role::User,
             user_content(&exchange.user_text, exchange.emotion, None, format),
@@ -218,14 +219,27 @@ fn user_content(
     }
 }
 
+/// One exchange takes at most this share (1/n) of the history budget: a
+/// longer one is shortened, so one long story or reply never crowds every
+/// earlier turn out of the history …
+const MAX_SHARE_OF_BUDGET: usize = 3;
+/// … but no exchange is cut below this many tokens: a short one is kept
+/// whole or not at all.
+const MIN_EXCHANGE_TOKENS: usize = 48;
+
 /// The newest exchanges whose messages fit in `budget` tokens, oldest first.
-/// Whole exchanges are dropped from the oldest end; the first one that does not
-/// fit ends the walk, so the kept history has no gaps.
-fn fitting_history(history: &[Exchange], format: PromptFormat, budget: usize) -> Vec<&Exchange> {
+/// An exchange longer than a third of the budget (and than
+/// [`MIN_EXCHANGE_TOKENS`]) is shortened first, its start and end kept;
+/// exchanges are dropped from the oldest end, and
+/// the first one that does not fit ends the walk, so the kept history has no
+/// gaps.
+fn fitting_history(history: &[Exchange], format: PromptFormat, budget: usize) -> Vec<Exchange> {
+    let cap = (budget / MAX_SHARE_OF_BUDGET).max(MIN_EXCHANGE_TOKENS);
     let mut used = 0usize;
-    let mut kept: Vec<&Exchange> = Vec::new();
+    let mut kept: Vec<Exchange> = Vec::new();
     for exchange in history.iter().rev() {
-        let cost = exchange_tokens(exchange, format);
+        let exchange = shortened(exchange, format, cap);
+        let cost = exchange_tokens(&exchange, format);
         if used + cost > budget {
             break;
         }
@@ -234,6 +248,68 @@ fn fitting_history(history: &[Exchange], format: PromptFormat, budget: usize) ->
     }
     kept.reverse();
     kept
+}
+
+/// `exchange` within `cap` tokens: as it is when it fits, else its message
+/// and reply each cut to their share, keeping their start and end.
+fn shortened(exchange: &Exchange, format: PromptFormat, cap: usize) -> Exchange {
+    let cost = exchange_tokens(exchange, format);
+    if cost <= cap {
+        return exchange.clone();
+    }
+    // The overhead (tags, message framing) stays; the texts share the rest
+    // in proportion to their length.
+    let user = estimate_tokens(&exchange.user_text);
+    let reply = exchange.reply.as_deref().map_or(0, estimate_tokens);
+    let overhead = cost - user - reply;
+    let room = cap.saturating_sub(overhead);
+    let user_room = room * user / (user + reply).max(1);
+    Exchange {
+        user_text: shorten(&exchange.user_text, user_room),
+        emotion: exchange.emotion,
+        reply: exchange
+            .reply
+            .as_deref()
+            .map(|r| shorten(r, room - user_room)),
+    }
+}
+
+/// Marks where a shortened text was cut.
+const CUT: &str = " … ";
+
+/// `text` within about `tokens` tokens: its start and its end, with [`CUT`]
+/// between them; as it is when it fits.
+pub fn shorten(text: &str, tokens: usize) -> String {
+    if estimate_tokens(text) <= tokens {
+        return text.to_string();
+    }
+    let half = tokens.saturating_sub(estimate_tokens(CUT)) / 2;
+    let chars: Vec<char> = text.chars().collect();
+    let fits = |n: usize, from_end: bool| {
+        let part: String = if from_end {
+            chars[chars.len() - n..].iter().collect()
+        } else {
+            chars[..n].iter().collect()
+        };
+        estimate_tokens(&part) <= half
+    };
+    // The longest start and end that fit in half the room each.
+    let longest = |from_end: bool| {
+        let (mut low, mut high) = (0usize, chars.len() / 2);
+        while low < high {
+            let mid = (low + high).div_ceil(2);
+            if fits(mid, from_end) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        low
+    };
+    let (head, tail) = (longest(false), longest(true));
+    let start: String = chars[..head].iter().collect();
+    let end: String = chars[chars.len() - tail..].iter().collect();
+    format!("{}{CUT}{}", start.trim_end(), end.trim_start())
 }
 
 fn exchange_tokens(exchange: &Exchange, format: PromptFormat) -> usize {
@@ -279,6 +355,46 @@ mod tests {
             emotion: None,
             reply: reply.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn shorten_keeps_the_start_and_the_end_within_the_tokens() {
+        let text = format!("처음{}끝말", "가".repeat(1000));
+        let short = shorten(&text, 50);
+        assert!(estimate_tokens(&short) <= 50, "{}", estimate_tokens(&short));
+        assert!(
+            short.starts_with("처음") && short.ends_with("끝말"),
+            "{short}"
+        );
+        assert!(short.contains(CUT));
+        assert_eq!(shorten("짧은 말", 50), "짧은 말");
+    }
+
+    #[test]
+    fn a_long_newest_exchange_is_shortened_not_the_history_emptied() {
+        let mut req = request("지금 이야기", None);
+        req.history = vec![
+            exchange("첫째 얘기", Some("첫째 답")),
+            exchange("둘째 얘기", Some("둘째 답")),
+            exchange(
+                &format!("긴 얘기 시작 {} 긴 얘기 끝", "가".repeat(3000)),
+                Some(&format!("긴 답 시작 {} 긴 답 끝", "나".repeat(3000))),
+            ),
+        ];
+        let messages = build_messages(&req, PromptFormat::Tagged, 600);
+        let texts: Vec<&str> = messages.iter().map(|m| m.content.as_str()).collect();
+        assert!(texts.iter().any(|t| t.contains("첫째 얘기")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.contains("둘째 답")), "{texts:?}");
+        let long = texts
+            .iter()
+            .find(|t| t.contains("긴 얘기 시작"))
+            .expect("the long one, shortened");
+        assert!(long.contains("긴 얘기 끝") && long.contains(CUT), "{long}");
+        let history: usize = messages[1..messages.len() - 1]
+            .iter()
+            .map(|m| estimate_tokens(&m.content) + MESSAGE_OVERHEAD_TOKENS)
+            .sum();
+        assert!(history <= 600, "within the budget: {history}");
     }
 
     #[test]
@@ -429,14 +545,24 @@ mod tests {
     }
 
     #[test]
-    fn a_too_long_newer_exchange_is_not_skipped_over() {
+    fn a_too_long_newer_exchange_is_shortened_and_not_skipped_over() {
         let mut req = request("지금", None);
         req.history = vec![
             exchange("짧아", Some("응")),
-            exchange(&"아주 긴 이야기 ".repeat(100), Some("응")),
+            exchange(
+                &format!("처음 {}끝", "아주 긴 이야기 ".repeat(100)),
+                Some("응"),
+            ),
         ];
+        // Room for the long one shortened, not for the older one besides.
         let messages = build_messages(&req, PromptFormat::Tagged, 50);
-        assert_eq!(messages.len(), 2, "an older exchange must not jump the gap");
+        let contents: Vec<&str> = messages[1..].iter().map(|m| m.content.as_str()).collect();
+        assert_eq!(contents.len(), 3, "{contents:?}");
+        assert!(contents[0].starts_with("처음") && contents[0].contains(CUT));
+        assert!(
+            !contents.contains(&"짧아"),
+            "an older exchange must not jump the gap"
+        );
     }
 
     #[test]
