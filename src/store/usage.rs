@@ -37,24 +37,10 @@ impl Store {
         tokens: u64,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.count_usage(
-            &[self.usage_marker(user), WHOLE_BOT.to_string()],
-            tokens,
-            at,
-        )
-        .await
-    }
-
-    async fn count_usage(
-        &self,
-        markers: &[String],
-        tokens: u64,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
         let tokens = i64::try_from(tokens).unwrap_or(i64::MAX);
         let day = day_of(at);
         let mut tx = self.pool.begin().await?;
-        for marker in markers {
+        for marker in [self.usage_marker(user), WHOLE_BOT.to_string()] {
             sqlx::query(
                 "INSERT INTO usage_daily (marker, day, messages, tokens) VALUES ($1, $2, 1, $3) \
                  ON CONFLICT (marker, day) DO UPDATE SET \
