@@ -55,12 +55,18 @@ enum Command {
         /// Read each utterance with the speaker's earlier utterances, as the bot does.
         #[arg(long)]
         context: bool,
-        /// Print one summary object: n, top1, top3, fine58, group6, macro_f1.
+        /// Print one summary object: n, top1, top3, fine58, group6, macro_f1,
+        /// calibration.
         #[arg(long)]
         json: bool,
         /// Utterances sent to the model at a time.
         #[arg(long, default_value_t = 64)]
         batch: usize,
+        /// Also write each utterance's probabilities over the 60 codes (JSON
+        /// Lines: gold code, turn, probabilities in code order), e.g. to fit an
+        /// ensemble on them in `model/train/`.
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
     },
     /// Measure the crisis detector on a labelled JSON Lines file (recall,
     /// false alarms, per category, severity).
@@ -103,9 +109,16 @@ async fn main() -> Result<()> {
             context,
             json,
             batch,
+            predictions,
         } => {
             telemetry::init(&settings.log);
-            eval(&settings, &data, context, json, batch).await
+            let options = EvalOptions {
+                context,
+                json,
+                batch,
+                predictions,
+            };
+            eval(&settings, &data, &options).await
         }
         Command::SafetyEval { data, json } => {
             telemetry::init(&settings.log);
@@ -175,13 +188,13 @@ async fn chat(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-async fn eval(
-    settings: &Settings,
-    data: &Path,
-    context: bool,
-    json: bool,
-    batch: usize,
-) -> Result<()> {
+async fn eval(settings: &Settings, data: &Path, options: &EvalOptions) -> Result<()> {
+    let EvalOptions {
+        context,
+        json,
+        batch,
+        ..
+    } = *options;
     let examples = maeum::eval::load_examples(data, context)?;
     let reader = app::emotion_reader(settings)?;
     let info = reader.info();
@@ -201,6 +214,9 @@ async fn eval(
     })
     .await?;
     bar.finish_and_clear();
+    if let Some(path) = &options.predictions {
+        maeum::eval::write_predictions(path, &examples, &predictions)?;
+    }
     let report = maeum::eval::evaluate(&examples, &predictions);
     let calibration = maeum::eval::calibrate(&examples, &predictions, app::shown_at(settings));
     if json {
@@ -211,6 +227,14 @@ async fn eval(
         print!("{report}\n{calibration}");
     }
     Ok(())
+}
+
+/// `maeum eval`'s switches.
+struct EvalOptions {
+    context: bool,
+    json: bool,
+    batch: usize,
+    predictions: Option<PathBuf>,
 }
 
 async fn safety_eval(settings: &Settings, data: &Path, json: bool) -> Result<()> {

@@ -311,6 +311,38 @@ fn the_binary_prints_a_json_summary() {
 }
 
 #[test]
+fn the_binary_writes_each_utterances_probabilities_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = corpus_xlsx(dir.path(), false);
+    let written = dir.path().join("predictions.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_maeum"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["eval", "--json", "--data"])
+        .arg(&data)
+        .arg("--predictions")
+        .arg(&written)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&written)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "one line per utterance");
+    for line in &lines {
+        assert!(line["gold"].as_str().unwrap().starts_with('E'));
+        let p: Vec<f64> = serde_json::from_value(line["p"].clone()).unwrap();
+        assert_eq!(p.len(), 60);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-3, "a distribution");
+    }
+}
+
+#[test]
 fn the_binary_rejects_a_malformed_file_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(dir.path(), "bad.csv", "foo,bar\n1,2\n");

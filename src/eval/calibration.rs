@@ -42,7 +42,7 @@ pub struct Calibration {
 }
 
 /// The distribution of a prediction over every label, in taxonomy order.
-fn distribution(prediction: &[Emotion]) -> Vec<f32> {
+pub(super) fn distribution(prediction: &[Emotion]) -> Vec<f32> {
     let mut p = vec![0f32; TAXONOMY.len()];
     for emotion in prediction {
         if let Some(i) = TAXONOMY.iter().position(|l| l.code == emotion.label.code) {

@@ -26,6 +26,23 @@ pub struct Example {
     pub gold: &'static EmotionLabel,
 }
 
+/// Writes each example's probabilities over the 60 codes (taxonomy order)
+/// as JSON Lines: `{"gold": "E24", "turn": 2, "p": [...]}`.
+pub fn write_predictions(
+    path: &std::path::Path,
+    examples: &[Example],
+    predictions: &[Vec<crate::emotion::Emotion>],
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for (example, prediction) in examples.iter().zip(predictions) {
+        let p = calibration::distribution(prediction);
+        let line = serde_json::json!({"gold": example.gold.code, "turn": example.turn, "p": p});
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
+}
+
 /// Reads every example with `reader`, `batch` at a time (the reader batches
 /// within), calling `progress` with the number done after each batch.
 pub async fn predict_all(
