@@ -922,30 +922,13 @@ impl Replica {
     }
 }
 
-/// The marker words (`u3-m2`) in the user messages of an LLM request, in order.
-fn markers_in(body: &Value) -> Vec<String> {
-    let marker = regex::Regex::new(r"u\d+-m\d+").unwrap();
-    let mut seen: Vec<String> = Vec::new();
-    for (role, content) in FakeLlm::messages_of(body) {
-        if role != "user" {
-            continue;
-        }
-        for found in marker.find_iter(&content) {
-            if !seen.iter().any(|s| s == found.as_str()) {
-                seen.push(found.as_str().to_string());
-            }
-        }
-    }
-    seen
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_replicas_on_one_database_answer_each_message_once_in_order() {
     let db = support::db::postgres_store().await;
     let llm = FakeLlm::start().await;
     // The reply names the messages the model was shown, the current one last,
     // so each stored reply tells what history its turn saw.
-    llm.set_reply_with(|body| format!("seen:{}", markers_in(body).join(",")));
+    llm.set_reply_with(|body| format!("seen:{}", FakeLlm::markers_in(body).join(",")));
     llm.set_delay(Duration::from_millis(30));
     let first = Replica::start(&db.url(), &llm).await;
     let mut second = Replica::start(&db.url(), &llm).await;

@@ -855,23 +855,6 @@ async fn commands_answer_with_their_texts() {
     );
 }
 
-/// The messages (`u<user>-m<n>`) an LLM request showed, oldest first.
-fn markers_in(body: &serde_json::Value) -> Vec<String> {
-    let marker = regex::Regex::new(r"u\d+-m\d+").unwrap();
-    let mut seen: Vec<String> = Vec::new();
-    for (role, content) in FakeLlm::messages_of(body) {
-        if role != "user" {
-            continue;
-        }
-        for found in marker.find_iter(&content) {
-            if !seen.iter().any(|s| s == found.as_str()) {
-                seen.push(found.as_str().to_string());
-            }
-        }
-    }
-    seen
-}
-
 /// Two replicas (pipelines) on one Postgres database, each with a pool of 8
 /// connections, 40 users writing 3 messages each all at once (and the first
 /// delivered twice, to the other replica): each message is answered and
@@ -884,7 +867,7 @@ async fn forty_users_on_two_replicas_with_small_pools_keep_order_and_answer_once
     const MESSAGES: usize = 3;
     let db = support::db::postgres_store().await;
     let fake = FakeLlm::start().await;
-    fake.set_reply_with(|body| format!("seen:{}", markers_in(body).join(",")));
+    fake.set_reply_with(|body| format!("seen:{}", FakeLlm::markers_in(body).join(",")));
     fake.set_delay(Duration::from_millis(50));
     let mut replicas = Vec::new();
     for _ in 0..2 {

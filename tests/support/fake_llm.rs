@@ -212,6 +212,24 @@ impl FakeLlm {
             .collect()
     }
 
+    /// The marker words (`u3-m2`: user 3's message 2) in the user messages of
+    /// a request, in order, each once: which messages a turn was shown.
+    pub fn markers_in(body: &Value) -> Vec<String> {
+        let marker = regex::Regex::new(r"u\d+-m\d+").expect("a valid pattern");
+        let mut seen: Vec<String> = Vec::new();
+        for (role, content) in FakeLlm::messages_of(body) {
+            if role != "user" {
+                continue;
+            }
+            for found in marker.find_iter(&content) {
+                if !seen.iter().any(|s| s == found.as_str()) {
+                    seen.push(found.as_str().to_string());
+                }
+            }
+        }
+        seen
+    }
+
     /// The most requests the fake was answering at one time (a streamed
     /// answer counts until its head is sent).
     pub fn peak_in_flight(&self) -> usize {
