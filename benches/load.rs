@@ -419,6 +419,9 @@ async fn main() {
     print_report(&postgres, delay, expected);
     drop_postgres(&admin, &name).await;
 
+    if burst == 0 {
+        return;
+    }
     let Some((url, admin, name)) = fresh_postgres().await else {
         return;
     };
