@@ -111,3 +111,48 @@ async fn the_shipped_model_carries_its_crisis_head() {
         );
     }
 }
+
+/// A message's reading must not depend on the messages read beside it: the
+/// int8 model quantises activations per batch, and a batch is padded to its
+/// longest member. As shipped (`emotion.max_batch`), many concurrent readings
+/// — one short, one long, with and without context — give each message the
+/// same emotions and crisis signal as reading it alone, within 1e-4.
+#[tokio::test]
+async fn a_reading_does_not_depend_on_its_neighbours() {
+    let model = shipped_model();
+    let texts = [
+        "안녕",
+        "시험에 합격해서 너무 기뻐!",
+        "회사 동료가 또 내 공을 가로챘어. 진짜 짜증나고 억울해서 잠이 안 와. 내일 팀장님께 말해야 할지 모르겠어",
+        "ㅠㅠ",
+        "할머니가 돌아가셔서 너무 슬퍼",
+        "사람들 앞에서 넘어져서 너무 창피했어",
+        "요즘 그냥 다 귀찮아",
+        "오늘 점심은 김치찌개 먹었어",
+    ];
+    let utterances: Vec<Utterance> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Utterance {
+            text: text.to_string(),
+            context: if i % 2 == 0 {
+                Vec::new()
+            } else {
+                vec!["어제부터 계속 마음이 복잡했어".into()]
+            },
+        })
+        .collect();
+    let together = model.read_batch(utterances.clone(), 3).await.unwrap();
+    for (utterance, beside) in utterances.into_iter().zip(&together) {
+        let alone = model.read(utterance.clone(), 3).await.unwrap();
+        let codes = |r: &maeum::emotion::Reading| -> Vec<&str> {
+            r.emotions.iter().map(|e| e.label.code).collect()
+        };
+        assert_eq!(codes(&alone), codes(beside), "{:?}", utterance.text);
+        for (a, b) in alone.emotions.iter().zip(&beside.emotions) {
+            assert!((a.score - b.score).abs() <= 1e-4, "{:?}", utterance.text);
+        }
+        let (a, b) = (alone.crisis.unwrap(), beside.crisis.unwrap());
+        assert!((a.crisis_probability() - b.crisis_probability()).abs() <= 1e-4);
+    }
+}
