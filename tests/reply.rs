@@ -49,6 +49,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         history: Vec::new(),
         avoid: None,
         crisis: maeum::safety::Severity::None,
+        no_strong_emotion: false,
     }
 }
 

@@ -74,6 +74,7 @@ impl Pipeline {
             message: text,
             user_name: message.display_name.clone(),
             emotion: shown,
+            no_strong_emotion: reading.is_some() && can_read(text) && shown.is_none(),
             avoid: history.last().and_then(|t| t.reply.clone()),
             history: &history,
             crisis,
@@ -176,6 +177,7 @@ impl Pipeline {
             message: &target.user_text,
             user_name: None,
             emotion: shown,
+            no_strong_emotion: emotion.is_some() && can_read(&target.user_text) && shown.is_none(),
             avoid: target.reply.clone(),
             history: &history,
             crisis,
@@ -298,6 +300,7 @@ impl Pipeline {
                 .map(|turn| self.exchange(turn))
                 .collect(),
             crisis: input.crisis,
+            no_strong_emotion: input.no_strong_emotion,
         };
         self.redact_request(&mut request);
         let reply = self.generate(&request, chunks).await;
@@ -516,6 +519,8 @@ struct ReplyInput<'a> {
     message: &'a str,
     user_name: Option<String>,
     emotion: Option<Emotion>,
+    /// Read, and no emotion stands out (the LLM is told so).
+    no_strong_emotion: bool,
     /// The turns before the message, oldest first.
     history: &'a [Turn],
     /// A reply not to repeat (the last one, or the one being replaced).

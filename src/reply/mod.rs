@@ -30,8 +30,13 @@ pub use crate::safety::Severity;
 pub struct ReplyRequest {
     pub user_name: Option<String>,
     pub text: String,
-    /// The emotion read from the message, if any.
+    /// The emotion read from the message, as far as it is known (the fine
+    /// one, or its group's own label when unsure); `None` when there is none
+    /// to name.
     pub emotion: Option<Emotion>,
+    /// The message was read and no emotion stands out (a greeting, small
+    /// talk, another language): the LLM is told so, rather than nothing.
+    pub no_strong_emotion: bool,
     /// Earlier exchanges, oldest first (before trimming to the token budget).
     pub history: Vec<Exchange>,
     /// A reply the new one must not repeat (the one being regenerated, or the last one).

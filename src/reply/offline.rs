@@ -480,6 +480,7 @@ mod tests {
             history: Vec::new(),
             avoid: None,
             crisis: Severity::Risk,
+            no_strong_emotion: false,
         };
         let candidates = OfflineGenerator::candidates(&request);
         assert_eq!(candidates.len(), CRISIS.len());

@@ -147,15 +147,16 @@ pub fn build_messages(
         }
     }
     let emotion = request.emotion.as_ref();
-    messages.push(ChatMessage::new(
-        Role::User,
-        user_content(
+    let content = match (emotion, request.no_strong_emotion) {
+        (None, true) => no_strong_emotion(&request.text, format),
+        _ => user_content(
             &request.text,
             emotion.map(|e| e.label),
             emotion.map(|e| e.score),
             format,
         ),
-    ));
+    };
+    messages.push(ChatMessage::new(Role::User, content));
     messages
 }
 
@@ -216,6 +217,18 @@ fn user_content(
             ),
             None => format!("[감정: {} ({})]\n{text}", label.sub, label.group.korean()),
         },
+    }
+}
+
+/// Said instead of an emotion when the message was read and none stands out.
+const NO_STRONG_EMOTION: &str = "뚜렷한 감정 없음";
+
+/// The user message marked as carrying no strong emotion, in the chosen format.
+fn no_strong_emotion(text: &str, format: PromptFormat) -> String {
+    let text = text.trim();
+    match format {
+        PromptFormat::Original => format!("{text} ;; {NO_STRONG_EMOTION}"),
+        PromptFormat::Tagged => format!("[감정: {NO_STRONG_EMOTION}]\n{text}"),
     }
 }
 
@@ -346,6 +359,7 @@ mod tests {
             history: Vec::new(),
             avoid: None,
             crisis: Severity::None,
+            no_strong_emotion: false,
         }
     }
 
@@ -355,6 +369,28 @@ mod tests {
             emotion: None,
             reply: reply.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn no_strong_emotion_is_said_in_either_format() {
+        let last = |req: &ReplyRequest, format| {
+            build_messages(req, format, 100)
+                .pop()
+                .map(|m| m.content)
+                .unwrap_or_default()
+        };
+        let mut req = request("안녕", None);
+        req.no_strong_emotion = true;
+        assert_eq!(
+            last(&req, PromptFormat::Tagged),
+            "[감정: 뚜렷한 감정 없음]\n안녕"
+        );
+        assert_eq!(
+            last(&req, PromptFormat::Original),
+            "안녕 ;; 뚜렷한 감정 없음"
+        );
+        req.no_strong_emotion = false;
+        assert_eq!(last(&req, PromptFormat::Tagged), "안녕");
     }
 
     #[test]
