@@ -120,7 +120,9 @@ fn enabled_adapters(
 /// Runs the enabled adapters until a shutdown signal. An adapter that fails
 /// (a revoked token, a fatal gateway error) is reported — logged, `/readyz`
 /// and `maeum_adapter_up` — and the others keep serving; only when every
-/// adapter has stopped does `run` end early, with the first failure.
+/// adapter has stopped does `run` end early, with the first failure. A
+/// shutdown by signal is a clean stop (the failures were reported as they
+/// happened), unless an adapter fails while stopping.
 pub async fn run(settings: &Settings) -> Result<(), RunError> {
     if !settings.telegram.enabled && !settings.discord.enabled && !settings.http.enabled {
         return Err(RunError::NothingEnabled);
@@ -155,6 +157,7 @@ pub async fn run(settings: &Settings) -> Result<(), RunError> {
             signal = &mut signal => {
                 signal.map_err(RunError::Signal)?;
                 info!("shutdown signal received; finishing in-flight replies");
+                failure = None;
                 break;
             }
             finished = tasks.join_next_with_id() => match ended(finished) {

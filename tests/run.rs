@@ -114,12 +114,9 @@ async fn a_failing_discord_adapter_leaves_telegram_answering() {
     assert_eq!(body["adapters"]["telegram"], "serving");
     assert_eq!(body["adapters"]["http"], "serving");
 
+    // The failure was reported as it happened; SIGTERM is still a clean stop.
     let status = maeum.terminate().await;
-    assert!(
-        !status.success(),
-        "the exit status reports the failed adapter\n{}",
-        maeum.log()
-    );
+    assert!(status.success(), "exit {status:?}\n{}", maeum.log());
     assert!(
         maeum.log().contains("DISCORD_TOKEN"),
         "the log says what to fix"
