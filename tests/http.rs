@@ -974,29 +974,8 @@ async fn two_replicas_on_one_database_answer_each_message_once_in_order() {
     let store = &db.store;
     for user in 0..USERS {
         let key = UserKey::new("http", format!("user{user}"));
-        let turns = store.recent_turns(&key, 100).await.unwrap();
-        // Each message stored once.
-        let mut ids: Vec<_> = turns
-            .iter()
-            .map(|t| t.platform_message_id.clone().unwrap())
-            .collect();
-        ids.sort();
-        let expected: Vec<_> = (0..MESSAGES).map(|m| format!("m{m}")).collect();
-        assert_eq!(ids, expected, "user{user}");
-        // One at a time: each turn saw exactly the turns stored before it.
-        for (index, turn) in turns.iter().enumerate() {
-            let earlier: Vec<_> = turns[..index].iter().map(|t| t.user_text.clone()).collect();
-            let want = format!(
-                "seen:{}",
-                earlier
-                    .iter()
-                    .chain(std::iter::once(&turn.user_text))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            assert_eq!(turn.reply.as_deref(), Some(want.as_str()), "user{user}");
-        }
+        // Each message stored once; each turn saw exactly the turns before it.
+        let turns = support::db::turns_answered_once_in_order(store, &key, MESSAGES).await;
         // Every request answered, the redelivery with the stored turn.
         for (_, message, body) in answers.iter().filter(|(u, _, _)| *u == user) {
             let turn = turns

@@ -912,26 +912,7 @@ async fn forty_users_on_two_replicas_with_small_pools_keep_order_and_answer_once
     );
     for user in 0..USERS {
         let key = UserKey::new("http", format!("user{user}"));
-        let turns = db.store.recent_turns(&key, 100).await.unwrap();
-        let mut ids: Vec<_> = turns
-            .iter()
-            .map(|t| t.platform_message_id.clone().unwrap())
-            .collect();
-        ids.sort();
-        let expected: Vec<_> = (0..MESSAGES).map(|m| format!("m{m}")).collect();
-        assert_eq!(ids, expected, "user{user}: each message stored once");
-        for (index, turn) in turns.iter().enumerate() {
-            let saw: Vec<_> = turns[..=index]
-                .iter()
-                .map(|t| t.user_text.clone())
-                .collect();
-            let want = format!("seen:{}", saw.join(","));
-            assert_eq!(
-                turn.reply.as_deref(),
-                Some(want.as_str()),
-                "user{user}: one at a time"
-            );
-        }
+        let turns = support::db::turns_answered_once_in_order(&db.store, &key, MESSAGES).await;
         for (_, message, out) in answers.iter().filter(|(u, _, _)| *u == user) {
             let turn = turns
                 .iter()

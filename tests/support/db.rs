@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use maeum::store::Store;
+use maeum::store::{Store, Turn, UserKey};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
@@ -215,4 +215,38 @@ macro_rules! on_both_backends {
             )+
         }
     };
+}
+
+/// The stored turns of `user`, after checking the replica-ordering tests'
+/// two promises: messages `m0..m{messages}` are each stored once, and the
+/// turns ran one at a time — each reply (`seen:…`, written by a fake LLM
+/// from `FakeLlm::markers_in`) names exactly the turns stored before it and
+/// its own message.
+pub async fn turns_answered_once_in_order(
+    store: &Store,
+    user: &UserKey,
+    messages: usize,
+) -> Vec<Turn> {
+    let turns = store.recent_turns(user, 100).await.unwrap();
+    let mut ids: Vec<_> = turns
+        .iter()
+        .map(|t| t.platform_message_id.clone().unwrap())
+        .collect();
+    ids.sort();
+    let expected: Vec<_> = (0..messages).map(|m| format!("m{m}")).collect();
+    assert_eq!(ids, expected, "{}: each message stored once", user.user_id);
+    for (index, turn) in turns.iter().enumerate() {
+        let saw: Vec<_> = turns[..=index]
+            .iter()
+            .map(|t| t.user_text.clone())
+            .collect();
+        let want = format!("seen:{}", saw.join(","));
+        assert_eq!(
+            turn.reply.as_deref(),
+            Some(want.as_str()),
+            "{}: one at a time",
+            user.user_id
+        );
+    }
+    turns
 }
