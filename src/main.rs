@@ -77,6 +77,10 @@ enum Command {
         /// Print one summary object: n, recall, false_alarm_rate, by_category, …
         #[arg(long)]
         json: bool,
+        /// Also write each case's readings (JSON Lines: labels, the detector's
+        /// and the rules' severity, the crisis model's probabilities), to tune on.
+        #[arg(long, value_name = "FILE")]
+        readings: Option<PathBuf>,
     },
     /// Create or update the database schema.
     Migrate,
@@ -120,9 +124,13 @@ async fn main() -> Result<()> {
             };
             eval(&settings, &data, &options).await
         }
-        Command::SafetyEval { data, json } => {
+        Command::SafetyEval {
+            data,
+            json,
+            readings,
+        } => {
             telemetry::init(&settings.log);
-            safety_eval(&settings, &data, json).await
+            safety_eval(&settings, &data, json, readings.as_deref()).await
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
@@ -237,7 +245,12 @@ struct EvalOptions {
     predictions: Option<PathBuf>,
 }
 
-async fn safety_eval(settings: &Settings, data: &Path, json: bool) -> Result<()> {
+async fn safety_eval(
+    settings: &Settings,
+    data: &Path,
+    json: bool,
+    readings_out: Option<&Path>,
+) -> Result<()> {
     let cases = maeum::eval::safety::load_cases(data)?;
     let reader = app::emotion_reader(settings)?;
     eprintln!(
@@ -252,11 +265,20 @@ async fn safety_eval(settings: &Settings, data: &Path, json: bool) -> Result<()>
     );
     let safety = maeum::safety::Safety::new(settings.safety.clone());
     let mut readings = Vec::with_capacity(cases.len());
+    let mut lines = String::new();
     for case in &cases {
-        readings.push(maeum::eval::safety::read_case(reader.as_ref(), &safety, case).await);
+        let read = maeum::eval::safety::read_case_in_detail(reader.as_ref(), &safety, case).await;
+        if readings_out.is_some() {
+            lines.push_str(&maeum::eval::safety::reading_line(case, &read).to_string());
+            lines.push('\n');
+        }
+        readings.push(read.reading);
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if let Some(path) = readings_out {
+        std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
+    }
     let report = maeum::eval::safety::score(&cases, &readings);
     if json {
         println!("{}", serde_json::to_string(&report)?);

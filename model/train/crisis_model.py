@@ -22,7 +22,7 @@ ones; and a message we wrote as the second half of a crisis told over two
 messages is also shown without its first half, as not a crisis (alone it
 is not one: the model must read it from the conversation). The threshold is
 the lowest P(crisis) = 1 - P(none) at which the model alone flags at most
-`--max-dev-false-alarms` of tests/data/crisis/dev.jsonl's not-crisis
+`--max-dev-false-alarms` of the development parts' (tests/data/crisis/dev*.jsonl) not-crisis
 messages and at most `--max-everyday-false-alarms` of everyday sentences of
 the corpus's test dialogues; the held-out parts are never read here.
 
@@ -262,7 +262,8 @@ def main() -> None:
     ap.add_argument("--model", default="model", help="model directory (model.onnx is rewritten in place)")
     ap.add_argument("--base", default=".train/trim", help="run.sh step 2's output (base.npz of the same tokenizer)")
     ap.add_argument("--train", nargs="+", default=sorted(glob.glob("model/crisis/*.jsonl")))
-    ap.add_argument("--dev", default="tests/data/crisis/dev.jsonl")
+    ap.add_argument("--dev", nargs="+", default=["tests/data/crisis/dev.jsonl", "tests/data/crisis/dev2.jsonl"],
+                    help="the development parts (the threshold is picked on them; the held-out parts are never read)")
     ap.add_argument("--everyday", default="../shared/data/aihub-emotion/sentences.csv")
     ap.add_argument("--everyday-train", type=int, default=4000)
     ap.add_argument("--everyday-check", type=int, default=2000)
@@ -281,7 +282,7 @@ def main() -> None:
     ap.add_argument("--bench", action="store_true", help="time the graph with and without the crisis model; write nothing")
     args = ap.parse_args()
     if args.bench:
-        bench(args.model, ch.load_cases(args.dev))
+        bench(args.model, [case for path in args.dev for case in ch.load_cases(path)])
         return
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -296,7 +297,7 @@ def main() -> None:
     everyday = ch.everyday_cases(args.everyday, "train", args.everyday_train, seed=1)
     check = ch.everyday_cases(args.everyday, "test", args.everyday_check, seed=2)
     cases = written + with_everyday_context(written, everyday, args.seed) + without_first_half(written) + everyday
-    dev = ch.load_cases(args.dev)
+    dev = [case for path in args.dev for case in ch.load_cases(path)]
     print(f"training on {len(written)} written (+ the same after everyday context, + second halves alone) + {len(everyday)} everyday "
           f"= {len(cases)}; dev {len(dev)}; everyday check {len(check)}", flush=True)
 
@@ -341,7 +342,7 @@ def main() -> None:
                  f"fine-tuned {args.epochs} epochs, lr {args.lr}, word embeddings frozen; int8 per-channel",
         "trained_on": [os.path.relpath(p) for p in args.train]
         + [f"{args.everyday_train} everyday sentences of the AI-Hub emotional-dialogue corpus (training dialogues)"],
-        "threshold_from": f"{os.path.relpath(args.dev)}: at most {args.max_dev_false_alarms:.1%} of not-crisis flagged "
+        "threshold_from": f"{' + '.join(os.path.relpath(p) for p in args.dev)}: at most {args.max_dev_false_alarms:.1%} of not-crisis flagged "
         f"by the model alone; {args.everyday_check} everyday corpus sentences (test dialogues): at most "
         f"{args.max_everyday_false_alarms:.1%}",
         "figures_model_alone": {k: {m: v[m] for m in ("n", "recall", "false_alarm_rate") if m in v}

@@ -73,5 +73,5 @@ $PY "$here/evaluate.py" --model "$out" --onnx model_fp32.onnx --data "$data" --s
 rm -f "$out/model_fp32.onnx"
 # 7. The crisis model (a second output of the same file, on the same tokens; docs/safety.md).
 $PY "$here/crisis_model.py" --model "$out" --base "$work/trim" --train "$root"/model/crisis/*.jsonl \
-  --dev "$root/tests/data/crisis/dev.jsonl" --everyday "$data" --device "$device"
+  --dev "$root"/tests/data/crisis/dev.jsonl "$root"/tests/data/crisis/dev2.jsonl --everyday "$data" --device "$device"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"

@@ -122,6 +122,9 @@ pub struct CrisisSignal {
     /// The writer may be in danger now.
     pub imminent: f32,
     pub threshold: f32,
+    /// The probability of a crisis below which the model's "none" may clear
+    /// a rules reading that rests on weak evidence (0: never).
+    pub clear_below: f32,
 }
 
 impl CrisisSignal {
@@ -136,6 +139,15 @@ impl CrisisSignal {
             risk,
             imminent,
             threshold,
+            clear_below: 0.0,
+        }
+    }
+
+    /// The same reading, able to clear weak rules readings below `clear_below`.
+    pub fn clearing_below(self, clear_below: f32) -> CrisisSignal {
+        CrisisSignal {
+            clear_below,
+            ..self
         }
     }
 
@@ -147,6 +159,12 @@ impl CrisisSignal {
     /// Whether the head alone reads the message as a crisis.
     pub fn flags(&self) -> bool {
         self.crisis_probability() >= self.threshold
+    }
+
+    /// Whether the model reads the message as plainly no crisis (below
+    /// `clear_below`), enough to clear a reading that rests on weak evidence.
+    pub fn clears(&self) -> bool {
+        self.crisis_probability() < self.clear_below
     }
 }
 

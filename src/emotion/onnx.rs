@@ -33,8 +33,8 @@ const QUEUED_JOBS_PER_BATCH_INPUT: usize = 8;
 pub struct OnnxClassifier {
     jobs: mpsc::Sender<Job>,
     labels: Vec<&'static EmotionLabel>,
-    /// The crisis head's threshold, when the model has one.
-    crisis_threshold: Option<f32>,
+    /// The crisis model's threshold and clearing probability, when the model has one.
+    crisis_calibration: Option<(f32, f32)>,
     /// Calibrates the emotion probabilities (config.json `maeum.temperature`).
     temperature: f32,
     max_batch: usize,
@@ -100,7 +100,9 @@ impl OnnxClassifier {
         Ok(OnnxClassifier {
             jobs,
             labels: config.labels,
-            crisis_threshold: config.crisis_head.map(|head| head.threshold),
+            crisis_calibration: config
+                .crisis_head
+                .map(|head| (head.threshold, head.clear_below)),
             temperature: config.temperature,
             max_batch,
             info,
@@ -112,8 +114,10 @@ impl OnnxClassifier {
             emotions: self.top(&temper(&row.probabilities, self.temperature), top_k),
             crisis: row
                 .crisis
-                .zip(self.crisis_threshold)
-                .map(|(p, threshold)| CrisisSignal::from_probabilities(p, threshold)),
+                .zip(self.crisis_calibration)
+                .map(|(p, (threshold, clear_below))| {
+                    CrisisSignal::from_probabilities(p, threshold).clearing_below(clear_below)
+                }),
         }
     }
 
@@ -227,7 +231,8 @@ mod tests {
         let classifier = OnnxClassifier {
             jobs,
             labels: TAXONOMY.iter().collect(),
-            crisis_threshold: None,
+            crisis_calibration: None,
+
             temperature: 1.0,
             max_batch: 4,
             info: ModelInfo {

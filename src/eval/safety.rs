@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::emotion::{EmotionReader, Utterance};
+use crate::emotion::{CrisisSignal, EmotionReader, Utterance};
 use crate::safety::{CrisisReading, Safety, Severity};
 
 /// One labelled message.
@@ -102,15 +102,56 @@ pub async fn read_case(
     safety: &Safety,
     case: &CrisisCase,
 ) -> CrisisReading {
+    read_case_in_detail(reader, safety, case).await.reading
+}
+
+/// One case as read, in detail (`--readings`): what the detector concluded,
+/// what the rules alone concluded, and what the crisis model read.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseReading {
+    pub reading: CrisisReading,
+    pub rules: CrisisReading,
+    pub signal: Option<CrisisSignal>,
+}
+
+/// [`read_case`], keeping the rules' own reading and the model's probabilities.
+pub async fn read_case_in_detail(
+    reader: &dyn EmotionReader,
+    safety: &Safety,
+    case: &CrisisCase,
+) -> CaseReading {
     let utterance = Utterance {
         text: case.text.clone(),
         context: case.context.clone(),
     };
-    let reading = reader.read(utterance, 1).await.ok();
-    let emotion = reading.as_ref().and_then(|r| r.emotion());
-    let signal = reading.as_ref().and_then(|r| r.crisis.as_ref());
+    let read = reader.read(utterance, 1).await.ok();
+    let emotion = read.as_ref().and_then(|r| r.emotion());
+    let signal = read.as_ref().and_then(|r| r.crisis);
     let earlier: Vec<&str> = case.context.iter().map(String::as_str).collect();
-    safety.reassess(&case.text, &earlier, emotion.as_ref(), signal)
+    CaseReading {
+        reading: safety.reassess(&case.text, &earlier, emotion.as_ref(), signal.as_ref()),
+        rules: safety.reassess(&case.text, &earlier, emotion.as_ref(), None),
+        signal,
+    }
+}
+
+/// One line of `--readings`: the case's labels, the readings, the model's
+/// probabilities (none, concern, risk, imminent). Never the text.
+pub fn reading_line(case: &CrisisCase, read: &CaseReading) -> serde_json::Value {
+    serde_json::json!({
+        "id": case.id,
+        "category": case.category,
+        "crisis": case.crisis,
+        "severity": case.severity.of().as_str(),
+        "read": read.reading.severity.as_str(),
+        "rules": read.rules.severity.as_str(),
+        "rules_assessment": format!("{:?}", read.rules.assessment),
+        "from_conversation": read.rules.from_conversation,
+        "rules_weak": read.rules.rests_on_weak_evidence(),
+        "cleared_by_model": read.reading.cleared_by_model,
+        "learned": read.reading.learned,
+        "probabilities": read.signal.map(|s| [s.none, s.concern, s.risk, s.imminent]),
+    })
 }
 
 /// How one category fared: for crisis categories `rate` is the recall, for

@@ -79,6 +79,12 @@ impl Safety {
         platform: &str,
     ) -> CrisisReading {
         let reading = self.reassess(text, earlier, emotion, signal);
+        if reading.cleared_by_model {
+            info!(
+                event = "crisis_cleared_by_model",
+                platform, "a weak rules reading was cleared by the crisis model"
+            );
+        }
         if reading.is_crisis() {
             self.metrics.record_crisis();
             info!(

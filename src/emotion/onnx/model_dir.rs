@@ -67,12 +67,15 @@ pub(super) struct ModelConfig {
 }
 
 /// config.json's `maeum.crisis_head`: which output holds the head's four
-/// probabilities and the threshold it was calibrated at.
+/// probabilities, the threshold it was calibrated at, and the probability
+/// below which its "none" clears a weak rules reading (absent: never).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(super) struct CrisisHead {
     pub output: String,
     pub classes: Vec<String>,
     pub threshold: f32,
+    #[serde(default)]
+    pub clear_below: f32,
 }
 
 impl CrisisHead {
@@ -88,6 +91,12 @@ impl CrisisHead {
             return Err(format!(
                 "maeum.crisis_head.threshold is {}, expected a probability above 0",
                 self.threshold
+            ));
+        }
+        if !(0.0..self.threshold).contains(&self.clear_below) {
+            return Err(format!(
+                "maeum.crisis_head.clear_below is {}, expected at least 0 and below the threshold {}",
+                self.clear_below, self.threshold
             ));
         }
         Ok(())

@@ -5,9 +5,13 @@
 //! with the writer's earlier messages (the emotion model's context), so it
 //! also reads risk spread over a conversation.
 //!
-//! It can only raise a reading, never lower one: a crisis the rules found
-//! stays a crisis. Its threshold was calibrated on the development part of the
-//! evaluation set (docs/safety.md has the figures).
+//! It raises readings: a crisis the rules found on a plain phrase of danger
+//! stays a crisis. It lowers only a rules reading that rests on weak evidence
+//! (a borderline phrase the emotion did not support, the conversation, worry
+//! for someone else with no phrase of danger) and only when it reads the
+//! message as plainly none — lyrics quoted, a game's 자살각, a chat's
+//! "thanks for everything today". Both thresholds were chosen on the
+//! development parts of the evaluation set (docs/safety.md has the figures).
 
 use super::{CrisisAssessment, CrisisReading, SetAside, Severity};
 use crate::emotion::CrisisSignal;
@@ -26,6 +30,18 @@ pub fn severity(signal: &CrisisSignal) -> Severity {
     .into_iter()
     .max_by(|a, b| a.1.total_cmp(&b.1))
     .map_or(Severity::Risk, |(severity, _)| severity)
+}
+
+/// Clears a rules reading that rests on weak evidence when the model reads
+/// plainly no crisis ([`CrisisSignal::clears`]).
+pub(super) fn clear(reading: &mut CrisisReading, signal: &CrisisSignal) {
+    if reading.rests_on_weak_evidence() && signal.clears() {
+        *reading = CrisisReading {
+            assessment: reading.assessment,
+            cleared_by_model: true,
+            ..CrisisReading::none()
+        };
+    }
 }
 
 /// Raises `reading` (the rules' reading of `text`) with what the model read:
@@ -64,6 +80,43 @@ mod tests {
 
     fn signal(p: [f32; 4]) -> CrisisSignal {
         CrisisSignal::from_probabilities(p, 0.9)
+    }
+
+    fn weak_rules_reading() -> CrisisReading {
+        CrisisReading {
+            severity: Severity::Risk,
+            assessment: CrisisAssessment::SetAside(SetAside::NotSupported),
+            category: Some(super::super::Category::PassiveWish),
+            ..CrisisReading::none()
+        }
+    }
+
+    #[test]
+    fn a_plain_none_clears_only_a_reading_on_weak_evidence() {
+        let calm = signal([0.97, 0.01, 0.01, 0.01]).clearing_below(0.1);
+        let mut reading = weak_rules_reading();
+        clear(&mut reading, &calm);
+        assert!(!reading.is_crisis() && reading.cleared_by_model);
+
+        // A plain phrase of danger stands whatever the model reads.
+        let mut plain = CrisisReading {
+            severity: Severity::Risk,
+            assessment: CrisisAssessment::Crisis(super::super::Category::Ideation),
+            category: Some(super::super::Category::Ideation),
+            ..CrisisReading::none()
+        };
+        clear(&mut plain, &calm);
+        assert_eq!(plain.severity, Severity::Risk);
+
+        // Unsure is not plainly none; and without a clearing level nothing is cleared.
+        let mut reading = weak_rules_reading();
+        clear(
+            &mut reading,
+            &signal([0.85, 0.05, 0.05, 0.05]).clearing_below(0.1),
+        );
+        assert!(reading.is_crisis());
+        clear(&mut reading, &signal([0.99, 0.0, 0.01, 0.0]));
+        assert!(reading.is_crisis());
     }
 
     #[test]

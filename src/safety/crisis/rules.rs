@@ -80,7 +80,7 @@ impl Context {
                 r"고기|바베큐|삼겹살|별보|별구경|별이|불꽃|빨래|사진|담배|바람쐬|바람좀쐬|텃밭|화분|파티|캠핑|노을|야경|일출|일몰|운동|공사|수리|안테나|점심|커피|맥주|치킨|피크닉|고양이|정원|루프탑|카페|선탠|일광욕|산책|자전거|러닝|드라이브|달구경|통화|\b(?:bbq|barbecue|party|drinks|beers?|stars|sunset|sunrise|view|smoking|smoke|picnic|photos?|pictures|fireworks|lunch|dinner|garden|fresh air|yoga|bar|cafe|concert|walk|jog|run|bike|fishing|selfie)\b"
             }
             Context::Farewell => {
-                r"퇴사|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group)\b"
+                r"퇴사|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
                 r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
@@ -388,7 +388,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         SelfHarm,
         Strong,
-        r"(?:몸|팔|손목|허벅지)에?상처(?:를)?(?:냈|내고|내)",
+        r"(?:몸|팔|손목|허벅지)에?(?:또|다시|계속)?상처(?:를)?(?:냈|내고|내)",
     ),
     ko(
         SelfHarm,
@@ -442,7 +442,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Borderline,
-        r"(?:다리|대교|한강다리|철교)(?:위|위에|난간)(?:서|에서|에|야|이야|왔|있|혼자)?|마포대교|한강(?:수온|물온도|물이차갑|물차갑)",
+        r"(?:다리|대교|한강다리|철교)(?:위|위에|난간)(?:서|에서|에|야|이야|왔|있|혼자)?|마포대교|한강[가-힣]{0,8}(?:수온|물온도|물이차갑|물차갑)",
     )
     .unless(&[C::Commute, C::Outing]),
     ko(
@@ -462,13 +462,13 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:몇알|몇개|얼마나|몇통|몇층|몇미터)[가-힣0-9]{0,12}(?:죽|안깨|못깨|영원히)|치사량|(?:떨어져야|뛰어내려야|그어야)[가-힣]{0,8}(?:죽|확실|깊)|깊게베|목(?:을)?매(?:는|달|면|려)|확실하게죽|(?:어디를|어떻게)그어",
+        r"(?:몇알|몇개|얼마나|몇통|몇층|몇미터)[가-힣0-9]{0,12}(?:죽|안깨|못깨|영원히)|치사량|(?:떨어져야|뛰어내려야|그어야)[가-힣]{0,8}(?:죽|확실|깊)|깊게베|(?:면도칼|커터칼|칼날)[가-힣]{0,12}(?:깊게|깊이|어디(?:를|에)?대)|목(?:을)?매(?:는|달|면|려)|확실하게죽|(?:어디를|어떻게)그어",
     ),
     // Means put aside: 밧줄 사놨어, 수면제 모으고 있어, 커터칼 넣어뒀어 필요할 때.
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:밧줄|로프|번개탄|연탄|농약|수면제|약|알약|커터칼|면도칼|칼|청테이프)[을를이가도]?[가-힣0-9]{0,8}(?:사놨|사뒀|사왔|샀|모으|모아|모았|챙겨놨|숨겨|넣어뒀|준비했|구했|주문했)",
+        r"(?:밧줄|로프|번개탄|연탄|농약|수면제|약|알약|커터칼|면도칼|칼|청테이프)[을를이가도]?[가-힣0-9]{0,8}(?:사놨|사뒀|사왔|샀|모으|모아|모았|챙겨놨|숨겨|넣어뒀|준비했|준비됐|준비돼|준비완료|구했|주문했)",
     )
     .unless(&[C::Gear, C::Grill, C::Task]),
     ko(PlanOrMeans, Strong, r"(?:필요할때|혹시몰라서|그때)쓰려고|충분히모였|다챙겨놨|한꺼번에다먹으면"),
@@ -497,7 +497,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다|죽으려|죽을거|죽을꺼)|내마지막날|내인생(?:의)?마지막|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안",
+        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다|죽으려|죽을거|죽을꺼)|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안",
     ),
     // A high or dangerous place now: 한강 다리 위야, 선로 앞에 서 있어, 난간에 걸터앉아.
     ko(
@@ -651,7 +651,7 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burned|burnt|burning) my ?self\b",
     )
     .unless(&[C::Accident]),
-    en(SelfHarm, Borderline, r"\boverdos(?:e|ed|ing)\b").unless(&[C::Treat]),
+    en(SelfHarm, Borderline, r"\boverdos(?:e|ed|ing)\b").unless(&[C::Treat, C::Task]),
     // ----- English: means, places, preparations, farewells -----
     en(
         PlanOrMeans,
@@ -716,7 +716,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|gave my [a-z ]{1,30} to my|ending it|i'm doing it|finally do it|none of this will matter|that's it for me|won't be around anymore)\b",
+        r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|gave my [a-z ]{1,30} to my|ending it|i'm doing it(?: tonight| today| now| rn)?$|finally do it|how many (?:pills|tablets|mg|tylenol|advil|ibuprofen|paracetamol|sleeping pills|meds|units) (?:does|would|will) it take|none of this will matter|that's it for me|won't be around anymore)\b",
     )
     .unless(&[C::Farewell]),
     en(
@@ -734,6 +734,38 @@ pub(super) const RULES: &[Rule] = &[
         SelfHarm,
         Strong,
         r"\b(?:attempted|an attempt|tried once|hospitalized)\b[^.]{0,60}\b(?:back|again|slipping|should have finished)\b|\b(?:relapse|urge to cut)\b",
+    ),
+    // Asking whether a lethal method works or hurts: "does carbon monoxide in a
+    // closed garage actually work", "would hanging hurt".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
+    ),
+    // Means at hand now: "60 of my antidepressants lined up", "the blade is in my hand".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:pills|antidepressants|meds|tablets|sleeping pills|painkillers|blade|razor|noose)\b[^.]{0,30}\b(?:lined up|in my hand|laid out|counted out|in front of me|ready to go|all ready)\b|\b\d+ of my (?:pills|meds|antidepressants|sleeping pills|painkillers|tablets)\b",
+    ),
+    // An overdose of insulin: "injected all my insulin at once".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:injected|shot up|took) (?:all|the whole|every|my whole|\d+)\b[^.]{0,20}\b(?:insulin|units)\b",
+    ),
+    // Come somewhere to jump: "i came here to jump".
+    en(
+        Ideation,
+        Strong,
+        r"\b(?:came|come|went|drove|walked|climbed) (?:up |out )?(?:here |there )?to jump\b|\bhere to jump\b",
+    )
+    .unless(&[C::Leap]),
+    // Slang: "might just yeet myself off the parking deck".
+    en(
+        Ideation,
+        Borderline,
+        r"\byeet(?:ing)? my ?self (?:off|from|out (?:of )?(?:a |the )?window|into traffic|in front)\b",
     ),
     // ----- English: asking for a crisis line -----
     en(

@@ -62,6 +62,9 @@ pub struct CrisisReading {
     pub from_conversation: bool,
     /// The learned signal made it a crisis (the rules alone did not).
     pub learned: bool,
+    /// The rules read a crisis on weak evidence and the model read plainly
+    /// none, so it was cleared (logged, never shown).
+    pub cleared_by_model: bool,
 }
 
 impl CrisisReading {
@@ -73,7 +76,19 @@ impl CrisisReading {
             category: None,
             from_conversation: false,
             learned: false,
+            cleared_by_model: false,
         }
+    }
+
+    /// Whether the rules' crisis rests on weak evidence: a borderline phrase
+    /// the emotion did not support, the conversation rather than the message,
+    /// or worry for someone else with no phrase of danger. Only such a reading
+    /// may be cleared by the model; a plain phrase of danger never is.
+    pub fn rests_on_weak_evidence(&self) -> bool {
+        self.is_crisis()
+            && (self.assessment == CrisisAssessment::SetAside(SetAside::NotSupported)
+                || self.from_conversation
+                || (self.severity == Severity::Concern && self.category.is_none()))
     }
 
     pub fn is_crisis(&self) -> bool {
@@ -93,7 +108,13 @@ pub fn read(
 ) -> CrisisReading {
     let mut reading = read_rules(text, earlier, emotion);
     if let Some(signal) = signal {
+        learned::clear(&mut reading, signal);
         learned::raise(&mut reading, signal);
+
+        // What the model found is as urgent as the words say.
+        if reading.learned && reading.severity == Severity::Risk && imminent(text) {
+            reading.severity = Severity::Imminent;
+        }
     }
     reading
 }
@@ -125,17 +146,21 @@ fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> Crisis
     match assessment {
         CrisisAssessment::Crisis(category) => {
             reading.category = Some(category);
-            reading.severity = if imminent(text) || imminent_before {
+            // Danger now: the signs of it, or said to be now (`지금`, tonight).
+            reading.severity = if imminent(text) || imminent_before || now(text) {
                 Severity::Imminent
             } else {
                 Severity::Risk
             };
             return reading;
         }
-        CrisisAssessment::SetAside(SetAside::OtherPerson) if !death_reported(text) => {
+        // A character in a story is not someone to worry about.
+        CrisisAssessment::SetAside(SetAside::OtherPerson)
+            if !death_reported(text) && !in_a_story(text) =>
+        {
             reading.severity = Severity::Concern;
         }
-        _ if other_in_danger(text) => reading.severity = Severity::Concern,
+        _ if other_in_danger(text) && !in_a_story(text) => reading.severity = Severity::Concern,
         _ => {}
     }
     // Conversation-level: earlier risk raises an ambiguous message.
@@ -170,6 +195,11 @@ fn first_category(text: &str) -> Option<Category> {
     }
 }
 
+/// Said to be now or tonight: with a crisis, danger now.
+fn now(text: &str) -> bool {
+    NOW.is_match(&compact(text)) || NOW.is_match(&spaced(text))
+}
+
 /// How many of the writer's recent messages are read with a new one.
 pub const EARLIER_MESSAGES: usize = 3;
 
@@ -199,6 +229,10 @@ fn death_reported(text: &str) -> bool {
     DEATH_REPORTED.is_match(&compact(text)) || DEATH_REPORTED.is_match(&spaced(text))
 }
 
+fn in_a_story(text: &str) -> bool {
+    IN_A_STORY.is_match(&compact(text)) || IN_A_STORY.is_match(&spaced(text))
+}
+
 fn other_in_danger(text: &str) -> bool {
     OTHER_IN_DANGER.is_match(&compact(text)) || OTHER_IN_DANGER_EN.is_match(&spaced(text))
 }
@@ -221,23 +255,31 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // a plan for now
         r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
         // a farewell said now, a plan for when no one is watching
-        r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
-        r"|마지막인사|마지막메시지|마지막으로말|유서[를을]?(?:썼|써놨|다썼|남겼)|안녕히계세요|먼저갈게|먼저가서미안",
+        r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
+        r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|안녕히계세요|먼저갈게|먼저가서미안",
     ))
 });
 
 /// English, matched on lower-case words with single spaces.
 static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b(?:took|taken|swallowed|downed|overdosed|od'd|od d|ate|drank)\b[^.]{0,30}\b(?:pills?|bottle|tablets?|meds|medication|sleeping|tylenol|paracetamol|bleach|poison|everything)\b",
+        r"\b(?:took|taken|swallowed|downed|overdosed|od'd|od d|ate|drank|injected)\b[^.]{0,30}\b(?:pills?|bottle|tablets?|meds|medication|sleeping|tylenol|paracetamol|bleach|poison|everything|insulin)\b",
         r"|\bi (?:just |already )?(?:od'd|overdosed|od)\b|\bi (?:just |already )?(?:cut|slit|stabbed)\b|\bbleeding\b|\bwon't stop bleeding\b|\bso much blood\b",
         r"|\b(?:on|at|off|near|standing on|sitting on|on top of|edge of|ledge of|over) (?:the |a |this |my )?(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony|platform|top floor|window ?sill)\b",
-        r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b",
+        r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b|\b(?:came|drove|walked|climbed) (?:up |out )?(?:here |there )?to jump\b|\b(?:in my hand|lined up) right now\b",
         r"|\b(?:tonight|right now|rn|today|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
         r"|\b(?:end|die|kill|jump|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
-        r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find it in the morning)\b",
+        r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find (?:it|them|me|my \w+) in the morning|take care of my (?:cat|dog|pets?|kids?))\b|\bwrote (?:\w+ )?(?:letters?|notes?) (?:to|for)\b|\bwrote everyone\b",
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
     ))
+});
+
+/// Now, tonight, straight away (Korean without spaces, English words).
+static NOW: LazyLock<Regex> = LazyLock::new(|| {
+    // English "now" alone is also a span ("for a while now"): not counted.
+    regex(
+        r"지금|당장|오늘밤|이따|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now)\b",
+    )
 });
 
 /// A reported death, not a danger now (`친구가 자살했대`, "he killed himself").
@@ -247,7 +289,15 @@ static DEATH_REPORTED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Told as a scene of a story: `드라마에서 … 장면`, "in the movie".
+static IN_A_STORY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:드라마|영화|소설|웹툰|만화|애니|연극|뮤지컬|게임)(?:에서|속|에나오는|의주인공)|장면|\b(?:in|from) (?:the|that|this|a) (?:movie|film|show|series|episode|book|novel|anime|manga|play|game|story)\b|\bscene\b",
+    )
+});
+
 /// Someone the writer knows speaks of dying or hurting themselves.
+
 static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?:친구|걔|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|룸메|동료|애인|남편|아내|딸|아들)[가-힣]{0,12}(?:죽고싶|자살하|자해|죽겠다고|죽을거|뛰어내리|약을?(?:먹었|모으)|유서|손목|사라지고싶|살기싫|칼자국|흉터|끝내겠|다끝내|죽겠대|죽는대|옥상|연락이안|전화를안)",
@@ -280,6 +330,8 @@ mod tests {
             &*IMMINENT_EN,
             &*DEATH_REPORTED,
             &*OTHER_IN_DANGER,
+            &*IN_A_STORY,
+            &*NOW,
             &*OTHER_IN_DANGER_EN,
             &*AFTER_RISK,
         ] {

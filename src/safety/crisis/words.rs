@@ -10,7 +10,7 @@ pub(super) const KO_QUOTED: &str = r"^(?:(?:다|어|아)(?:고|라고)|라고)";
 /// A phrase describing people: 죽고 싶은 사람, 자해하는 친구.
 pub(super) const KO_RELATIVE: &str = r"^(?:하는|한|했던|하던|하려는|은|는|던|다는|단|려는)(?:사람|분|친구|애|이들|환자|학생|경우|청소년|아이|연예인)";
 /// A phrase negated right after it.
-pub(super) const KO_NEGATION: &str = r"^(?:(?:은|는|이|도|까지는)?(?:없|안들)|(?:은|는|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다)|(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
+pub(super) const KO_NEGATION: &str = r"^(?:(?:은|는|이|도|까지는)?(?:없|안들)|(?:은|는|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다)|(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:한번도|절대|전혀)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
 /// Asked of someone: 죽고 싶냐, 죽고 싶니.
 pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
 /// Past tense right after the phrase: 죽고 싶었어.
@@ -30,8 +30,8 @@ pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|�
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
-pub(super) const RESOLVED: &str = r"\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:괜찮|좋아|나아|행복|살만|많이)|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b";
-pub(super) const PAST_SENTENCE: &str = r"예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
+pub(super) const RESOLVED: &str = r"\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
+pub(super) const PAST_SENTENCE: &str = r"예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
 
 pub(super) const KO_FIRST_PERSON: &[&str] = &[
     "나",
