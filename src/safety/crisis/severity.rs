@@ -297,7 +297,6 @@ static IN_A_STORY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Someone the writer knows speaks of dying or hurting themselves.
-
 static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?:친구|걔|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|룸메|동료|애인|남편|아내|딸|아들)[가-힣]{0,12}(?:죽고싶|자살하|자해|죽겠다고|죽을거|뛰어내리|약을?(?:먹었|모으)|유서|손목|사라지고싶|살기싫|칼자국|흉터|끝내겠|다끝내|죽겠대|죽는대|옥상|연락이안|전화를안)",
