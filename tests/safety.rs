@@ -1104,32 +1104,50 @@ fn assert_floors(
 
 #[tokio::test]
 async fn the_held_out_crisis_figures_do_not_drop() {
-    // Rules alone: measured 0.625 / 0.058 / 0.361.
+    // Rules alone: measured 0.637 / 0.050 / 0.417.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
-    assert_floors(&report, 0.62, 0.06, 0.36);
-    // The shipped settings (rules + the crisis model): measured 0.925 / 0.067 / 0.917.
+    assert_floors(&report, 0.63, 0.055, 0.41);
+    // The shipped settings (rules + the crisis model): measured 0.931 / 0.067 / 0.917.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
-    assert_floors(&report, 0.92, 0.07, 0.91);
+    assert_floors(&report, 0.925, 0.07, 0.91);
 }
 
 #[tokio::test]
 async fn the_second_held_out_crisis_figures_do_not_drop() {
     // This part was written after the first held-out part's figures had been
-    // seen, and never tuned on. Rules: measured 0.517 / 0.093 / 0.340.
+    // seen, and never tuned on. Rules: measured 0.533 / 0.086 / 0.340.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", false).await;
-    assert_floors(&report, 0.51, 0.095, 0.34);
-    // Rules + the crisis model: measured 0.917 / 0.100 / 0.820.
+    assert_floors(&report, 0.53, 0.09, 0.34);
+    // Rules + the crisis model: measured 0.939 / 0.071 / 0.840.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.91, 0.10, 0.82);
+    assert_floors(&report, 0.935, 0.075, 0.84);
+}
+
+#[tokio::test]
+async fn the_third_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-05 by a writer who saw only the format, committed
+    // before anything was measured on it, never tuned on. Rules: measured
+    // 0.479 / 0.070 / 0.326.
+    let report = crisis_figures("tests/data/crisis/heldout3.jsonl", false).await;
+    assert_floors(&report, 0.475, 0.075, 0.32);
+    // Rules + the crisis model: measured 0.946 / 0.070 / 0.899.
+    let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
+    assert_floors(&report, 0.94, 0.075, 0.89);
 }
 
 #[tokio::test]
 async fn the_development_crisis_figures_do_not_drop() {
-    // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.989 / 0.021 / 1.000.
+    // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.994 / 0.021 / 1.000.
     let report = crisis_figures("tests/data/crisis/dev.jsonl", false).await;
     assert_floors(&report, 0.94, 0.01, 0.88);
     let report = crisis_figures("tests/data/crisis/dev.jsonl", true).await;
-    assert_floors(&report, 0.98, 0.025, 0.99);
+    assert_floors(&report, 0.99, 0.025, 0.99);
+    // The second development part: rules 0.596 / 0.030 / 0.418; with the
+    // crisis model 0.983 / 0.015 / 0.956.
+    let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
+    assert_floors(&report, 0.59, 0.035, 0.41);
+    let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;
+    assert_floors(&report, 0.98, 0.02, 0.95);
 }
 
 /// What a companion hears all day must not get the crisis lines: greetings,

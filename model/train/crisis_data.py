@@ -111,3 +111,24 @@ def report(name: str, cases: list[dict], p: np.ndarray, threshold: float) -> dic
     out["flagged_by_category"] = by_category
     print(f"{name}: {json.dumps(out, ensure_ascii=False)}")
     return out
+
+
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Writes everyday corpus sentences as crisis cases (crisis: false), "
+                                 "for `maeum safety-eval --readings` and crisis_thresholds.py.")
+    ap.add_argument("--everyday-cases", required=True, metavar="OUT", help="JSON Lines to write (outside the repository)")
+    ap.add_argument("--corpus", default="../shared/data/aihub-emotion/sentences.csv")
+    ap.add_argument("--part", default="test", choices=["train", "test"])
+    ap.add_argument("--limit", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=2, help="2: the sentences crisis_model.py checks on")
+    args = ap.parse_args()
+    with open(args.everyday_cases, "w", encoding="utf-8") as f:
+        for i, case in enumerate(everyday_cases(args.corpus, args.part, args.limit, args.seed)):
+            f.write(json.dumps({"id": f"everyday-{i:04d}", "lang": "ko", **case}, ensure_ascii=False) + "\n")
+    print(f"wrote {args.limit} everyday cases to {args.everyday_cases}")
+
+
+if __name__ == "__main__":
+    main()

@@ -74,4 +74,16 @@ rm -f "$out/model_fp32.onnx"
 # 7. The crisis model (a second output of the same file, on the same tokens; docs/safety.md).
 $PY "$here/crisis_model.py" --model "$out" --base "$work/trim" --train "$root"/model/crisis/*.jsonl \
   --dev "$root"/tests/data/crisis/dev.jsonl "$root"/tests/data/crisis/dev2.jsonl --everyday "$data" --device "$device"
+# 7b. The two probabilities the bot combines the crisis model with the rules at: read by
+#     the bot itself on the development parts and on everyday corpus sentences.
+$PY "$here/crisis_data.py" --everyday-cases "$work/everyday_cases.jsonl" --corpus "$data"
+readings() {  # the bot's own reading of a crisis-case file, with the new model
+  (cd "$root" && MAEUM__EMOTION__MODEL_DIR="$out" cargo run --release --quiet -- safety-eval \
+    --data "$1" --readings "$2" > /dev/null)
+}
+readings "$root/tests/data/crisis/dev.jsonl" "$work/dev.readings"
+readings "$root/tests/data/crisis/dev2.jsonl" "$work/dev2.readings"
+readings "$work/everyday_cases.jsonl" "$work/everyday.readings"
+$PY "$here/crisis_thresholds.py" --dev "$work/dev.readings" "$work/dev2.readings" \
+  --everyday "$work/everyday.readings" --config "$out/config.json"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"
