@@ -29,6 +29,7 @@ pub mod emotion;
 pub mod eval;
 pub mod http;
 pub mod metrics;
+pub mod mood;
 pub mod pipeline;
 pub mod privacy;
 pub mod reply;

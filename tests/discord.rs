@@ -515,6 +515,19 @@ async fn slash_commands_reset_optout_and_export() {
     assert_eq!(turns, ["오늘 회사에서 칭찬 받았어", "기분이 너무 좋아"]);
     assert_eq!(json["user_id"], user.id.to_string());
 
+    // /mood in a server: only the user sees it, the counts with a PNG chart.
+    let mood = bot.fake.slash(&user, server_channel, true, "mood");
+    let answer = bot.fake.wait_answer(&mood).await;
+    assert!(answer.message.ephemeral, "a mood is private");
+    assert!(
+        answer.message.content.contains("— 2회"),
+        "{}",
+        answer.message.content
+    );
+    let chart = answer.message.files.first().expect("a chart");
+    assert!(chart.name.ends_with(".png"), "{}", chart.name);
+    assert_eq!(&chart.bytes[..8], b"\x89PNG\r\n\x1a\n");
+
     // /reset forgets the conversation; the old reply's buttons no longer work.
     let reset = bot.fake.slash(&user, dm, false, "reset");
     let answer = bot.fake.wait_answer(&reset).await;

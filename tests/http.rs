@@ -238,6 +238,35 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
     set.split(';').next().map(str::to_string)
 }
 
+/// `/mood` over HTTP: the counts as the reply and the chart as a PNG in
+/// base64, for the web page to show.
+#[tokio::test]
+async fn mood_comes_with_its_chart() {
+    let server = Server::start().await;
+    for text in ["오늘 좋은 일 있었어", "근데 좀 지쳤어"] {
+        let (status, body) = server
+            .call("/v1/chat", json!({ "user_id": "lee", "text": text }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = server
+        .call("/v1/chat", json!({ "user_id": "lee", "text": "/mood" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["reply"].as_str().unwrap().contains("— 2회"), "{body}");
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(body["picture_png_base64"].as_str().expect("a chart"))
+        .expect("base64");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!((500..20_000).contains(&png.len()), "{} bytes", png.len());
+    // Another user has nothing counted.
+    let (_, other) = server
+        .call("/v1/chat", json!({ "user_id": "park", "text": "/mood" }))
+        .await;
+    assert!(other.get("picture_png_base64").is_none(), "{other}");
+}
+
 #[tokio::test]
 async fn a_web_session_can_only_ever_touch_its_own_user() {
     let server = Server::start().await;

@@ -296,6 +296,95 @@ mod suite {
         assert_eq!(turns[0]["reply"], support::fake_llm::DEFAULT_REPLY);
     }
 
+    /// Moves the stored turns back in time: the n-th stored message (in id
+    /// order) to `days_ago[n]` days before now.
+    async fn backdate(store: &Store, days_ago: &[i64]) {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM messages ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        assert_eq!(ids.len(), days_ago.len());
+        let now = chrono::Utc::now();
+        for (id, days) in ids.iter().zip(days_ago) {
+            sqlx::query("UPDATE messages SET created_at = $1 WHERE id = $2")
+                .bind((now - chrono::Duration::days(*days)).timestamp_millis())
+                .bind(*id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+    }
+
+    /// `/mood` counts the groups read from the user's own stored messages
+    /// over the last 7 and 30 days, shown to them only, with a PNG chart.
+    pub async fn mood_counts_the_last_7_and_30_days(store: &Store) {
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        let empty = say(&h, "mooder", "/mood").await;
+        assert!(
+            empty.text().contains("아직 기록된 감정이 없어"),
+            "{}",
+            empty.text()
+        );
+        assert!(empty.picture_png.is_none());
+        // 우울/슬프: 슬픔 (E24); 신나: 기쁨 (E68); anything else: 불안 (E30).
+        for text in [
+            "오늘 너무 우울해",
+            "계속 슬프다",
+            "좀 신나는 일",
+            "그냥 그래",
+            "아직 우울해",
+            "슬프네",
+        ] {
+            say(&h, "mooder", text).await;
+        }
+        backdate(&store, &[40, 20, 6, 4, 2, 1]).await;
+        say(&h, "someone-else", "나도 우울해").await;
+
+        let out = say(&h, "mooder", "/mood").await;
+        assert!(out.private, "only the person sees it");
+        let text = out.text();
+        // 7 days: 신나, 그냥, 우울, 슬프; 30 days: and 슬프다 (20 days ago), not the one of 40.
+        assert!(text.contains("지난 7일 (last 7 days) — 4회"), "{text}");
+        assert!(text.contains("지난 30일 (last 30 days) — 5회"), "{text}");
+        assert!(text.contains("슬픔 (sadness) ■■■■■ 2"), "{text}");
+        assert!(text.contains("슬픔 (sadness) ■■■■■■ 3"), "{text}");
+        assert!(text.contains("기쁨 (joy) ■■ 1"), "{text}");
+        let png = out.picture_png.expect("a chart");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!((500..20_000).contains(&png.len()), "{} bytes", png.len());
+    }
+
+    /// Mostly sad over several days: the LLM is told the trend; a user
+    /// without one gets no such note.
+    pub async fn a_lasting_trend_reaches_the_prompt(store: &Store) {
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        for text in [
+            "우울해",
+            "슬퍼",
+            "또 우울해",
+            "괜찮아",
+            "우울하다",
+            "슬프다",
+        ] {
+            say(&h, "down", text).await;
+        }
+        backdate(&store, &[5, 4, 3, 2, 2, 1]).await;
+        say(&h, "down", "오늘도 우울해").await;
+        let system = FakeLlm::contents_of(h.fake.requests().last().unwrap(), "system").join("\n");
+        assert!(
+            system.contains("최근 흐름") && system.contains("'슬픔'"),
+            "{system}"
+        );
+        say(&h, "fresh", "오늘 좀 우울해").await;
+        let system = FakeLlm::contents_of(h.fake.requests().last().unwrap(), "system").join("\n");
+        assert!(!system.contains("최근 흐름"), "{system}");
+    }
+
     /// Postgres text cannot hold NUL: a message or a reply with one used to
     /// lose the turn there ("invalid byte sequence").
     pub async fn a_nul_in_the_message_or_the_reply_loses_nothing(store: &Store) {
@@ -322,6 +411,8 @@ crate::on_both_backends!(
     optout_leaves_no_rows_and_stores_nothing_after,
     export_returns_exactly_what_is_stored,
     a_nul_in_the_message_or_the_reply_loses_nothing,
+    mood_counts_the_last_7_and_30_days,
+    a_lasting_trend_reaches_the_prompt,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {

@@ -49,6 +49,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         history: Vec::new(),
         avoid: None,
         crisis: maeum::safety::Severity::None,
+        mood_trend: None,
         no_strong_emotion: false,
     }
 }

@@ -457,6 +457,63 @@ async fn a_malformed_forged_or_foreign_callback_changes_nothing() {
     h.stop().await;
 }
 
+/// `/mood`: the chart as a photo (a sane PNG) with the counts as text, in
+/// the private chat; asked in a group, it goes to the DM, never the group.
+#[tokio::test(flavor = "multi_thread")]
+async fn mood_is_a_photo_and_its_counts_only_for_the_person() {
+    let h = Harness::polling().await;
+    h.converse(ALICE, "오늘 회사에서 칭찬받았어").await;
+    h.converse(ALICE, "근데 좀 피곤해").await;
+
+    let asked = h.telegram.private_text(ALICE, "/mood");
+    let photo = h
+        .telegram
+        .wait_until("the mood chart", |s| s.photos.first().cloned())
+        .await;
+    assert_eq!(photo.chat_id, ALICE.id);
+    assert_eq!(&photo.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        (500..20_000).contains(&photo.bytes.len()),
+        "{} bytes",
+        photo.bytes.len()
+    );
+    assert!(
+        h.telegram
+            .state()
+            .calls_of("sendPhoto")
+            .iter()
+            .any(|c| c.params["reply_parameters"]["message_id"] == asked)
+    );
+    let counts = h
+        .telegram
+        .wait_for_message(ALICE.id, |m| m.text.contains("지난 30일"))
+        .await;
+    assert!(counts.text.contains("— 2회"), "{}", counts.text);
+
+    let asked = h
+        .telegram
+        .group_text(GROUP, ALICE, "/mood", json!([]), None);
+    let note = h
+        .telegram
+        .wait_for_message(GROUP, |m| m.reply_to == Some(asked))
+        .await;
+    assert!(note.text.contains("개인 메시지로 보냈어"), "{}", note.text);
+    let state = h.telegram.state();
+    assert_eq!(state.photos.len(), 2);
+    assert_eq!(
+        state.photos[1].chat_id, ALICE.id,
+        "to Alice's DM, not the group"
+    );
+    assert!(
+        state
+            .messages_in(GROUP)
+            .iter()
+            .all(|m| !m.text.contains("지난 30일")),
+        "no counts in the group"
+    );
+    h.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn export_reset_and_optout_behave_as_specified() {
     let h = Harness::polling().await;

@@ -8,8 +8,8 @@ use crate::pipeline::Command;
 
 /// The core commands offered as slash commands. `/start` is left out (Discord
 /// has no such convention) and so is `/regen`: 🔄 under a reply rewrites it in place.
-pub const SLASH_COMMANDS: [&str; 7] = [
-    "reset", "optout", "optin", "accept", "privacy", "export", "help",
+pub const SLASH_COMMANDS: [&str; 8] = [
+    "reset", "optout", "optin", "accept", "privacy", "export", "mood", "help",
 ];
 
 /// `/admin <args>`: the core's admin command with its arguments as one text

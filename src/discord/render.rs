@@ -7,6 +7,9 @@ use serenity::all::{ButtonStyle, CreateActionRow, CreateAttachment, CreateButton
 use crate::adapter::{EXPORT_FILE_NAME, LengthUnit, split_reply};
 use crate::pipeline::{Action, Outgoing, ReplyKind};
 
+/// The file name of a picture answer (`/mood`'s chart).
+const PICTURE_FILE_NAME: &str = "maeum-mood.png";
+
 /// Discord's limit on a message's content, in characters.
 pub const MESSAGE_LIMIT: usize = 2000;
 
@@ -54,6 +57,13 @@ pub(crate) fn parts(outgoing: &Outgoing) -> Vec<Part> {
                 EXPORT_FILE_NAME.to_string(),
                 outgoing.body.clone().into_bytes(),
             )),
+            buttons: outgoing.buttons(),
+        }];
+    }
+    if let Some(png) = &outgoing.picture_png {
+        return vec![Part {
+            text: outgoing.text(),
+            file: Some((PICTURE_FILE_NAME.to_string(), png.clone())),
             buttons: outgoing.buttons(),
         }];
     }

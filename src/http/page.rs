@@ -24,7 +24,7 @@ static PAGE_POLICY: LazyLock<String> = LazyLock::new(|| {
         }
     };
     format!(
-        "default-src 'none'; script-src {}; style-src {}; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; script-src {}; style-src {}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         hash("<script>", "</script>"),
         hash("<style>", "</style>"),
     )

@@ -124,6 +124,9 @@ pub(super) struct ChatResponse {
     turn_id: Option<i64>,
     /// Every button to offer, the notice's accept action included.
     actions: Vec<ActionJson>,
+    /// A picture to show with the reply (`/mood`'s chart), PNG in base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    picture_png_base64: Option<String>,
     #[serde(flatten)]
     parts: ReplyParts,
 }
@@ -139,6 +142,10 @@ impl From<Outgoing> for ChatResponse {
             emotion: outgoing.emotion.as_ref().map(EmotionJson::from),
             turn_id: outgoing.turn_id,
             actions: outgoing.buttons().iter().map(ActionJson::from).collect(),
+            picture_png_base64: outgoing.picture_png.as_ref().map(|png| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(png)
+            }),
             parts: ReplyParts::of(&outgoing),
             reply: outgoing.body,
         }

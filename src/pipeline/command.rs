@@ -20,6 +20,8 @@ pub enum Command {
     Accept,
     /// What I have used today, against the fair-use limits.
     Usage,
+    /// My emotional arc: the emotion groups read over the last 7 and 30 days.
+    Mood,
     /// An operator command; the text after `/admin`, parsed by `pipeline::admin`.
     Admin(String),
     /// Something that looks like a command but isn't one of ours.
@@ -28,7 +30,7 @@ pub enum Command {
 
 impl Command {
     /// The commands users see in menus and `/help`, with Korean and English descriptions.
-    pub const MENU: [(&'static str, &'static str, &'static str); 10] = [
+    pub const MENU: [(&'static str, &'static str, &'static str); 11] = [
         ("start", "마음 시작하기", "Start talking with Maeum"),
         ("help", "도움말", "What Maeum can do"),
         ("reset", "대화 기억 지우기", "Forget our conversation"),
@@ -47,6 +49,11 @@ impl Command {
         ("optin", "다시 기억하기 시작", "Let Maeum remember again"),
         ("usage", "오늘 쓴 양", "What I've used today"),
         (
+            "mood",
+            "최근 7일·30일 감정 흐름 (나만 보기)",
+            "My last 7 and 30 days by emotion (only to me)",
+        ),
+        (
             "accept",
             "저장 안내에 동의하기",
             "Accept the privacy notice",
@@ -58,7 +65,12 @@ impl Command {
     pub fn is_data_right(&self) -> bool {
         matches!(
             self,
-            Command::Privacy | Command::Export | Command::Reset | Command::OptOut | Command::Usage
+            Command::Privacy
+                | Command::Export
+                | Command::Reset
+                | Command::OptOut
+                | Command::Usage
+                | Command::Mood
         )
     }
 
@@ -93,6 +105,7 @@ impl Command {
             "regen" | "regenerate" | "retry" => Command::Regenerate,
             "accept" | "agree" | "동의" => Command::Accept,
             "usage" => Command::Usage,
+            "mood" | "기분" => Command::Mood,
             "admin" => Command::Admin(text.trim_start()[first.len()..].trim().to_string()),
             other => Command::Unknown(other.to_string()),
         })

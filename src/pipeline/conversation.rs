@@ -15,6 +15,7 @@ use super::message::without_control_characters;
 use super::{ChunkSender, Incoming, Outgoing, Pipeline, ReplyEvent, stored_emotion, texts};
 use crate::emotion::{Emotion, Reading, TAXONOMY, Utterance, can_read, shown};
 use crate::metrics::Stage;
+use crate::mood;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
 use crate::store::{NewTurn, StoreError, Turn, Usage, UserKey};
@@ -70,6 +71,12 @@ impl Pipeline {
         if let Err(refusal) = self.reply_allowed(&user).await {
             return self.held_back(refusal, text, crisis, shown);
         }
+        let mood_trend = if remember {
+            self.mood_trend(&user, &message.chat_id, emotion.as_ref())
+                .await
+        } else {
+            None
+        };
         let input = ReplyInput {
             message: text,
             user_name: message.display_name.clone(),
@@ -78,6 +85,7 @@ impl Pipeline {
             avoid: history.last().and_then(|t| t.reply.clone()),
             history: &history,
             crisis,
+            mood_trend,
         };
         let written = self.write_reply(input, chunks).await;
         self.record_usage(&user, written.tokens, remember).await;
@@ -181,6 +189,8 @@ impl Pipeline {
             avoid: target.reply.clone(),
             history: &history,
             crisis,
+            // The turn being rewritten is stored: the arc already holds it.
+            mood_trend: self.mood_trend(user, &target.chat_id, None).await,
         };
         let written = self.write_reply(input, chunks).await;
         // Only a stored turn can be rewritten: its writer is remembered.
@@ -194,6 +204,36 @@ impl Pipeline {
             warn!(%error, "storing the regenerated reply failed");
         }
         self.conversation_reply(written, crisis, &target.user_text, shown, Some(target.id))
+    }
+
+    /// The person's recent emotional arc in this chat, when something stands
+    /// out ([`mood::trend`]), as the note the language model is given.
+    /// `current` is the message being answered (not stored yet). Read from
+    /// this chat only, so a group's reply never draws on what was said in a DM.
+    async fn mood_trend(
+        &self,
+        user: &UserKey,
+        chat_id: &str,
+        current: Option<&Emotion>,
+    ) -> Option<String> {
+        let now = chrono::Utc::now();
+        let since = now - chrono::Duration::days(7);
+        let stored = match self.store.emotions_since(user, since, Some(chat_id)).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                warn!(%error, "reading the emotional arc failed; no trend note");
+                return None;
+            }
+        };
+        let mut readings: Vec<mood::Reading> = stored
+            .iter()
+            .filter_map(|(at, code)| mood::Reading::from_code(*at, code))
+            .collect();
+        readings.extend(current.map(|e| mood::Reading {
+            at: now,
+            group: e.label.group,
+        }));
+        mood::trend(&readings, now).map(|trend| trend.note())
     }
 
     /// Whether `user` may have one more reply written now: the per-minute
@@ -301,6 +341,7 @@ impl Pipeline {
                 .collect(),
             crisis: input.crisis,
             no_strong_emotion: input.no_strong_emotion,
+            mood_trend: input.mood_trend,
         };
         self.redact_request(&mut request);
         let reply = self.generate(&request, chunks).await;
@@ -526,6 +567,8 @@ struct ReplyInput<'a> {
     /// A reply not to repeat (the last one, or the one being replaced).
     avoid: Option<String>,
     crisis: Severity,
+    /// The person's recent emotional arc in this chat, when it stands out.
+    mood_trend: Option<String>,
 }
 
 /// The user's messages the crisis check reads with a new one: their last few.

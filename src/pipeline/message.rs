@@ -120,6 +120,9 @@ pub struct Outgoing {
     pub actions: Vec<Action>,
     /// Show only to the user (e.g. ephemeral on Discord): exports and privacy notices.
     pub private: bool,
+    /// A picture to show with the body, which is then its caption (`/mood`'s
+    /// chart), as PNG bytes. Adapters that cannot show pictures show the body.
+    pub picture_png: Option<Vec<u8>>,
 }
 
 impl Outgoing {
@@ -136,6 +139,7 @@ impl Outgoing {
             turn_id: None,
             actions: Vec::new(),
             private: false,
+            picture_png: None,
         }
     }
 

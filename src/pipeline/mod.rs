@@ -32,6 +32,7 @@ pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, Re
 use crate::config::{LimitSettings, SafetySettings};
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, ShownAt};
 use crate::metrics::Metrics;
+use crate::mood;
 use crate::reply::offline::OfflineGenerator;
 use crate::reply::{ReplyError, ReplyGenerator};
 use crate::safety::{Safety, SafetyMetrics};
@@ -355,6 +356,12 @@ impl Pipeline {
                 Err(error) => Err(error),
             },
             Command::Export => self.export(&user).await,
+            Command::Mood => {
+                if let Some(notice) = self.consent_gate(&user).await {
+                    return notice;
+                }
+                self.mood(&user).await
+            }
             Command::Usage => self
                 .usage_today(&user)
                 .await
@@ -363,6 +370,31 @@ impl Pipeline {
         result.unwrap_or_else(|error| {
             warn!(%error, platform = %user.platform, "command failed in the store");
             Outgoing::command(texts::store_unavailable())
+        })
+    }
+
+    /// `/mood`: the groups read from the person's messages over the last 7
+    /// and 30 days (every chat), as text and a chart — shown to them only.
+    async fn mood(&self, user: &UserKey) -> Result<Outgoing, crate::store::StoreError> {
+        let now = chrono::Utc::now();
+        let stored = self
+            .store
+            .emotions_since(user, now - chrono::Duration::days(30), None)
+            .await?;
+        let readings: Vec<mood::Reading> = stored
+            .iter()
+            .filter_map(|(at, code)| mood::Reading::from_code(*at, code))
+            .collect();
+        let arc = mood::Mood::of(&readings, now);
+        if arc.month.total() == 0 {
+            return Ok(Outgoing::private_command(texts::no_mood_yet()));
+        }
+        let picture_png = mood::chart::png(&arc)
+            .inspect_err(|error| warn!(%error, "the mood chart could not be drawn; text only"))
+            .ok();
+        Ok(Outgoing {
+            picture_png,
+            ..Outgoing::private_command(texts::mood(&arc))
         })
     }
 

@@ -359,6 +359,42 @@ pub fn usage(used: Usage, (message_limit, token_limit): (u64, u64)) -> String {
     )
 }
 
+/// `/mood` with nothing counted yet.
+pub fn no_mood_yet() -> String {
+    "아직 기록된 감정이 없어. 이야기를 나누다 보면 최근 7일·30일 흐름을 보여 줄게.\n\
+     (No emotions recorded yet: after we talk for a while, this shows your last 7 and 30 days.)"
+        .to_string()
+}
+
+/// `/mood`: the groups read over the last 7 and 30 days, most frequent
+/// first, with a small bar each (the chart's caption where there is one).
+pub fn mood(arc: &crate::mood::Mood) -> String {
+    let lines = |counts: &crate::mood::Counts| -> String {
+        let ranked = counts.ranked();
+        if ranked.is_empty() {
+            return "  -".to_string();
+        }
+        let total = counts.total().max(1);
+        ranked
+            .iter()
+            .map(|(group, n)| {
+                let bar = "■".repeat(((n * 10).div_ceil(total)) as usize);
+                format!("  {} ({}) {bar} {n}", group.korean(), group.english())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "요즘 내 마음 흐름이야 (너만 볼 수 있어). 메시지마다 읽은 감정의 큰 갈래를 셌어.\n\
+         (Your recent emotions, only for you: the group read from each message.)\n\n\
+         지난 7일 (last 7 days) — {}회\n{}\n\n지난 30일 (last 30 days) — {}회\n{}",
+        arc.week.total(),
+        lines(&arc.week),
+        arc.month.total(),
+        lines(&arc.month)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

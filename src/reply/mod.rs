@@ -46,6 +46,9 @@ pub struct ReplyRequest {
     /// urgently: answer with care. The pipeline adds the crisis resources
     /// under the reply itself.
     pub crisis: Severity,
+    /// The person's recent emotional arc, when something stands out
+    /// (`crate::mood::Trend::note`): told to the LLM in the tagged format.
+    pub mood_trend: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -480,6 +480,7 @@ mod tests {
             history: Vec::new(),
             avoid: None,
             crisis: Severity::Risk,
+            mood_trend: None,
             no_strong_emotion: false,
         };
         let candidates = OfflineGenerator::candidates(&request);

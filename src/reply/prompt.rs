@@ -161,7 +161,11 @@ pub fn build_messages(
 }
 
 fn system_prompt(request: &ReplyRequest, format: PromptFormat) -> String {
-    let base = base_system_prompt(request, format);
+    let mut base = base_system_prompt(request, format);
+    // The original format is the paper's prompt, kept as it was.
+    if let (PromptFormat::Tagged, Some(trend)) = (format, &request.mood_trend) {
+        base.push_str(&format!("\n- 최근 흐름: {trend}"));
+    }
     match request.crisis {
         Severity::None => base,
         Severity::Risk => format!("{base}\n\n{CRISIS_INSTRUCTION}"),
@@ -359,6 +363,7 @@ mod tests {
             history: Vec::new(),
             avoid: None,
             crisis: Severity::None,
+            mood_trend: None,
             no_strong_emotion: false,
         }
     }

@@ -1,6 +1,7 @@
 //! The conversation statements: users, opting out and in, storing and reading
 //! turns, feedback, clearing a user's history and exporting it.
 
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::base::{Store, TURN_COLUMNS, USER_ID_SUBQUERY, from_ms, now_ms, user_binding};
@@ -129,6 +130,37 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         self.oldest_first(&rows)
+    }
+
+    /// The emotions read from the user's stored messages since `since`, oldest
+    /// first, as codes with their times: in every chat, or in one (`chat_id`).
+    /// What `/mood` counts and the trend note reads; no texts.
+    pub async fn emotions_since(
+        &self,
+        user: &UserKey,
+        since: DateTime<Utc>,
+        chat_id: Option<&str>,
+    ) -> Result<Vec<(DateTime<Utc>, String)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT m.created_at AS created_at, m.emotion_code AS emotion_code FROM messages m \
+             WHERE m.user_ref IN {USER_ID_SUBQUERY} AND m.created_at > $3 \
+             AND m.emotion_code IS NOT NULL AND ($4 = '' OR m.chat_id = $4) \
+             ORDER BY m.created_at, m.id"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(since.timestamp_millis())
+        .bind(chat_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    from_ms(row.try_get("created_at")?)?,
+                    row.try_get::<String, _>("emotion_code")?,
+                ))
+            })
+            .collect()
     }
 
     /// Rows selected newest first, as turns oldest first.

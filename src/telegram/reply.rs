@@ -1,6 +1,7 @@
 //! Showing the pipeline's answers: a streamed reply completed with its final
 //! text, further parts and buttons; a button press answered; exports as a
-//! JSON document; private answers from a group sent by DM.
+//! JSON document; `/mood`'s chart as a photo; private answers from a group
+//! sent by DM.
 
 use teloxide::Bot;
 use teloxide::payloads::setters::*;
@@ -42,6 +43,8 @@ pub(crate) async fn deliver(
     };
     let result = if outgoing.kind == ReplyKind::Export {
         deliver_export(adapter, conversation, &outgoing.body).await
+    } else if let Some(png) = &outgoing.picture_png {
+        deliver_picture(adapter, conversation, png, &outgoing.text()).await
     } else if outgoing.private && conversation.is_group {
         deliver_privately(adapter, conversation, &outgoing.text()).await
     } else {
@@ -194,12 +197,64 @@ async fn deliver_export(
         Ok(_) => Ok(()),
         Err(error) if conversation.is_group => {
             debug!(error = %describe(&error), "can't DM the export");
-            let note = cannot_dm_export(&adapter.me.username);
+            let note = cannot_dm(&adapter.me.username, "export");
             write(adapter, here, None, &[TextPart::plain(note)], None).await
         }
         Err(error) => {
             warn!(error = %describe(&error), "sending the export as a document failed; sending it as text");
             write(adapter, here, None, &plain_parts(json), None).await
+        }
+    }
+}
+
+/// A picture answer (`/mood`): the photo with a short caption, then its text,
+/// in the user's DM when asked in a group — never shown in the group. If the
+/// photo cannot be sent in a private chat, the text comes alone.
+async fn deliver_picture(
+    adapter: &Adapter,
+    conversation: &Conversation,
+    png: &[u8],
+    text: &str,
+) -> Result<(), teloxide::RequestError> {
+    let here = Destination {
+        chat: conversation.chat,
+        reply_to: Some(conversation.message),
+    };
+    let target = if conversation.is_group {
+        dm(conversation.user)
+    } else {
+        conversation.chat
+    };
+    let photo = InputFile::memory(png.to_vec()).file_name(PICTURE_FILE_NAME);
+    let mut request = adapter
+        .bot
+        .send_photo(target, photo)
+        .caption(PICTURE_CAPTION);
+    if !conversation.is_group {
+        request = request.reply_parameters(
+            ReplyParameters::new(conversation.message).allow_sending_without_reply(),
+        );
+    }
+    let there = Destination {
+        chat: target,
+        reply_to: None,
+    };
+    match send(request, Some((&adapter.pacer, target))).await {
+        Ok(_) => {
+            write(adapter, there, None, &plain_parts(text), None).await?;
+            if conversation.is_group {
+                write(adapter, here, None, &[TextPart::plain(SENT_BY_DM)], None).await?;
+            }
+            Ok(())
+        }
+        Err(error) if conversation.is_group => {
+            debug!(error = %describe(&error), "can't DM the picture");
+            let note = cannot_dm(&adapter.me.username, "mood");
+            write(adapter, here, None, &[TextPart::plain(note)], None).await
+        }
+        Err(error) => {
+            warn!(error = %describe(&error), "sending the picture failed; sending its text");
+            write(adapter, here, None, &plain_parts(text), None).await
         }
     }
 }
@@ -236,9 +291,13 @@ fn dm(user: UserId) -> ChatId {
 const EXPORT_CAPTION: &str = "네 데이터 전부야 (JSON). (Everything stored about you.)";
 const SENT_BY_DM: &str = "개인 메시지로 보냈어. 📬 (Sent to you privately.)";
 
-fn cannot_dm_export(bot_username: &str) -> String {
+const PICTURE_FILE_NAME: &str = "maeum-mood.png";
+const PICTURE_CAPTION: &str = "최근 7일 | 30일 감정 흐름 (Your last 7 | 30 days)";
+
+/// Asked in a group for something only sent privately, when the bot may not DM the user.
+fn cannot_dm(bot_username: &str, command: &str) -> String {
     format!(
-        "네 데이터는 여기 말고 개인 메시지로만 보내. 먼저 t.me/{bot_username} 에서 /start 하고, 거기서 /export 해줘.\n\
-         (Your data is only sent privately: start a chat with me at t.me/{bot_username} and send /export there.)"
+        "네 데이터는 여기 말고 개인 메시지로만 보내. 먼저 t.me/{bot_username} 에서 /start 하고, 거기서 /{command} 해줘.\n\
+         (Your data is only sent privately: start a chat with me at t.me/{bot_username} and send /{command} there.)"
     )
 }

@@ -116,6 +116,8 @@ pub struct State {
     /// The bot's reaction on each user message, by `(chat_id, message_id)`.
     pub reactions: HashMap<(i64, i64), String>,
     pub documents: Vec<Document>,
+    /// Photos sent (`sendPhoto`), as files.
+    pub photos: Vec<Document>,
     /// `(callback_query_id, text)` of each answered press.
     pub press_answers: Vec<(String, Option<String>)>,
     /// `setMyCommands` calls: language code ("" for the default) → (command, description).
@@ -558,7 +560,7 @@ fn take_failure(state: &mut State, method: &str) -> Option<ApiError> {
 
 /// The Bot API's spelling of a method, for readable records.
 fn canonical_name(lowercase: &str) -> String {
-    const NAMES: [&str; 16] = [
+    const NAMES: [&str; 17] = [
         "getMe",
         "getUpdates",
         "setWebhook",
@@ -571,6 +573,7 @@ fn canonical_name(lowercase: &str) -> String {
         "setMessageReaction",
         "answerCallbackQuery",
         "sendDocument",
+        "sendPhoto",
         "deleteMessage",
         "editMessageReplyMarkup",
         "getChat",
@@ -749,6 +752,7 @@ fn answer(state: &mut State, method: &str, params: &Params) -> ApiResult {
             Ok(json!(true))
         }
         "senddocument" => send_document(state, params),
+        "sendphoto" => send_photo(state, params),
         _ => Err(ApiError {
             status: 404,
             description: "Not Found: method not found".into(),
@@ -929,19 +933,49 @@ fn set_reaction(state: &mut State, fields: &Value) -> ApiResult {
     Ok(json!(true))
 }
 
-fn send_document(state: &mut State, params: &Params) -> ApiResult {
-    let chat = chat_must_be_known(state, &params.fields)?;
-    // The file is its own part, named by the field ("document") or by an
-    // `attach://<part>` reference in it.
-    let part = match params.fields["document"].as_str() {
+/// The file a multipart request sends as `field`: its own part, named by the
+/// field or by an `attach://<part>` reference in it.
+fn file_of(params: &Params, field: &str) -> Result<(String, Vec<u8>), ApiError> {
+    let part = match params.fields[field].as_str() {
         Some(reference) => reference.strip_prefix("attach://").unwrap_or(reference),
-        None => "document",
+        None => field,
     };
-    let (file_name, bytes) = params
+    params
         .files
         .get(part)
         .cloned()
-        .ok_or_else(|| ApiError::bad_request("there is no document in the request"))?;
+        .ok_or_else(|| ApiError::bad_request(&format!("there is no {field} in the request")))
+}
+
+/// `sendPhoto` with an uploaded file (a PNG here); answered as Telegram
+/// does, with the photo's sizes.
+fn send_photo(state: &mut State, params: &Params) -> ApiResult {
+    let chat = chat_must_be_known(state, &params.fields)?;
+    let (file_name, bytes) = file_of(params, "photo")?;
+    let caption = params.fields["caption"].as_str().map(str::to_string);
+    let id = state.next_message_id;
+    state.next_message_id += 1;
+    let size = bytes.len();
+    state.photos.push(Document {
+        chat_id: chat,
+        file_name,
+        bytes,
+        caption: caption.clone(),
+    });
+    let mut message = json!({
+        "message_id": id, "date": unix_now(), "chat": chat_json(state, chat), "from": bot_user_json(),
+        "photo": [{"file_id": format!("photo{id}"), "file_unique_id": format!("p{id}"),
+                   "width": 480, "height": 240, "file_size": size}],
+    });
+    if let Some(caption) = caption {
+        message["caption"] = json!(caption);
+    }
+    Ok(message)
+}
+
+fn send_document(state: &mut State, params: &Params) -> ApiResult {
+    let chat = chat_must_be_known(state, &params.fields)?;
+    let (file_name, bytes) = file_of(params, "document")?;
     let caption = params.fields["caption"].as_str().map(str::to_string);
     let id = state.next_message_id;
     state.next_message_id += 1;
