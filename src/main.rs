@@ -82,6 +82,16 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         readings: Option<PathBuf>,
     },
+    /// The feedback report: 👍/👎 rates by emotion group, generator, prompt
+    /// format and platform (counts only).
+    Report {
+        /// The window, in days up to now.
+        #[arg(long, default_value_t = 30)]
+        since: u32,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create or update the database schema.
     Migrate,
     /// Encrypt every stored text under MAEUM_DATA_KEY: texts under the keys in
@@ -131,6 +141,21 @@ async fn main() -> Result<()> {
         } => {
             telemetry::init(&settings.log);
             safety_eval(&settings, &data, json, readings.as_deref()).await
+        }
+        Command::Report { since, json } => {
+            telemetry::init(&settings.log);
+            let store = app::connect_store(&settings)
+                .await
+                .context("opening the database")?;
+            let from = chrono::Utc::now() - chrono::Duration::days(i64::from(since));
+            let counts = store.feedback_counts(from).await?;
+            let report = maeum::eval::feedback::FeedbackReport::of(&counts, since);
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{report}");
+            }
+            Ok(())
         }
         Command::Migrate => {
             telemetry::init(&settings.log);

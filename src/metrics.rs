@@ -60,6 +60,17 @@ impl Histogram {
     }
 }
 
+/// A Prometheus label value with its backslashes, quotes and newlines escaped.
+fn label_value(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// A feedback counter's labels: platform, emotion group, generator, value.
+type FeedbackKey = (String, &'static str, String, &'static str);
+
 /// The pipeline's counters, shared with whoever exposes them.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -70,6 +81,8 @@ pub struct Metrics {
     llm_errors: AtomicU64,
     llm_tokens: AtomicU64,
     limited: Mutex<BTreeMap<&'static str, u64>>,
+    /// 👍/👎 by (platform, emotion group, generator, value).
+    feedback: Mutex<BTreeMap<FeedbackKey, u64>>,
     adapters: Mutex<BTreeMap<&'static str, AdapterState>>,
 }
 
@@ -123,6 +136,19 @@ impl Metrics {
     }
 
     /// A message or press a fair-use limit (by name) stopped.
+    /// A 👍 or 👎 on a reply, with what the reply was about and who wrote it.
+    pub fn count_feedback(
+        &self,
+        platform: &str,
+        group: &'static str,
+        generator: &str,
+        value: &'static str,
+    ) {
+        *lock(&self.feedback)
+            .entry((platform.to_string(), group, generator.to_string(), value))
+            .or_default() += 1;
+    }
+
     pub fn count_limited(&self, limit: &'static str) {
         *lock(&self.limited).entry(limit).or_default() += 1;
     }
@@ -225,6 +251,19 @@ impl Metrics {
             "maeum_llm_tokens_total {}",
             self.llm_tokens.load(Ordering::Relaxed)
         )?;
+        writeln!(
+            out,
+            "# HELP maeum_feedback_total Feedback on replies (up, down), by platform, emotion group and generator."
+        )?;
+        writeln!(out, "# TYPE maeum_feedback_total counter")?;
+        for ((platform, group, generator, value), count) in lock(&self.feedback).iter() {
+            writeln!(
+                out,
+                "maeum_feedback_total{{platform=\"{}\",group=\"{group}\",generator=\"{}\",value=\"{value}\"}} {count}",
+                label_value(platform),
+                label_value(generator)
+            )?;
+        }
         writeln!(
             out,
             "# HELP maeum_limited_total Messages a fair-use limit stopped, by limit."

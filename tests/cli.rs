@@ -325,6 +325,33 @@ fn a_missing_onnx_runtime_says_how_to_fix_it() {
 }
 
 #[test]
+fn report_prints_the_feedback_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = maeum(dir.path())
+        .args(["report", "--json", "--since", "7"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(report["days"], 7);
+    assert_eq!(report["total"]["replies"], 0);
+    for key in [
+        "by_emotion_group",
+        "by_generator",
+        "by_prompt_format",
+        "by_platform",
+    ] {
+        assert!(report[key].is_object(), "{report}");
+    }
+    let table = maeum(dir.path()).arg("report").output().unwrap();
+    assert!(
+        text(&table.stdout).contains("by prompt format"),
+        "{}",
+        text(&table.stdout)
+    );
+}
+
+#[test]
 fn migrate_creates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let out = maeum(dir.path()).arg("migrate").output().unwrap();

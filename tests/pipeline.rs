@@ -385,6 +385,43 @@ mod suite {
         assert!(!system.contains("최근 흐름"), "{system}");
     }
 
+    /// The feedback report counts replies and 👍/👎 by emotion group,
+    /// generator, prompt format and platform; `/metrics` counts the presses.
+    pub async fn the_feedback_report_counts_replies_and_presses(store: &Store) {
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        let sad = say(&h, "fb", "오늘 너무 우울해").await;
+        let other = say(&h, "fb", "그냥 그래").await;
+        say(&h, "fb2", "슬프다").await;
+        let user = UserKey::new("test", "fb");
+        for (turn, feedback) in [(&sad, Feedback::Up), (&other, Feedback::Down)] {
+            let turn_id = turn.turn_id.expect("stored");
+            h.pipeline
+                .act(&user, Action::Feedback { turn_id, feedback }, None)
+                .await;
+        }
+        let since = chrono::Utc::now() - chrono::Duration::days(1);
+        let counts = store.feedback_counts(since).await.unwrap();
+        let report = maeum::eval::feedback::FeedbackReport::of(&counts, 1);
+        let total = report.total;
+        assert_eq!((total.replies, total.up, total.down), (3, 1, 1), "{report}");
+        let sadness = report.by_emotion_group["sadness"];
+        assert_eq!((sadness.replies, sadness.up, sadness.down), (2, 1, 0));
+        assert_eq!(report.by_emotion_group["anxiety"].down, 1);
+        assert_eq!(report.by_prompt_format["tagged"].replies, 3);
+        assert_eq!(report.by_platform["test"].replies, 3);
+        assert!(
+            report.by_generator.keys().all(|g| g.starts_with("openai:")),
+            "{report}"
+        );
+        let metrics = h.pipeline.metrics().render(0);
+        assert!(
+            metrics.contains("maeum_feedback_total{platform=\"test\",group=\"sadness\",")
+                && metrics.contains("value=\"up\"} 1"),
+            "{metrics}"
+        );
+    }
+
     /// Postgres text cannot hold NUL: a message or a reply with one used to
     /// lose the turn there ("invalid byte sequence").
     pub async fn a_nul_in_the_message_or_the_reply_loses_nothing(store: &Store) {
@@ -413,6 +450,7 @@ crate::on_both_backends!(
     a_nul_in_the_message_or_the_reply_loses_nothing,
     mood_counts_the_last_7_and_30_days,
     a_lasting_trend_reaches_the_prompt,
+    the_feedback_report_counts_replies_and_presses,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {

@@ -681,6 +681,7 @@ async fn retention_deletes_old_messages_at_start_and_on_each_round() {
         reply: None,
         generator: "offline".into(),
         llm_tokens: 0,
+        prompt_format: None,
     };
     let age = |days: i64| (Utc::now() - chrono::Duration::days(days)).timestamp_millis();
     let backdate = async |id: i64, at: i64| {
@@ -764,6 +765,7 @@ async fn sweep_uses_the_cutoff_of_its_clock() {
                 reply: None,
                 generator: "offline".into(),
                 llm_tokens: 0,
+                prompt_format: None,
             },
         )
         .await

@@ -53,6 +53,7 @@ fn new_turn(chat_id: &str, user_text: &str) -> NewTurn {
         reply: None,
         generator: "offline".to_string(),
         llm_tokens: 0,
+        prompt_format: None,
     }
 }
 
@@ -138,6 +139,7 @@ mod suite {
             reply: Some("많이 지쳤겠다. 무슨 일 있었어? 🫂".to_string()),
             generator: "openai:gpt-4o-mini".to_string(),
             llm_tokens: 0,
+            prompt_format: None,
         };
         let bare = new_turn("chat-7", "응");
         let full_id = store.insert_turn(&user, &full).await.unwrap();
@@ -267,7 +269,7 @@ mod suite {
 
         assert!(
             !store
-                .replace_reply(&other, id, "hijacked", "evil", 0)
+                .replace_reply(&other, id, "hijacked", "evil", None, 0)
                 .await
                 .unwrap()
         );
@@ -278,7 +280,7 @@ mod suite {
 
         assert!(
             store
-                .replace_reply(&owner, id, "second reply", "openai:m", 0)
+                .replace_reply(&owner, id, "second reply", "openai:m", None, 0)
                 .await
                 .unwrap()
         );
@@ -293,7 +295,7 @@ mod suite {
 
         assert!(
             !store
-                .replace_reply(&owner, id + 1000, "nothing", "offline", 0)
+                .replace_reply(&owner, id + 1000, "nothing", "offline", None, 0)
                 .await
                 .unwrap()
         );
@@ -320,7 +322,7 @@ mod suite {
 
         // A rewrite is a new delivery; its tokens add to the turn's.
         store
-            .replace_reply(&owner, id, "second reply", "openai:m", 80)
+            .replace_reply(&owner, id, "second reply", "openai:m", None, 80)
             .await
             .unwrap();
         let rewritten = store.turn(&owner, id).await.unwrap().unwrap();
@@ -617,7 +619,7 @@ mod suite {
             .await
             .unwrap();
         store
-            .replace_reply(&user, ids[2], "regenerated", "openai:m", 0)
+            .replace_reply(&user, ids[2], "regenerated", "openai:m", None, 0)
             .await
             .unwrap();
         store
@@ -1002,7 +1004,7 @@ mod suite {
         let export = store.export(&user).await.unwrap().unwrap();
         assert_eq!(export.display_name.as_deref(), Some("비밀 이름 3a9f"));
         store
-            .replace_reply(&user, id, "새 답장 e4c2", "offline", 0)
+            .replace_reply(&user, id, "새 답장 e4c2", "offline", None, 0)
             .await
             .unwrap();
         assert!(
@@ -1369,6 +1371,7 @@ async fn sqlite_files_are_readable_by_their_owner_only() {
                 reply: None,
                 generator: "test".into(),
                 llm_tokens: 0,
+                prompt_format: None,
             },
         )
         .await

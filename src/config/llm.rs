@@ -14,6 +14,16 @@ pub enum PromptFormat {
     Original,
 }
 
+impl PromptFormat {
+    /// As configured and as stored with each turn.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromptFormat::Tagged => "tagged",
+            PromptFormat::Original => "original",
+        }
+    }
+}
+
 /// What a user gets when the language model fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -6,6 +6,7 @@
 
 pub mod calibration;
 pub mod data;
+pub mod feedback;
 pub mod metrics;
 pub mod safety;
 

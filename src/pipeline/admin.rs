@@ -17,6 +17,7 @@ use tracing::{info, warn};
 
 use super::{Incoming, Outgoing, Pipeline, texts};
 use crate::emotion::{EmotionGroup, EmotionLabel};
+use crate::eval::feedback::FeedbackReport;
 use crate::store::{StatsScope, StoreStats, UserKey};
 
 /// Days of statistics shown by default and at most.
@@ -217,6 +218,8 @@ impl Pipeline {
                 "\n오늘 답장 replies today (UTC): {} · 언어 모델 토큰 LLM tokens (estimated): {}",
                 today.messages, today.tokens
             ));
+            let counts = self.store.feedback_counts(since).await?;
+            text.push_str(&format!("\n{}", FeedbackReport::of(&counts, days)));
         }
         Ok(text)
     }

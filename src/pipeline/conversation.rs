@@ -131,6 +131,7 @@ impl Pipeline {
             reply: written.reply.as_ref().ok().cloned(),
             generator: written.generator.clone(),
             llm_tokens: written.tokens,
+            prompt_format: written.prompt_format.map(str::to_string),
         };
         if let Some(display_name) = message.display_name.as_deref()
             && let Err(error) = self.store.upsert_user(&user, Some(display_name)).await
@@ -198,7 +199,14 @@ impl Pipeline {
         if let Ok(reply) = &written.reply
             && let Err(error) = self
                 .store
-                .replace_reply(user, target.id, reply, &written.generator, written.tokens)
+                .replace_reply(
+                    user,
+                    target.id,
+                    reply,
+                    &written.generator,
+                    written.prompt_format,
+                    written.tokens,
+                )
                 .await
         {
             warn!(%error, "storing the regenerated reply failed");
@@ -298,6 +306,7 @@ impl Pipeline {
         let written = Written {
             reply: Err(ReplyError::Empty),
             generator: self.generator.name(),
+            prompt_format: None,
             by_fallback: false,
             tokens: 0,
         };
@@ -361,6 +370,7 @@ impl Pipeline {
                     Written {
                         reply: Ok(text),
                         generator: fallback.name(),
+                        prompt_format: fallback.prompt_format(),
                         by_fallback: true,
                         tokens: 0,
                     }
@@ -376,6 +386,7 @@ impl Pipeline {
             // Stored with the turn: a NUL from the endpoint would lose it on Postgres.
             reply: reply.map(|text| without_control_characters(&text)),
             generator: self.generator.name(),
+            prompt_format: self.generator.prompt_format(),
             by_fallback: false,
             tokens,
         }
@@ -548,8 +559,9 @@ impl Pipeline {
 /// generator failed (`by_fallback`), or not at all.
 pub(super) struct Written {
     pub reply: Result<String, ReplyError>,
-    /// Stored with the turn: which generator wrote it.
+    /// Stored with the turn: which generator wrote it, with which prompt format.
     pub generator: String,
+    pub prompt_format: Option<&'static str>,
     pub by_fallback: bool,
     /// Language-model tokens the reply used (estimated).
     pub tokens: u64,

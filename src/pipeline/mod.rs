@@ -209,6 +209,8 @@ impl Pipeline {
         let written = conversation::Written {
             reply: turn.reply.clone().ok_or(ReplyError::Empty),
             generator: turn.generator.clone(),
+            // Not stored again: only shown.
+            prompt_format: None,
             by_fallback: turn.generator == OfflineGenerator::NAME && self.fallback.is_some(),
             // Written before: nothing more used.
             tokens: 0,
@@ -275,9 +277,12 @@ impl Pipeline {
             Action::Regenerate { turn_id } => self.regenerate(user, Some(turn_id), chunks).await,
             Action::Feedback { turn_id, feedback } => {
                 match self.store.set_feedback(user, turn_id, feedback).await {
-                    Ok(true) => Outgoing::command(texts::feedback_saved(
-                        feedback == crate::store::Feedback::Up,
-                    )),
+                    Ok(true) => {
+                        self.count_feedback(user, turn_id, feedback).await;
+                        Outgoing::command(texts::feedback_saved(
+                            feedback == crate::store::Feedback::Up,
+                        ))
+                    }
                     Ok(false) => Outgoing::command(texts::stale_action()),
                     Err(error) => {
                         warn!(%error, platform = %user.platform, "storing feedback failed");
@@ -286,6 +291,21 @@ impl Pipeline {
                 }
             }
         }
+    }
+
+    /// Counts a 👍/👎 in `/metrics` by platform, the turn's emotion group and
+    /// the generator that wrote it.
+    async fn count_feedback(&self, user: &UserKey, turn_id: i64, feedback: crate::store::Feedback) {
+        let Ok(Some(turn)) = self.store.turn(user, turn_id).await else {
+            return;
+        };
+        let group = stored_emotion(&turn).map_or("none", |e| e.label.group.english());
+        let value = match feedback {
+            crate::store::Feedback::Up => "up",
+            crate::store::Feedback::Down => "down",
+        };
+        self.metrics
+            .count_feedback(&user.platform, group, &turn.generator, value);
     }
 
     async fn run_command(

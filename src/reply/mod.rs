@@ -70,6 +70,12 @@ pub trait ReplyGenerator: Send + Sync {
     /// `openai:gpt-4o-mini` or `offline`.
     fn name(&self) -> String;
 
+    /// The prompt format its replies are written with (stored with each
+    /// turn, for the feedback report); `None` for generators with no prompt.
+    fn prompt_format(&self) -> Option<&'static str> {
+        None
+    }
+
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError>;
 
     /// Language-model tokens answering `request` with `reply` used: the

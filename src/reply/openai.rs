@@ -141,6 +141,10 @@ impl ReplyGenerator for OpenAiGenerator {
         format!("openai:{}", self.model)
     }
 
+    fn prompt_format(&self) -> Option<&'static str> {
+        Some(self.prompt_format.as_str())
+    }
+
     fn tokens_used(&self, request: &ReplyRequest, reply: &str) -> u64 {
         let prompt = build_messages(request, self.prompt_format, self.history_token_budget);
         (messages_tokens(&prompt) + estimate_tokens(reply)) as u64

@@ -24,6 +24,6 @@ pub use crate::privacy::crypto::DataCipher;
 pub use base::Store;
 pub use replicas::TurnLock;
 pub use types::{
-    Backend, Consent, EmotionDayCount, Feedback, MarkerKeyCheck, NewTurn, RekeyReport, StatsScope,
-    StoreError, StoreStats, Turn, Usage, UserExport, UserKey,
+    Backend, Consent, EmotionDayCount, Feedback, FeedbackCount, MarkerKeyCheck, NewTurn,
+    RekeyReport, StatsScope, StoreError, StoreStats, Turn, Usage, UserExport, UserKey,
 };

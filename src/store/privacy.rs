@@ -9,8 +9,8 @@ use sqlx::Row;
 
 use super::base::{Store, from_ms, now_ms, user_binding};
 use super::types::{
-    Backend, Consent, EmotionDayCount, MarkerKeyCheck, RekeyReport, StatsScope, StoreError,
-    StoreStats, UserKey,
+    Backend, Consent, EmotionDayCount, Feedback, FeedbackCount, MarkerKeyCheck, RekeyReport,
+    StatsScope, StoreError, StoreStats, UserKey,
 };
 use crate::privacy::crypto::{Binding, Field};
 
@@ -200,6 +200,38 @@ impl Store {
             messages_since,
             emotions_by_day,
         })
+    }
+
+    /// Turns stored since `since` that got a reply, counted by platform,
+    /// generator, prompt format, emotion and feedback (the feedback report).
+    pub async fn feedback_counts(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<FeedbackCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.platform AS platform, m.generator AS generator, m.prompt_format AS prompt_format, \
+             m.emotion_code AS code, m.feedback AS feedback, COUNT(*) AS n \
+             FROM messages m JOIN users u ON u.id = m.user_ref \
+             WHERE m.created_at >= $1 AND m.reply IS NOT NULL \
+             GROUP BY u.platform, m.generator, m.prompt_format, m.emotion_code, m.feedback",
+        )
+        .bind(since.timestamp_millis())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(FeedbackCount {
+                    platform: row.try_get("platform")?,
+                    generator: row.try_get("generator")?,
+                    prompt_format: row.try_get("prompt_format")?,
+                    emotion_code: row.try_get("code")?,
+                    feedback: row
+                        .try_get::<Option<i64>, _>("feedback")?
+                        .and_then(Feedback::from_i64),
+                    turns: row.try_get("n")?,
+                })
+            })
+            .collect()
     }
 
     /// Rewrites every stored text not yet under the current data key (older

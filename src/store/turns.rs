@@ -85,8 +85,8 @@ impl Store {
         // The row first (its texts empty), then its texts sealed bound to it.
         let turn_id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (user_ref, chat_id, platform_message_id, user_text, emotion_code, \
-             emotion_score, reply, generator, feedback, llm_tokens, created_at, updated_at) \
-             VALUES ($1, $2, $3, '', $4, $5, NULL, $6, NULL, $8, $7, $7) RETURNING id",
+             emotion_score, reply, generator, feedback, llm_tokens, prompt_format, created_at, updated_at) \
+             VALUES ($1, $2, $3, '', $4, $5, NULL, $6, NULL, $8, $9, $7, $7) RETURNING id",
         )
         .bind(user_ref)
         .bind(&turn.chat_id)
@@ -97,6 +97,7 @@ impl Store {
         .bind(&turn.generator)
         .bind(now)
         .bind(i64::try_from(turn.llm_tokens).unwrap_or(i64::MAX))
+        .bind(turn.prompt_format.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         let binding = Binding {
@@ -226,6 +227,7 @@ impl Store {
         turn_id: i64,
         reply: &str,
         generator: &str,
+        prompt_format: Option<&str>,
         llm_tokens: u64,
     ) -> Result<bool, StoreError> {
         let user_ref: Option<i64> = sqlx::query_scalar(&format!(
@@ -245,7 +247,7 @@ impl Store {
         };
         let result = sqlx::query(
             "UPDATE messages SET reply = $1, generator = $2, updated_at = $3, undelivered_at = NULL, \
-             llm_tokens = COALESCE(llm_tokens, 0) + $6 WHERE id = $4 AND user_ref = $5",
+             llm_tokens = COALESCE(llm_tokens, 0) + $6, prompt_format = $7 WHERE id = $4 AND user_ref = $5",
         )
         .bind(self.cipher.seal(Field::Reply, binding, reply))
         .bind(generator)
@@ -253,6 +255,7 @@ impl Store {
         .bind(turn_id)
         .bind(user_ref)
         .bind(i64::try_from(llm_tokens).unwrap_or(i64::MAX))
+        .bind(prompt_format)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() > 0)

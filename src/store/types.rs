@@ -41,6 +41,9 @@ pub struct NewTurn {
     pub generator: String,
     /// Language-model tokens the reply used (estimated; 0 for the offline generator).
     pub llm_tokens: u64,
+    /// The prompt format the reply was written with (`tagged`, `original`),
+    /// when the language model wrote it.
+    pub prompt_format: Option<String>,
 }
 
 /// Conversation messages and language-model tokens used on one UTC day.
@@ -151,6 +154,18 @@ pub struct StoreStats {
     /// Messages since `since` per UTC day and emotion code (`None`: no emotion
     /// was read), ordered by day then code.
     pub emotions_by_day: Vec<EmotionDayCount>,
+}
+
+/// Stored turns since a time with one combination of platform, generator,
+/// prompt format, emotion and feedback (`Store::feedback_counts`): counts only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedbackCount {
+    pub platform: String,
+    pub generator: String,
+    pub prompt_format: Option<String>,
+    pub emotion_code: Option<String>,
+    pub feedback: Option<Feedback>,
+    pub turns: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
