@@ -22,6 +22,11 @@ pub enum AppError {
     Emotion(#[from] EmotionError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database could not be reached at all: say where to look.
+    #[error(
+        "{0} (check DATABASE_URL, or unset it for the embedded SQLite store in store.data_dir)"
+    )]
+    Unreachable(StoreError),
     #[error(transparent)]
     MarkerKey(#[from] MarkerKeyError),
     #[error(transparent)]
@@ -113,7 +118,8 @@ async fn connect_store_with(settings: &Settings, cipher: DataCipher) -> Result<S
         "stored texts"
     );
     let store = Store::connect(settings.database_url().expose())
-        .await?
+        .await
+        .map_err(AppError::Unreachable)?
         .with_cipher(cipher);
     store.migrate().await?;
     Ok(store)

@@ -1,6 +1,7 @@
 //! The `maeum` command line: the binary edge, where errors become messages.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -23,6 +24,10 @@ struct Cli {
     /// A TOML file layered over the built-in config/default.toml.
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// More detail: info-level logs in the terminal chat, and every cause of
+    /// an error (with a backtrace when RUST_BACKTRACE asks for one).
+    #[arg(long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,11 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Chat with Maeum in the terminal.
-    Chat {
-        /// Show info-level logs in the terminal too.
-        #[arg(long)]
-        verbose: bool,
-    },
+    Chat,
     /// Read the emotion of each TEXT.
     Classify {
         /// One JSON object per input, one per line.
@@ -102,11 +103,48 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let detailed = cli.verbose || std::env::var_os("RUST_LOG").is_some();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{}", for_people(&error, detailed));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A failure as people read it: what is wrong, with the setting or command
+/// that fixes it (the errors themselves name those), on one line, and where
+/// to get more. Every cause, and a backtrace if RUST_BACKTRACE asks for one,
+/// only with `--verbose` or `RUST_LOG`.
+fn for_people(error: &anyhow::Error, detailed: bool) -> String {
+    if detailed {
+        return format!("maeum: {error:?}");
+    }
+    let causes: Vec<String> = error.chain().map(|cause| cause.to_string()).collect();
+    // Each cause once: a context often repeats the error it wraps.
+    let mut line = String::new();
+    for cause in &causes {
+        if !line.contains(cause.as_str()) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(cause);
+        }
+    }
+    format!(
+        "maeum: {line}
+(more detail: maeum --verbose …)"
+    )
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let verbose = cli.verbose;
     let mut settings = Settings::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Chat { verbose } => {
+        Command::Chat => {
             if !verbose && std::env::var_os("RUST_LOG").is_none() {
                 // The terminal is the chat: keep routine logs out of it.
                 settings.log.level = "warn".to_string();

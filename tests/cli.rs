@@ -305,6 +305,39 @@ fn a_missing_model_directory_stops_with_its_path() {
     );
 }
 
+/// A start-up error is what is wrong and how to fix it, in two lines, even
+/// with RUST_BACKTRACE set; `--verbose` gives every detail.
+#[test]
+fn start_up_errors_are_two_lines_without_a_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = maeum(dir.path())
+        .env("RUST_BACKTRACE", "1")
+        .env("MAEUM__EMOTION__MODEL_DIR", "/nonexistent/maeum-model")
+        .args(["classify", "안녕"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.lines().count() <= 2, "{stderr}");
+    assert!(!stderr.to_lowercase().contains("backtrace"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/maeum-model") && stderr.contains("MAEUM__EMOTION__MODEL_DIR"),
+        "what is wrong and the setting that fixes it: {stderr}"
+    );
+    let verbose = maeum(dir.path())
+        .env("RUST_BACKTRACE", "1")
+        .env("MAEUM__EMOTION__MODEL_DIR", "/nonexistent/maeum-model")
+        .args(["--verbose", "classify", "안녕"])
+        .output()
+        .unwrap();
+    assert!(!verbose.status.success());
+    assert!(
+        text(&verbose.stderr).lines().count() > 2,
+        "{}",
+        text(&verbose.stderr)
+    );
+}
+
 #[test]
 fn a_missing_onnx_runtime_says_how_to_fix_it() {
     let dir = tempfile::tempdir().unwrap();
