@@ -42,6 +42,8 @@ pub enum Notice {
     TestModel { name: String },
     /// No `MAEUM_DATA_KEY`: texts are written to the database in the clear.
     TextsUnencrypted,
+    /// Not started from a checkout: the embedded store is in the user's data directory.
+    UserDataDir { path: String },
 }
 
 impl Notice {
@@ -54,6 +56,10 @@ impl Notice {
             }
             Notice::TestModel { name } => format!(
                 "the emotion model `{name}` is a small test model with random weights: its emotions are not meaningful"
+            ),
+            Notice::UserDataDir { path } => format!(
+                "data: the conversation store is {path}/maeum.db (the user data directory; set \
+                 store.data_dir / MAEUM__STORE__DATA_DIR or DATABASE_URL to change it)"
             ),
             Notice::TextsUnencrypted => {
                 "texts are stored unencrypted: set MAEUM_DATA_KEY (32 random bytes, base64: \
@@ -221,6 +227,14 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
     }
     if !store.encrypts_texts() {
         notices.push(Notice::TextsUnencrypted);
+    }
+    if settings.secrets.database_url.is_none()
+        && crate::config::paths::user_data_dir().as_deref()
+            == Some(settings.store.data_dir.as_path())
+    {
+        notices.push(Notice::UserDataDir {
+            path: settings.store.data_dir.display().to_string(),
+        });
     }
     let model = emotion.info();
     if !model.meaningful {

@@ -384,6 +384,98 @@ fn report_prints_the_feedback_report() {
     );
 }
 
+/// The binary as installed: run from `/`, not from the checkout, with no
+/// paths configured.
+fn installed(binary: &std::path::Path, data_home: &std::path::Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .current_dir("/")
+        .env("XDG_DATA_HOME", data_home)
+        .env_remove("MAEUM__STORE__DATA_DIR")
+        .env_remove("MAEUM__EMOTION__MODEL_DIR")
+        .env_remove("MAEUM__EMOTION__ONNXRUNTIME_PATH")
+        .env_remove("DATABASE_URL")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("MAEUM_DATA_KEY")
+        .env_remove("MAEUM_MARKER_KEY")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn link(from: &std::path::Path, to: &std::path::Path) {
+    std::os::unix::fs::symlink(from, to).expect("a symlink");
+}
+
+/// `scripts/setup` puts the model and ONNX Runtime in the user data
+/// directory: a `maeum` started anywhere finds them there, and keeps its
+/// conversations there too (and says so).
+#[test]
+fn an_installed_binary_finds_the_model_in_the_user_data_directory() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data_home = tempfile::tempdir().unwrap();
+    let mine = data_home.path().join("maeum");
+    std::fs::create_dir_all(&mine).unwrap();
+    link(&root.join("model"), &mine.join("model"));
+    link(&root.join("runtime"), &mine.join("runtime"));
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_maeum"));
+
+    let out = installed(binary, data_home.path())
+        .args(["classify", "오늘 너무 슬퍼"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("E2"), "{}", text(&out.stdout));
+
+    let chat = run_with_stdin(
+        installed(binary, data_home.path()).arg("chat"),
+        b"/accept\n\xec\x95\x88\xeb\x85\x95\n",
+    );
+    assert!(chat.status.success(), "{}", text(&chat.stderr));
+    assert!(
+        mine.join("maeum.db").is_file(),
+        "the store is in the user data directory"
+    );
+    assert!(
+        text(&chat.stderr).contains(&format!("{}/maeum.db", mine.display())),
+        "the start-up lines say where: {}",
+        text(&chat.stderr)
+    );
+}
+
+/// A copy of the binary with the model and ONNX Runtime beside it works
+/// from anywhere, with no user data directory.
+#[test]
+fn a_binary_finds_the_model_beside_itself() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let place = tempfile::tempdir().unwrap();
+    let binary = place.path().join("maeum");
+    std::fs::copy(env!("CARGO_BIN_EXE_maeum"), &binary).unwrap();
+    link(&root.join("model"), &place.path().join("model"));
+    link(&root.join("runtime"), &place.path().join("runtime"));
+    let empty_home = tempfile::tempdir().unwrap();
+    let out = installed(&binary, empty_home.path())
+        .args(["classify", "오늘 너무 슬퍼"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Found nowhere: one line says where it looked and what to run.
+    let alone = tempfile::tempdir().unwrap();
+    let lonely = alone.path().join("maeum");
+    std::fs::copy(env!("CARGO_BIN_EXE_maeum"), &lonely).unwrap();
+    let out = installed(&lonely, empty_home.path())
+        .args(["classify", "안녕"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("scripts/setup") && stderr.lines().count() <= 2,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn migrate_creates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,6 +15,7 @@ mod emotion;
 mod http;
 mod limits;
 mod llm;
+pub mod paths;
 mod privacy;
 mod safety;
 mod telegram;
@@ -147,12 +148,23 @@ pub enum ConfigError {
 
 impl Settings {
     /// Loads the defaults, the optional file and the process environment.
+    /// The settings of this process: the defaults, `file`, the environment;
+    /// relative model, runtime and data paths looked up as [`paths`] says.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
-        Settings::load_with(
+        let mut settings = Settings::load_with(
             file,
             Figment::new().merge(Env::prefixed("MAEUM__").split("__")),
             Secrets::from_env(),
-        )
+        )?;
+        settings.locate(&paths::Places::of_this_process());
+        Ok(settings)
+    }
+
+    /// Resolves the relative model, ONNX Runtime and data paths in `places`.
+    pub fn locate(&mut self, places: &paths::Places) {
+        self.emotion.model_dir = places.model_dir(&self.emotion.model_dir);
+        self.emotion.onnxruntime_path = places.onnxruntime(&self.emotion.onnxruntime_path);
+        self.store.data_dir = places.data_dir(&self.store.data_dir);
     }
 
     /// Like [`Settings::load`], with the environment layers given explicitly (for tests).

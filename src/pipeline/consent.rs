@@ -73,6 +73,29 @@ impl Pipeline {
             sends_to_llm: !self.generator.name().starts_with("offline"),
             masks_personal_data: self.safety.settings().redaction.any(),
             detects_crisis: self.safety.settings().crisis.enabled,
+            stored_where: self.stored_where(),
+        }
+    }
+
+    /// Where the conversation store is, in words for `/privacy`.
+    fn stored_where(&self) -> (&'static str, &'static str) {
+        let in_user_data = self.store.sqlite_file().is_some_and(|file| {
+            crate::config::paths::user_data_dir().is_some_and(|dir| file.starts_with(dir))
+        });
+        match (self.store.sqlite_file(), in_user_data) {
+            (None, _) if self.store.backend() == crate::store::Backend::Postgres => (
+                "이 봇의 Postgres 데이터베이스",
+                "the bot's Postgres database",
+            ),
+            (None, _) => ("메모리 (꺼지면 사라져)", "memory only, gone at exit"),
+            (Some(_), true) => (
+                "이 컴퓨터 사용자 데이터 폴더의 SQLite 파일 (~/.local/share/maeum)",
+                "a SQLite file in this computer's user data directory, ~/.local/share/maeum",
+            ),
+            (Some(_), false) => (
+                "봇이 실행되는 폴더의 SQLite 파일",
+                "a SQLite file in the folder the bot runs in",
+            ),
         }
     }
 

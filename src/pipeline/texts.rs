@@ -54,6 +54,8 @@ pub struct PrivacyFacts {
     pub masks_personal_data: bool,
     /// Messages are checked for signs of crisis, answered with crisis lines.
     pub detects_crisis: bool,
+    /// Where the database is, in words (ko, en).
+    pub stored_where: (&'static str, &'static str),
 }
 
 fn retention_ko(facts: &PrivacyFacts) -> String {
@@ -90,6 +92,7 @@ pub fn consent_notice(facts: &PrivacyFacts) -> String {
 
 /// `/privacy`. Must describe exactly what the code stores, sends and deletes.
 pub fn privacy(facts: &PrivacyFacts) -> String {
+    let (where_ko, where_en) = facts.stored_where;
     let encryption = if facts.encrypted {
         "• 메시지, 답장, 표시 이름은 암호화(XChaCha20-Poly1305)해서 저장해. 감정 코드, 시간, ID는 암호화하지 않아.\n  \
          (Messages, replies and display names are stored encrypted; emotion codes, times and ids are not.)"
@@ -133,6 +136,7 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
          (your messages, the emotion read from each with its score, my replies, which generator wrote them, \
          your 👍/👎, times, your display name, your platform user, chat and message ids, the notice version \
          you accepted and when)\n\
+         • 저장 위치: {where_ko} (Where: {where_en})\n\
          {encryption}\n\
          왜 (Why)\n\
          • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아. \
@@ -407,6 +411,10 @@ mod tests {
         sends_to_llm: true,
         masks_personal_data: true,
         detects_crisis: true,
+        stored_where: (
+            "봇이 실행되는 폴더의 SQLite 파일",
+            "a SQLite file in the folder the bot runs in",
+        ),
     };
 
     #[test]

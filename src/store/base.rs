@@ -43,6 +43,8 @@ pub(super) const USER_ID_SUBQUERY: &str =
 pub struct Store {
     pub(super) pool: sqlx::AnyPool,
     backend: Backend,
+    /// The SQLite file, for a file database (`/privacy` says where data lives).
+    sqlite_file: Option<std::path::PathBuf>,
     /// Key of the keyed hash that marks opted-out users without keeping their id.
     pub(super) marker_key: Vec<u8>,
     /// Seals texts on write and opens them on read.
@@ -72,9 +74,20 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         };
         tracing::debug!(backend = ?backend, "connected to the conversation database");
+        let sqlite_file = url
+            .strip_prefix("sqlite:")
+            .map(|path| {
+                path.split('?')
+                    .next()
+                    .unwrap_or(path)
+                    .trim_start_matches("//")
+            })
+            .filter(|path| !path.is_empty() && !path.starts_with(':'))
+            .map(std::path::PathBuf::from);
         Ok(Store {
             pool,
             backend,
+            sqlite_file,
             marker_key: DEFAULT_MARKER_KEY.to_vec(),
             cipher: DataCipher::plaintext(),
         })
@@ -95,6 +108,11 @@ impl Store {
     pub fn with_marker_key(mut self, key: &[u8]) -> Store {
         self.marker_key = key.to_vec();
         self
+    }
+
+    /// The SQLite file of a file database (`None` for Postgres or in memory).
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
     }
 
     pub fn backend(&self) -> Backend {

@@ -24,7 +24,9 @@ impl ModelFiles {
         if !dir.is_dir() {
             return Err(dir_error(
                 dir,
-                "no such directory (set emotion.model_dir / MAEUM__EMOTION__MODEL_DIR to a model directory)",
+                "no such directory here, beside the executable or in the user data directory \
+                 (run scripts/setup in a checkout to install it there, or set emotion.model_dir / \
+                 MAEUM__EMOTION__MODEL_DIR to a model directory)",
             ));
         }
         let files = ModelFiles {
