@@ -169,6 +169,7 @@ pub fn privacy_options(settings: &Settings) -> PrivacyOptions {
         require_consent: settings.privacy.require_consent,
         notice_version: settings.privacy.notice_version,
         retention_days: settings.privacy.retention_days,
+        training_export: settings.privacy.training_export,
     }
 }
 

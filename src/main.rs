@@ -93,6 +93,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write consented users' 👍 turns whose emotion was read confidently as
+    /// training data, in the corpus's sentences.csv layout (model/train/run.sh
+    /// --data); needs privacy.training_export = true.
+    ExportTraining {
+        /// The CSV to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The least emotion score a turn needs.
+        #[arg(long, default_value_t = 0.5)]
+        min_score: f32,
+    },
     /// Create or update the database schema.
     Migrate,
     /// Encrypt every stored text under MAEUM_DATA_KEY: texts under the keys in
@@ -194,6 +205,10 @@ async fn run(cli: Cli) -> Result<()> {
                 print!("{report}");
             }
             Ok(())
+        }
+        Command::ExportTraining { out, min_score } => {
+            telemetry::init(&settings.log);
+            export_training(&settings, &out, min_score).await
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
@@ -348,6 +363,65 @@ async fn safety_eval(
     } else {
         print!("{report}");
     }
+    Ok(())
+}
+
+/// `maeum export-training`: one corpus dialogue per turn — the user's two
+/// earlier messages in that chat, then the message — with the turn's code.
+/// No ids: dialogues are numbered in the file.
+async fn export_training(settings: &Settings, out: &Path, min_score: f32) -> Result<()> {
+    if !settings.privacy.training_export {
+        bail!(
+            "training export is off: set privacy.training_export = true \
+             (MAEUM__PRIVACY__TRAINING_EXPORT=true), which /privacy then tells users"
+        );
+    }
+    let store = app::connect_store(settings)
+        .await
+        .context("opening the database")?;
+    let turns = store
+        .training_turns(settings.privacy.notice_version, min_score, 2)
+        .await?;
+    let mut writer =
+        csv::Writer::from_path(out).with_context(|| format!("writing {}", out.display()))?;
+    writer.write_record([
+        "dialogue_id",
+        "source",
+        "turn",
+        "sentence",
+        "code",
+        "major",
+        "sub",
+    ])?;
+    let mut written = 0usize;
+    for (turn, earlier) in &turns {
+        let Some(label) = turn
+            .emotion_code
+            .as_deref()
+            .and_then(maeum::emotion::EmotionLabel::by_code)
+        else {
+            continue;
+        };
+        written += 1;
+        let dialogue = format!("maeum-{written:06}");
+        for (index, sentence) in earlier.iter().chain([&turn.user_text]).enumerate() {
+            let number = (index + 1).to_string();
+            writer.write_record([
+                dialogue.as_str(),
+                "maeum",
+                number.as_str(),
+                sentence.as_str(),
+                label.code,
+                label.group.korean(),
+                label.sub,
+            ])?;
+        }
+    }
+    writer.flush()?;
+    println!(
+        "wrote {written} turns (👍, emotion score ≥ {min_score}) to {}",
+        out.display()
+    );
     Ok(())
 }
 

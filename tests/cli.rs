@@ -476,6 +476,37 @@ fn a_binary_finds_the_model_beside_itself() {
     );
 }
 
+/// `export-training` is off unless the operator switches it on; on, it
+/// writes the corpus layout model/train reads.
+#[test]
+fn export_training_is_off_by_default_and_writes_the_corpus_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("training.csv");
+    let out_arg = out_file.to_str().unwrap();
+    let off = maeum(dir.path())
+        .args(["export-training", "--out", out_arg])
+        .output()
+        .unwrap();
+    assert!(!off.status.success());
+    assert!(
+        text(&off.stderr).contains("privacy.training_export"),
+        "{}",
+        text(&off.stderr)
+    );
+    assert!(!out_file.exists());
+    let on = maeum(dir.path())
+        .env("MAEUM__PRIVACY__TRAINING_EXPORT", "true")
+        .args(["export-training", "--out", out_arg])
+        .output()
+        .unwrap();
+    assert!(on.status.success(), "{}", text(&on.stderr));
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(
+        written.lines().next(),
+        Some("dialogue_id,source,turn,sentence,code,major,sub")
+    );
+}
+
 #[test]
 fn migrate_creates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();

@@ -422,6 +422,40 @@ mod suite {
         );
     }
 
+    /// Training data: only consented users' 👍 turns read confidently enough,
+    /// each with the user's earlier messages in that chat, texts decrypted.
+    pub async fn training_turns_are_consented_thumbs_up_and_confident(store: &Store) {
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        let yes = UserKey::new("test", "yes");
+        let no = UserKey::new("test", "no");
+        store.record_consent(&yes, 1).await.unwrap();
+        say(&h, "yes", "아침부터 비가 와").await;
+        let liked = say(&h, "yes", "오늘 너무 우울해").await;
+        let unliked = say(&h, "yes", "계속 슬프다").await;
+        let other = say(&h, "no", "나도 우울해").await;
+        for (user, turn) in [(&yes, &liked), (&no, &other)] {
+            let turn_id = turn.turn_id.expect("stored");
+            let feedback = Feedback::Up;
+            h.pipeline
+                .act(user, Action::Feedback { turn_id, feedback }, None)
+                .await;
+        }
+        assert!(unliked.turn_id.is_some());
+        let turns = store.training_turns(1, 0.5, 2).await.unwrap();
+        assert_eq!(
+            turns.len(),
+            1,
+            "only the consented user's 👍 turn: {turns:?}"
+        );
+        let (turn, earlier) = &turns[0];
+        assert_eq!(turn.user_text, "오늘 너무 우울해");
+        assert_eq!(turn.emotion_code.as_deref(), Some("E24"));
+        assert_eq!(earlier, &["아침부터 비가 와".to_string()]);
+        // Above every score read: nothing.
+        assert!(store.training_turns(1, 1.01, 2).await.unwrap().is_empty());
+    }
+
     /// Postgres text cannot hold NUL: a message or a reply with one used to
     /// lose the turn there ("invalid byte sequence").
     pub async fn a_nul_in_the_message_or_the_reply_loses_nothing(store: &Store) {
@@ -451,6 +485,7 @@ crate::on_both_backends!(
     mood_counts_the_last_7_and_30_days,
     a_lasting_trend_reaches_the_prompt,
     the_feedback_report_counts_replies_and_presses,
+    training_turns_are_consented_thumbs_up_and_confident,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {

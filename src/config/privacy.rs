@@ -18,6 +18,9 @@ pub struct PrivacySettings {
     pub retention_days: u32,
     /// How often the retention job runs (it also runs at start).
     pub retention_interval_minutes: u64,
+    /// `maeum export-training` may write consented users' 👍 turns as
+    /// training data for the emotion model (`/privacy` then says so).
+    pub training_export: bool,
 }
 
 impl PrivacySettings {

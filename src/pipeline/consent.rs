@@ -28,6 +28,8 @@ pub struct PrivacyOptions {
     pub notice_version: i64,
     /// What the texts say about retention; the deleting is `background::retention`'s.
     pub retention_days: u32,
+    /// 👍 turns may be exported as training data (`maeum export-training`).
+    pub training_export: bool,
 }
 
 impl Default for PrivacyOptions {
@@ -39,6 +41,7 @@ impl Default for PrivacyOptions {
             require_consent: false,
             notice_version: 1,
             retention_days: 0,
+            training_export: false,
         }
     }
 }
@@ -74,6 +77,7 @@ impl Pipeline {
             masks_personal_data: self.safety.settings().redaction.any(),
             detects_crisis: self.safety.settings().crisis.enabled,
             stored_where: self.stored_where(),
+            training_export: self.privacy.training_export,
         }
     }
 

@@ -56,6 +56,8 @@ pub struct PrivacyFacts {
     pub detects_crisis: bool,
     /// Where the database is, in words (ko, en).
     pub stored_where: (&'static str, &'static str),
+    /// 👍 turns may be exported to train the emotion model.
+    pub training_export: bool,
 }
 
 fn retention_ko(facts: &PrivacyFacts) -> String {
@@ -113,6 +115,14 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
     } else {
         ""
     };
+    let training = if facts.training_export {
+        "\n• 👍를 받은 답장의 네 메시지는, 감정을 확실히 읽은 경우 감정 모델을 더 낫게 훈련하는 데 \
+         ID 없이 쓰일 수 있어. 싫으면 👍 대신 아무 표시도 안 하면 돼. /reset 이나 /optout 하면 빠져.\n  \
+         (When you 👍 a reply, your message may be used, without ids, to train a better emotion model \
+         if its emotion was read confidently; leave no 👍 to avoid it. /reset or /optout removes it.)"
+    } else {
+        ""
+    };
     let crisis = if facts.detects_crisis {
         "\n• 자해나 자살을 떠올리게 하는 메시지인지 살펴보고, 그렇다면 답장에 위기 상담 전화번호를 꼭 붙여.          그런 일이 몇 번 있었는지 숫자만 메모리에 세고, 글은 따로 남기지 않아.\n           (Messages are checked for signs of suicide or self-harm; such a reply always carries crisis lines.          Only a count is kept, in memory, never the text.)"
     } else {
@@ -141,7 +151,7 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
          왜 (Why)\n\
          • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아. \
          (to remember our conversation and answer in context; nothing else)\n\
-         {llm}{masking}{crisis}\n\
+         {llm}{masking}{crisis}{training}\n\
          언제부터 (From when)\n\
          {when}\n\
          얼마나 (How long)\n\
@@ -415,6 +425,7 @@ mod tests {
             "봇이 실행되는 폴더의 SQLite 파일",
             "a SQLite file in the folder the bot runs in",
         ),
+        training_export: false,
     };
 
     #[test]

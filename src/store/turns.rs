@@ -164,6 +164,49 @@ impl Store {
             .collect()
     }
 
+    /// Turns of users who accepted notice `notice_version` or later, with a 👍
+    /// and an emotion read at `min_score` or more, oldest first, each with
+    /// up to `context` of the user's earlier messages in the same chat
+    /// (oldest first): what `maeum export-training` writes.
+    pub async fn training_turns(
+        &self,
+        notice_version: i64,
+        min_score: f32,
+        context: usize,
+    ) -> Result<Vec<(Turn, Vec<String>)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TURN_COLUMNS} FROM messages m JOIN users u ON u.id = m.user_ref \
+             WHERE u.consent_version >= $1 AND m.feedback = 1 AND m.emotion_score >= $2 \
+             ORDER BY m.id"
+        ))
+        .bind(notice_version)
+        .bind(f64::from(min_score))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let turn = self.turn_from_row(row)?;
+            let user_ref: i64 = row.try_get("user_ref")?;
+            let earlier = sqlx::query(&format!(
+                "SELECT {TURN_COLUMNS} FROM messages m WHERE m.user_ref = $1 AND m.chat_id = $2 \
+                 AND m.id < $3 ORDER BY m.id DESC LIMIT $4"
+            ))
+            .bind(user_ref)
+            .bind(&turn.chat_id)
+            .bind(turn.id)
+            .bind(i64::try_from(context).unwrap_or(0))
+            .fetch_all(&self.pool)
+            .await?;
+            let context = self
+                .oldest_first(&earlier)?
+                .into_iter()
+                .map(|t| t.user_text)
+                .collect();
+            out.push((turn, context));
+        }
+        Ok(out)
+    }
+
     /// Rows selected newest first, as turns oldest first.
     /// A turn whose text cannot be opened (unencrypted under a key, altered,
     /// copied from elsewhere, under a key not configured) is left out and
