@@ -93,8 +93,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write consented users' 👍 turns whose emotion was read confidently as
-    /// training data, in the corpus's sentences.csv layout (model/train/run.sh
+    /// Write consented users' corrected turns, and 👍 turns whose emotion was
+    /// read confidently, as training data, in the corpus's sentences.csv layout (model/train/run.sh
     /// --data); needs privacy.training_export = true.
     ExportTraining {
         /// The CSV to write.
@@ -395,9 +395,11 @@ async fn export_training(settings: &Settings, out: &Path, min_score: f32) -> Res
     ])?;
     let mut written = 0usize;
     for (turn, earlier) in &turns {
+        // What the user said the message was, when they corrected it.
         let Some(label) = turn
-            .emotion_code
+            .corrected_code
             .as_deref()
+            .or(turn.emotion_code.as_deref())
             .and_then(maeum::emotion::EmotionLabel::by_code)
         else {
             continue;

@@ -78,6 +78,7 @@ pub struct Metrics {
     undelivered: Mutex<BTreeMap<String, u64>>,
     stages: Mutex<BTreeMap<Stage, Histogram>>,
     emotions: Mutex<BTreeMap<&'static str, u64>>,
+    corrections: Mutex<BTreeMap<&'static str, u64>>,
     llm_errors: AtomicU64,
     llm_tokens: AtomicU64,
     limited: Mutex<BTreeMap<&'static str, u64>>,
@@ -122,6 +123,11 @@ impl Metrics {
     }
 
     /// The emotion group read from a message.
+    /// A user said the emotion read was not how they felt; counted by the corrected group.
+    pub fn count_correction(&self, group: EmotionGroup) {
+        *lock(&self.corrections).entry(group.english()).or_default() += 1;
+    }
+
     pub fn count_emotion(&self, group: EmotionGroup) {
         *lock(&self.emotions).entry(group.english()).or_default() += 1;
     }
@@ -230,6 +236,14 @@ impl Metrics {
         writeln!(out, "# TYPE maeum_emotions_total counter")?;
         for (group, count) in lock(&self.emotions).iter() {
             writeln!(out, "maeum_emotions_total{{group=\"{group}\"}} {count}")?;
+        }
+        writeln!(
+            out,
+            "# HELP maeum_corrections_total Emotions users corrected (\"not how I feel\"), by the group they chose."
+        )?;
+        writeln!(out, "# TYPE maeum_corrections_total counter")?;
+        for (group, count) in lock(&self.corrections).iter() {
+            writeln!(out, "maeum_corrections_total{{group=\"{group}\"}} {count}")?;
         }
         writeln!(
             out,

@@ -209,7 +209,7 @@ async fn a_dm_conversation_has_emotion_reactions_labels_and_history() {
         );
         let written = turn.reply.expect("the reply is stored");
         assert!(reply.content.ends_with(&written), "{:?}", reply.content);
-        assert_eq!(labels(&reply), ["🔄", "👍", "👎"]);
+        assert_eq!(labels(&reply), ["🔄", "👍", "👎", "🤔 느낌이 달라"]);
         assert_eq!(reply.reply_to, None, "DMs need no reply reference");
     }
 
@@ -396,7 +396,10 @@ async fn the_regenerate_button_edits_the_reply_and_the_history() {
         answer.message.content.starts_with(first_line),
         "the label stays"
     );
-    assert_eq!(labels(&answer.message), ["🔄", "👍", "👎"]);
+    assert_eq!(
+        labels(&answer.message),
+        ["🔄", "👍", "👎", "🤔 느낌이 달라"]
+    );
     assert_eq!(bot.fake.world(|w| w.bot_messages_in(channel).len()), 1);
     let turn = bot.turn_of(&user, &reply).await;
     assert_eq!(turn.reply.as_deref(), Some("다시 써 본 답장이야."));
@@ -647,7 +650,7 @@ async fn a_long_reply_arrives_in_two_messages() {
         assert!(part.content.chars().count() <= MESSAGE_LIMIT);
     }
     assert!(parts[0].buttons.is_empty());
-    assert_eq!(labels(&parts[1]), ["🔄", "👍", "👎"]);
+    assert_eq!(labels(&parts[1]), ["🔄", "👍", "👎", "🤔 느낌이 달라"]);
     let (label, first) = parts[0].content.split_once('\n').unwrap();
     assert!(label.starts_with("-# #"), "{label}");
     let joined: String = format!("{first} {}", parts[1].content)

@@ -422,7 +422,8 @@ async fn chat_answers_stores_and_runs_its_actions() {
         [
             format!("m1:r:{turn_id}"),
             format!("m1:u:{turn_id}"),
-            format!("m1:d:{turn_id}")
+            format!("m1:d:{turn_id}"),
+            format!("m1:f:{turn_id}")
         ]
     );
     let store = server.pipeline.store();

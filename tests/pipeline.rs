@@ -456,6 +456,78 @@ mod suite {
         assert!(store.training_turns(1, 1.01, 2).await.unwrap().is_empty());
     }
 
+    /// "Not how I feel": the groups, then the group's emotions; the correction
+    /// is stored with the turn, exported, written for when the reply is
+    /// rewritten, counted in the report; `/feel` corrects the last message;
+    /// `/optout` deletes it all.
+    pub async fn not_how_i_feel_is_stored_and_used(store: &Store) {
+        use maeum::emotion::{EmotionGroup, EmotionLabel};
+        let store = store.clone();
+        let h = harness_on(store.clone(), 1500).await;
+        let user = UserKey::new("test", "feeler");
+        let reply = say(&h, "feeler", "그냥 그래").await;
+        let turn_id = reply.turn_id.expect("stored");
+        assert!(reply.buttons().contains(&Action::NotHowIFeel { turn_id }));
+
+        let groups = h
+            .pipeline
+            .act(&user, Action::NotHowIFeel { turn_id }, None)
+            .await;
+        assert_eq!(groups.buttons(), Action::groups(turn_id));
+        let group = EmotionGroup::Sadness;
+        let emotions = h
+            .pipeline
+            .act(&user, Action::PickGroup { turn_id, group }, None)
+            .await;
+        let label = EmotionLabel::by_code("E24").unwrap();
+        assert!(
+            emotions
+                .buttons()
+                .contains(&Action::Correct { turn_id, label })
+        );
+        let saved = h
+            .pipeline
+            .act(&user, Action::Correct { turn_id, label }, None)
+            .await;
+        assert!(saved.text().contains("우울한"), "{}", saved.text());
+        assert_eq!(saved.buttons(), vec![Action::Regenerate { turn_id }]);
+        let export = store.export(&user).await.unwrap().unwrap();
+        assert_eq!(export.turns[0].corrected_code.as_deref(), Some("E24"));
+        assert_eq!(
+            export.turns[0].emotion_code.as_deref(),
+            Some("E30"),
+            "the reading stays"
+        );
+
+        // Rewritten for the emotion the user gave.
+        h.pipeline
+            .act(&user, Action::Regenerate { turn_id }, None)
+            .await;
+        let asked = FakeLlm::contents_of(h.fake.requests().last().unwrap(), "user");
+        assert!(asked.last().unwrap().contains("우울한"), "{asked:?}");
+
+        // `/feel` corrects the last message; an unknown name is explained.
+        say(&h, "feeler", "오늘도 그래").await;
+        let felt = say(&h, "feeler", "/feel 기쁨").await;
+        assert!(felt.text().contains("기쁨"), "{}", felt.text());
+        let unknown = say(&h, "feeler", "/feel 몰라").await;
+        assert!(unknown.text().contains("'몰라'"), "{}", unknown.text());
+        let export = store.export(&user).await.unwrap().unwrap();
+        assert_eq!(export.turns[1].corrected_code.as_deref(), Some("E60"));
+
+        let since = chrono::Utc::now() - chrono::Duration::days(1);
+        let counts = store.feedback_counts(since).await.unwrap();
+        let report = maeum::eval::feedback::FeedbackReport::of(&counts, 1);
+        assert_eq!(report.total.corrected, 2, "{report}");
+        assert_eq!(
+            report.by_emotion_group["anxiety"].corrected, 2,
+            "by the group read"
+        );
+
+        say(&h, "feeler", "/optout").await;
+        assert!(store.export(&user).await.unwrap().is_none());
+    }
+
     /// Postgres text cannot hold NUL: a message or a reply with one used to
     /// lose the turn there ("invalid byte sequence").
     pub async fn a_nul_in_the_message_or_the_reply_loses_nothing(store: &Store) {
@@ -486,6 +558,7 @@ crate::on_both_backends!(
     a_lasting_trend_reaches_the_prompt,
     the_feedback_report_counts_replies_and_presses,
     training_turns_are_consented_thumbs_up_and_confident,
+    not_how_i_feel_is_stored_and_used,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {

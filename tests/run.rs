@@ -35,8 +35,11 @@ async fn both_adapters_serve_from_one_process_and_stop_on_sigterm() {
         first_name: "지민",
     };
     let asked = telegram.private_text(alice, "오늘 좀 피곤해");
+    // The reply streams in: wait for its final text, not its first edit.
     let on_telegram = telegram
-        .wait_for_message(alice.id, |m| m.reply_to == Some(asked))
+        .wait_for_message(alice.id, |m| {
+            m.reply_to == Some(asked) && m.text.contains(DEFAULT_REPLY)
+        })
         .await;
     assert!(
         on_telegram.text.contains(DEFAULT_REPLY),
@@ -100,8 +103,11 @@ async fn a_failing_discord_adapter_leaves_telegram_answering() {
         first_name: "지민",
     };
     let asked = telegram.private_text(alice, "오늘 좀 피곤해");
+    // The reply streams in: wait for its final text, not its first edit.
     let answer = telegram
-        .wait_for_message(alice.id, |m| m.reply_to == Some(asked))
+        .wait_for_message(alice.id, |m| {
+            m.reply_to == Some(asked) && m.text.contains(DEFAULT_REPLY)
+        })
         .await;
     assert!(answer.text.contains(DEFAULT_REPLY), "{}", answer.text);
 

@@ -224,7 +224,7 @@ async fn a_conversation_carries_the_emotion_label_the_reaction_and_the_history()
         assert!(ALLOWED_REACTIONS.contains(&reaction_for(label)));
 
         let labels: Vec<_> = reply.buttons.iter().map(|(l, _)| l.as_str()).collect();
-        assert_eq!(labels, ["🔄", "👍", "👎"]);
+        assert_eq!(labels, ["🔄", "👍", "👎", "🤔 느낌이 달라"]);
         let actions: Vec<_> = reply
             .buttons
             .iter()
@@ -454,6 +454,64 @@ async fn a_malformed_forged_or_foreign_callback_changes_nothing() {
     let now = &state.messages[&(ALICE.id, reply.message_id)];
     assert_eq!((&now.text, now.edits), (&reply.text, reply.edits));
     assert_eq!(state.messages_in(ALICE.id).len(), 1);
+    h.stop().await;
+}
+
+/// "Not how I feel" on Telegram: 🤔 under the reply opens the group
+/// keyboard as a message, a group opens its emotions, an emotion is stored
+/// with the turn and answered warmly with 🔄 to rewrite the reply for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn not_how_i_feel_is_a_picker_of_inline_keyboards() {
+    let h = Harness::polling().await;
+    let (_, reply) = h.converse(ALICE, "오늘 회사에서 칭찬받았어").await;
+    let (_, feel) = reply
+        .buttons
+        .iter()
+        .find(|(label, _)| label.starts_with("🤔"))
+        .cloned()
+        .expect("a not-how-I-feel button");
+    h.telegram.press(ALICE, ALICE.id, reply.message_id, &feel);
+    let groups = h
+        .telegram
+        .wait_for_message(ALICE.id, |m| {
+            m.reply_to == Some(reply.message_id) && m.buttons.len() == 6
+        })
+        .await;
+    let (_, sad) = groups
+        .buttons
+        .iter()
+        .find(|(label, _)| label.contains("슬픔"))
+        .cloned()
+        .expect("the sadness group");
+    h.telegram.press(ALICE, ALICE.id, groups.message_id, &sad);
+    let emotions = h
+        .telegram
+        .wait_for_message(ALICE.id, |m| {
+            m.reply_to == Some(groups.message_id) && m.buttons.len() > 6
+        })
+        .await;
+    let (_, lonely) = emotions
+        .buttons
+        .iter()
+        .find(|(label, _)| label.contains("우울한"))
+        .cloned()
+        .expect("우울한 among the sad emotions");
+    h.telegram
+        .press(ALICE, ALICE.id, emotions.message_id, &lonely);
+    let thanks = h
+        .telegram
+        .wait_for_message(ALICE.id, |m| {
+            m.reply_to == Some(emotions.message_id) && m.text.contains("고마워")
+        })
+        .await;
+    assert_eq!(
+        thanks.buttons.len(),
+        1,
+        "🔄 to rewrite: {:?}",
+        thanks.buttons
+    );
+    let turns = h.turns(ALICE).await;
+    assert_eq!(turns[0].corrected_code.as_deref(), Some("E24"));
     h.stop().await;
 }
 

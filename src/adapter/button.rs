@@ -3,6 +3,7 @@
 //! `callback_data` (and Discord's 100-character `custom_id`), validated when
 //! decoded, since button data comes back from the network.
 
+use crate::emotion::{EmotionGroup, EmotionLabel};
 use crate::pipeline::Action;
 use crate::store::Feedback;
 
@@ -11,7 +12,25 @@ pub const MAX_BUTTON_DATA_BYTES: usize = 64;
 
 impl Action {
     /// The button label.
-    pub fn label(&self) -> &'static str {
+    pub fn label(&self) -> String {
+        match self {
+            Action::NotHowIFeel { .. } => "🤔 느낌이 달라".to_string(),
+            Action::PickGroup { group, .. } => {
+                format!("{} {}", group.label().emoji, group.korean())
+            }
+            Action::Correct { label, .. } if std::ptr::eq(*label, label.group.label()) => {
+                format!(
+                    "그냥 {} (just {})",
+                    label.group.korean(),
+                    label.group.english()
+                )
+            }
+            Action::Correct { label, .. } => format!("{} {}", label.emoji, label.sub),
+            other => other.fixed_label().to_string(),
+        }
+    }
+
+    fn fixed_label(&self) -> &'static str {
         match self {
             Action::Regenerate { .. } => "🔄",
             Action::Feedback {
@@ -23,6 +42,7 @@ impl Action {
                 ..
             } => "👎",
             Action::AcceptConsent { .. } => "✅ 동의 (Accept)",
+            Action::NotHowIFeel { .. } | Action::PickGroup { .. } | Action::Correct { .. } => "",
         }
     }
 
@@ -40,6 +60,16 @@ impl Action {
                 feedback: Feedback::Down,
             } => format!("m1:d:{turn_id}"),
             Action::AcceptConsent { version } => format!("m1:a:{version}"),
+            Action::NotHowIFeel { turn_id } => format!("m1:f:{turn_id}"),
+            Action::PickGroup { turn_id, group } => {
+                let index = EmotionGroup::ALL
+                    .iter()
+                    .position(|g| g == group)
+                    .unwrap_or(0);
+                format!("m1:g{index}:{turn_id}")
+            }
+            // `c24` for E24.
+            Action::Correct { turn_id, label } => format!("m1:c{}:{turn_id}", &label.code[1..]),
         }
     }
 
@@ -68,7 +98,24 @@ impl Action {
                 turn_id,
                 feedback: Feedback::Down,
             }),
-            _ => None,
+            "f" => Some(Action::NotHowIFeel { turn_id }),
+            _ => {
+                let (head, digits) = kind.split_at_checked(1)?;
+                if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.is_empty() {
+                    return None;
+                }
+                match head {
+                    "g" => Some(Action::PickGroup {
+                        turn_id,
+                        group: *EmotionGroup::ALL.get(digits.parse::<usize>().ok()?)?,
+                    }),
+                    "c" if digits.len() == 2 => Some(Action::Correct {
+                        turn_id,
+                        label: EmotionLabel::by_code(&format!("E{digits}"))?,
+                    }),
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -84,6 +131,22 @@ mod tests {
             assert!(data.len() <= MAX_BUTTON_DATA_BYTES, "{data}");
             assert_eq!(Action::decode(&data), Some(action));
         }
+    }
+
+    #[test]
+    fn the_feeling_picker_round_trips() {
+        for action in Action::groups(i64::MAX)
+            .into_iter()
+            .chain(Action::emotions_of(i64::MAX, EmotionGroup::Hurt))
+        {
+            let data = action.encode();
+            assert!(data.len() <= MAX_BUTTON_DATA_BYTES, "{data}");
+            assert_eq!(Action::decode(&data), Some(action), "{data}");
+        }
+        assert_eq!(Action::decode("m1:g6:5"), None);
+        assert_eq!(Action::decode("m1:c99:5"), None);
+        assert_eq!(Action::decode("m1:c2:5"), None);
+        assert_eq!(Action::decode("m1:cx4:5"), None);
     }
 
     #[test]

@@ -30,21 +30,23 @@ impl Part {
             .map(|(name, bytes)| CreateAttachment::bytes(bytes.clone(), name.clone()))
     }
 
-    /// The buttons as one action row (none when there are no buttons).
+    /// The buttons as action rows of at most five (Discord's limit); none
+    /// when there are no buttons.
     pub(crate) fn components(&self) -> Vec<CreateActionRow> {
-        if self.buttons.is_empty() {
-            return Vec::new();
-        }
-        let buttons = self
-            .buttons
-            .iter()
-            .map(|action| {
-                CreateButton::new(action.encode())
-                    .label(action.label())
-                    .style(ButtonStyle::Secondary)
+        self.buttons
+            .chunks(5)
+            .map(|row| {
+                CreateActionRow::Buttons(
+                    row.iter()
+                        .map(|action| {
+                            CreateButton::new(action.encode())
+                                .label(action.label())
+                                .style(ButtonStyle::Secondary)
+                        })
+                        .collect(),
+                )
             })
-            .collect();
-        vec![CreateActionRow::Buttons(buttons)]
+            .collect()
     }
 }
 
@@ -121,7 +123,7 @@ mod tests {
                 .all(|p| p.text.chars().count() <= MESSAGE_LIMIT)
         );
         assert!(parts[0].buttons.is_empty());
-        assert_eq!(parts[1].buttons.len(), 3);
+        assert_eq!(parts[1].buttons.len(), 4);
     }
 
     #[test]

@@ -93,6 +93,23 @@ impl EmotionLabel {
         TAXONOMY.iter().find(|l| l.code.eq_ignore_ascii_case(code))
     }
 
+    /// An emotion as a person names it: a code (`E24`), a group (`슬픔`,
+    /// `sadness`: its own label) or a fine name (`우울한`).
+    pub fn by_name(name: &str) -> Option<&'static EmotionLabel> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        EmotionLabel::by_code(name)
+            .or_else(|| {
+                EmotionGroup::ALL
+                    .into_iter()
+                    .find(|g| g.korean() == name || g.english().eq_ignore_ascii_case(name))
+                    .map(EmotionGroup::label)
+            })
+            .or_else(|| TAXONOMY.iter().find(|l| l.sub == name))
+    }
+
     /// The code for a group and fine name, as the corpus's 대분류 + 소분류 columns give them.
     pub fn by_names(major: &str, sub: &str) -> Option<&'static EmotionLabel> {
         let group = EmotionGroup::from_korean(major)?;

@@ -2,8 +2,8 @@
 //! got 👍 or 👎, by emotion group, by generator and model, by prompt format
 //! and by platform, over a window of days. Counts only, never texts.
 //!
-//! Corrections of the emotion ("not how I feel") are not collected yet, so
-//! the report has no correction rates.
+//! Corrections are the turns whose emotion the user said was not how they
+//! felt: their rate, by the group read, says where the reader errs.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,6 +23,9 @@ pub struct Rates {
     /// `up / replies`, 0 when there are none.
     pub up_rate: f64,
     pub down_rate: f64,
+    /// Replies whose emotion the user corrected ("not how I feel").
+    pub corrected: i64,
+    pub corrected_rate: f64,
 }
 
 impl Rates {
@@ -33,6 +36,9 @@ impl Rates {
             Some(Feedback::Down) => self.down += count.turns,
             None => {}
         }
+        if count.corrected {
+            self.corrected += count.turns;
+        }
         let rate = |n: i64| {
             if self.replies == 0 {
                 0.0
@@ -42,6 +48,7 @@ impl Rates {
         };
         self.up_rate = rate(self.up);
         self.down_rate = rate(self.down);
+        self.corrected_rate = rate(self.corrected);
     }
 }
 
@@ -94,12 +101,14 @@ impl fmt::Display for FeedbackReport {
         let line = |f: &mut fmt::Formatter<'_>, name: &str, r: &Rates| {
             writeln!(
                 f,
-                "  {name:<24} {:>6} replies  👍 {:>5} ({:>5.1}%)  👎 {:>5} ({:>5.1}%)",
+                "  {name:<24} {:>6} replies  👍 {:>5} ({:>5.1}%)  👎 {:>5} ({:>5.1}%)  corrected {:>5} ({:>5.1}%)",
                 r.replies,
                 r.up,
                 r.up_rate * 100.0,
                 r.down,
-                r.down_rate * 100.0
+                r.down_rate * 100.0,
+                r.corrected,
+                r.corrected_rate * 100.0
             )
         };
         writeln!(f, "피드백 feedback, 최근 {} days (counts only):", self.days)?;
@@ -130,6 +139,7 @@ mod tests {
             prompt_format: Some("tagged".into()),
             emotion_code: code.map(str::to_string),
             feedback,
+            corrected: false,
             turns,
         }
     }

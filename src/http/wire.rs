@@ -70,7 +70,7 @@ pub(super) struct ActionRequest {
 #[derive(Debug, Serialize)]
 pub(super) struct ActionJson {
     id: String,
-    label: &'static str,
+    label: String,
 }
 
 impl From<&Action> for ActionJson {

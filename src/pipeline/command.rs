@@ -22,6 +22,8 @@ pub enum Command {
     Usage,
     /// My emotional arc: the emotion groups read over the last 7 and 30 days.
     Mood,
+    /// "Not how I feel": the emotion my last message had (`/feel 우울한`).
+    Feel(String),
     /// An operator command; the text after `/admin`, parsed by `pipeline::admin`.
     Admin(String),
     /// Something that looks like a command but isn't one of ours.
@@ -30,7 +32,7 @@ pub enum Command {
 
 impl Command {
     /// The commands users see in menus and `/help`, with Korean and English descriptions.
-    pub const MENU: [(&'static str, &'static str, &'static str); 11] = [
+    pub const MENU: [(&'static str, &'static str, &'static str); 12] = [
         ("start", "마음 시작하기", "Start talking with Maeum"),
         ("help", "도움말", "What Maeum can do"),
         ("reset", "대화 기억 지우기", "Forget our conversation"),
@@ -52,6 +54,11 @@ impl Command {
             "mood",
             "최근 7일·30일 감정 흐름 (나만 보기)",
             "My last 7 and 30 days by emotion (only to me)",
+        ),
+        (
+            "feel",
+            "감정을 잘못 읽었을 때: /feel 우울한",
+            "Not how I feel: /feel <emotion>",
         ),
         (
             "accept",
@@ -106,6 +113,7 @@ impl Command {
             "accept" | "agree" | "동의" => Command::Accept,
             "usage" => Command::Usage,
             "mood" | "기분" => Command::Mood,
+            "feel" | "느낌" => Command::Feel(text.trim_start()[first.len()..].trim().to_string()),
             "admin" => Command::Admin(text.trim_start()[first.len()..].trim().to_string()),
             other => Command::Unknown(other.to_string()),
         })

@@ -275,6 +275,15 @@ impl Pipeline {
         match action {
             Action::AcceptConsent { version } => self.accept_consent(user, version).await,
             Action::Regenerate { turn_id } => self.regenerate(user, Some(turn_id), chunks).await,
+            Action::NotHowIFeel { turn_id } => Outgoing {
+                actions: Action::groups(turn_id),
+                ..Outgoing::private_command(texts::which_group())
+            },
+            Action::PickGroup { turn_id, group } => Outgoing {
+                actions: Action::emotions_of(turn_id, group),
+                ..Outgoing::private_command(texts::which_emotion(group))
+            },
+            Action::Correct { turn_id, label } => self.correct(user, Some(turn_id), label).await,
             Action::Feedback { turn_id, feedback } => {
                 match self.store.set_feedback(user, turn_id, feedback).await {
                     Ok(true) => {
@@ -382,6 +391,15 @@ impl Pipeline {
                 }
                 self.mood(&user).await
             }
+            Command::Feel(name) => {
+                if let Some(notice) = self.consent_gate(&user).await {
+                    return notice;
+                }
+                return match EmotionLabel::by_name(&name) {
+                    Some(label) => self.correct(&user, None, label).await,
+                    None => Outgoing::command(texts::unknown_feeling(&name)),
+                };
+            }
             Command::Usage => self
                 .usage_today(&user)
                 .await
@@ -391,6 +409,45 @@ impl Pipeline {
             warn!(%error, platform = %user.platform, "command failed in the store");
             Outgoing::command(texts::store_unavailable())
         })
+    }
+
+    /// "Not how I feel": stores the emotion the user says turn `turn_id` had
+    /// (their last turn when `None`), answers warmly, and offers to rewrite
+    /// the reply for it.
+    async fn correct(
+        &self,
+        user: &UserKey,
+        turn_id: Option<i64>,
+        label: &'static EmotionLabel,
+    ) -> Outgoing {
+        let turn_id = match turn_id {
+            Some(id) => Some(id),
+            None => match self.store.recent_turns(user, 1).await {
+                Ok(turns) => turns.last().map(|t| t.id),
+                Err(error) => {
+                    warn!(%error, "loading the last turn to correct failed");
+                    return Outgoing::command(texts::store_unavailable());
+                }
+            },
+        };
+        let Some(turn_id) = turn_id else {
+            return Outgoing::command(texts::nothing_to_correct());
+        };
+        match self.store.set_correction(user, turn_id, label.code).await {
+            Ok(true) => {
+                self.metrics.count_correction(label.group);
+                info!(platform = %user.platform, group = label.group.english(), "emotion corrected");
+                Outgoing {
+                    actions: vec![Action::Regenerate { turn_id }],
+                    ..Outgoing::private_command(texts::correction_saved(label))
+                }
+            }
+            Ok(false) => Outgoing::command(texts::stale_action()),
+            Err(error) => {
+                warn!(%error, "storing a correction failed");
+                Outgoing::command(texts::store_unavailable())
+            }
+        }
     }
 
     /// `/mood`: the groups read from the person's messages over the last 7
@@ -450,8 +507,16 @@ fn turn_span(platform: &str) -> tracing::Span {
     tracing::info_span!("turn", turn = %id, platform = %platform)
 }
 
-/// The emotion read when the turn was stored, if any.
+/// The emotion of a stored turn: the one the user gave when they corrected
+/// it (certain, as far as Maeum can know), else the one read, if any.
 fn stored_emotion(turn: &Turn) -> Option<Emotion> {
+    if let Some(label) = turn
+        .corrected_code
+        .as_deref()
+        .and_then(EmotionLabel::by_code)
+    {
+        return Some(Emotion { label, score: 1.0 });
+    }
     let label = EmotionLabel::by_code(turn.emotion_code.as_deref()?)?;
     Some(Emotion {
         label,

@@ -373,6 +373,48 @@ pub fn usage(used: Usage, (message_limit, token_limit): (u64, u64)) -> String {
     )
 }
 
+/// "Not how I feel", first step.
+pub fn which_group() -> String {
+    "어떤 감정에 더 가까웠어? 골라 주면 기억해 둘게. (Which is closer to how you feel?)".to_string()
+}
+
+/// "Not how I feel", a group picked.
+pub fn which_emotion(group: crate::emotion::EmotionGroup) -> String {
+    format!(
+        "{} 쪽이구나. 이 중에 어떤 거야? ({}: which one?)",
+        group.korean(),
+        group.english()
+    )
+}
+
+/// "Not how I feel", stored.
+pub fn correction_saved(label: &crate::emotion::EmotionLabel) -> String {
+    let name = if std::ptr::eq(label, label.group.label()) {
+        label.group.korean()
+    } else {
+        label.sub
+    };
+    format!(
+        "알려줘서 고마워. {} {name}(이)었구나, 잘못 읽어서 미안해. 기억해 둘게. \
+         이 마음에 맞게 다시 답해 줄까? 🔄\n(Thank you for telling me — noted. Shall I answer again for it? 🔄)",
+        label.emoji
+    )
+}
+
+/// `/feel` with nothing to correct.
+pub fn nothing_to_correct() -> String {
+    "고칠 메시지가 아직 없어. 먼저 이야기해 줘. (There is no message of yours to correct yet.)"
+        .to_string()
+}
+
+/// `/feel` with an emotion Maeum does not know.
+pub fn unknown_feeling(name: &str) -> String {
+    format!(
+        "'{name}'은(는) 내가 아는 감정 이름이 아니야. 예: /feel 우울한, /feel 슬픔, /feel E24 \
+         (Not an emotion I know: try a fine name, a group or a code.)"
+    )
+}
+
 /// `/mood` with nothing counted yet.
 pub fn no_mood_yet() -> String {
     "아직 기록된 감정이 없어. 이야기를 나누다 보면 최근 7일·30일 흐름을 보여 줄게.\n\

@@ -32,7 +32,8 @@ const MAX_CONNECTIONS: u32 = 8;
 pub(super) const TURN_COLUMNS: &str = "m.id AS id, m.user_ref AS user_ref, m.chat_id AS chat_id, m.platform_message_id AS platform_message_id, \
      m.user_text AS user_text, m.emotion_code AS emotion_code, m.emotion_score AS emotion_score, \
      m.reply AS reply, m.generator AS generator, m.feedback AS feedback, \
-     m.undelivered_at AS undelivered_at, m.llm_tokens AS llm_tokens, m.created_at AS created_at, m.updated_at AS updated_at";
+     m.undelivered_at AS undelivered_at, m.llm_tokens AS llm_tokens, m.corrected_code AS corrected_code, \
+     m.created_at AS created_at, m.updated_at AS updated_at";
 
 /// `$1`, `$2`: the user's (platform, user_id).
 pub(super) const USER_ID_SUBQUERY: &str =
@@ -213,6 +214,7 @@ impl Store {
             reply: self.open_optional(Field::Reply, binding, row.try_get("reply")?)?,
             generator: row.try_get("generator")?,
             feedback,
+            corrected_code: row.try_get("corrected_code")?,
             undelivered: row.try_get::<Option<i64>, _>("undelivered_at")?.is_some(),
             llm_tokens: row
                 .try_get::<Option<i64>, _>("llm_tokens")?

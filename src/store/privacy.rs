@@ -210,10 +210,12 @@ impl Store {
     ) -> Result<Vec<FeedbackCount>, StoreError> {
         let rows = sqlx::query(
             "SELECT u.platform AS platform, m.generator AS generator, m.prompt_format AS prompt_format, \
-             m.emotion_code AS code, m.feedback AS feedback, COUNT(*) AS n \
+             m.emotion_code AS code, m.feedback AS feedback, \
+             CASE WHEN m.corrected_code IS NULL THEN 0 ELSE 1 END AS corrected, COUNT(*) AS n \
              FROM messages m JOIN users u ON u.id = m.user_ref \
              WHERE m.created_at >= $1 AND m.reply IS NOT NULL \
-             GROUP BY u.platform, m.generator, m.prompt_format, m.emotion_code, m.feedback",
+             GROUP BY u.platform, m.generator, m.prompt_format, m.emotion_code, m.feedback, \
+             CASE WHEN m.corrected_code IS NULL THEN 0 ELSE 1 END",
         )
         .bind(since.timestamp_millis())
         .fetch_all(&self.pool)
@@ -228,6 +230,7 @@ impl Store {
                     feedback: row
                         .try_get::<Option<i64>, _>("feedback")?
                         .and_then(Feedback::from_i64),
+                    corrected: row.try_get::<i64, _>("corrected")? != 0,
                     turns: row.try_get("n")?,
                 })
             })

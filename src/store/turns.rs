@@ -165,7 +165,8 @@ impl Store {
     }
 
     /// Turns of users who accepted notice `notice_version` or later, with a 👍
-    /// and an emotion read at `min_score` or more, oldest first, each with
+    /// and an emotion read at `min_score` or more, or with the emotion the
+    /// user corrected ("not how I feel"), oldest first, each with
     /// up to `context` of the user's earlier messages in the same chat
     /// (oldest first): what `maeum export-training` writes.
     pub async fn training_turns(
@@ -176,7 +177,8 @@ impl Store {
     ) -> Result<Vec<(Turn, Vec<String>)>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {TURN_COLUMNS} FROM messages m JOIN users u ON u.id = m.user_ref \
-             WHERE u.consent_version >= $1 AND m.feedback = 1 AND m.emotion_score >= $2 \
+             WHERE u.consent_version >= $1 \
+             AND ((m.feedback = 1 AND m.emotion_score >= $2) OR m.corrected_code IS NOT NULL) \
              ORDER BY m.id"
         ))
         .bind(notice_version)
@@ -299,6 +301,28 @@ impl Store {
         .bind(user_ref)
         .bind(i64::try_from(llm_tokens).unwrap_or(i64::MAX))
         .bind(prompt_format)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    /// Records the emotion the user says their message had (an E-code);
+    /// `false` when the turn is not theirs.
+    pub async fn set_correction(
+        &self,
+        user: &UserKey,
+        turn_id: i64,
+        code: &str,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(&format!(
+            "UPDATE messages SET corrected_code = $3, updated_at = $4 \
+             WHERE id = $5 AND user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .bind(code)
+        .bind(now_ms())
+        .bind(turn_id)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() > 0)

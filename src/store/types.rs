@@ -100,6 +100,9 @@ pub struct Turn {
     pub reply: Option<String>,
     pub generator: String,
     pub feedback: Option<Feedback>,
+    /// The emotion the user said the message had ("not how I feel"), when
+    /// they corrected the one read.
+    pub corrected_code: Option<String>,
     /// The reply could not be delivered to the platform (set by
     /// [`Store::mark_undelivered`](crate::store::Store::mark_undelivered); a later delivery clears it).
     pub undelivered: bool,
@@ -165,6 +168,8 @@ pub struct FeedbackCount {
     pub prompt_format: Option<String>,
     pub emotion_code: Option<String>,
     pub feedback: Option<Feedback>,
+    /// The user corrected the emotion read ("not how I feel").
+    pub corrected: bool,
     pub turns: i64,
 }
 

@@ -86,6 +86,24 @@ pub(crate) async fn finish_press(
             reply_to: None,
         };
         write(adapter, to, Some(message), &parts, keyboard.as_ref()).await
+    } else if !outgoing.buttons().is_empty() {
+        // A step with choices (the feeling picker): a message with its buttons.
+        if !answered {
+            answer_press(&adapter.bot, query, None).await;
+        }
+        let to = Destination {
+            chat,
+            reply_to: Some(message),
+        };
+        let keyboard = keyboard(&outgoing.buttons());
+        write(
+            adapter,
+            to,
+            None,
+            &plain_parts(&outgoing.text()),
+            keyboard.as_ref(),
+        )
+        .await
     } else if !answered && answer_press(&adapter.bot, query, Some(&outgoing.text())).await {
         Ok(())
     } else {
@@ -124,13 +142,16 @@ pub(crate) async fn answer_press(bot: &Bot, query: &CallbackQueryId, notice: Opt
     }
 }
 
-/// The buttons under a reply: 🔄 👍 👎 in one row.
+/// The buttons under a reply: 🔄 👍 👎 🤔 in one row; a longer list (the
+/// feeling picker) three to a row.
 pub(crate) fn keyboard(actions: &[Action]) -> Option<InlineKeyboardMarkup> {
+    let per_row = if actions.len() <= 4 { 4 } else { 3 };
     (!actions.is_empty()).then(|| {
-        InlineKeyboardMarkup::new([actions
-            .iter()
-            .map(|action| InlineKeyboardButton::callback(action.label(), action.encode()))
-            .collect::<Vec<_>>()])
+        InlineKeyboardMarkup::new(actions.chunks(per_row).map(|row| {
+            row.iter()
+                .map(|action| InlineKeyboardButton::callback(action.label(), action.encode()))
+                .collect::<Vec<_>>()
+        }))
     })
 }
 
