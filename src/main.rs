@@ -104,6 +104,20 @@ enum Command {
         #[arg(long, default_value_t = 0.5)]
         min_score: f32,
     },
+    /// Reflection QA: for each labelled message, a reply with the emotion in
+    /// the prompt and one without; how well each reflects the labelled
+    /// emotion, read by Maeum's own reader, side by side.
+    Qa {
+        /// Labelled messages, as `maeum eval` reads them.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// At most this many messages (each costs two replies).
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create or update the database schema.
     Migrate,
     /// Encrypt every stored text under MAEUM_DATA_KEY: texts under the keys in
@@ -209,6 +223,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::ExportTraining { out, min_score } => {
             telemetry::init(&settings.log);
             export_training(&settings, &out, min_score).await
+        }
+        Command::Qa { data, limit, json } => {
+            telemetry::init(&settings.log);
+            qa(&settings, &data, limit, json).await
         }
         Command::Migrate => {
             telemetry::init(&settings.log);
@@ -424,6 +442,44 @@ async fn export_training(settings: &Settings, out: &Path, min_score: f32) -> Res
         "wrote {written} turns (👍, emotion score ≥ {min_score}) to {}",
         out.display()
     );
+    Ok(())
+}
+
+async fn qa(settings: &Settings, data: &Path, limit: usize, json: bool) -> Result<()> {
+    let examples = maeum::eval::load_examples(data, false)?;
+    let reader = app::emotion_reader(settings)?;
+    let generator = app::reply_generator(settings);
+    let examples = &examples[..examples.len().min(limit)];
+    eprintln!(
+        "reflection QA on {} messages from {} (replies by {}, read by {})",
+        examples.len(),
+        data.display(),
+        generator.name(),
+        reader.info().name
+    );
+    let bar = ProgressBar::new(examples.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} messages, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut pairs = Vec::with_capacity(examples.len());
+    for example in examples {
+        let pair = maeum::eval::reflection::pair(
+            generator.as_ref(),
+            reader.as_ref(),
+            &example.utterance.text,
+            example.gold,
+        )
+        .await?;
+        pairs.push(pair);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let report = maeum::eval::reflection::QaReport::of(&pairs, generator.name());
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print!("{report}");
+    }
     Ok(())
 }
 

@@ -507,6 +507,32 @@ fn export_training_is_off_by_default_and_writes_the_corpus_layout() {
     );
 }
 
+/// `maeum qa` runs end to end with the offline generator: both arms, the
+/// paired difference, as one JSON object.
+#[test]
+fn qa_compares_replies_with_and_without_the_emotion() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("qa.csv");
+    std::fs::write(
+        &data,
+        "sentence,code\n오늘 면접에서 떨어졌어,E24\n친구가 생일을 챙겨줬어,E60\n왜 나한테만 화를 내는지 모르겠어,E10\n",
+    )
+    .unwrap();
+    let out = maeum(dir.path())
+        .args(["qa", "--json", "--data", data.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(report["n"], 3);
+    assert_eq!(report["generator"], "offline");
+    for arm in ["with_emotion", "without_emotion"] {
+        let p = report[arm]["mean_group_probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{report}");
+    }
+    assert!(report["paired_difference"].is_number() && report["paired_interval"].is_array());
+}
+
 #[test]
 fn migrate_creates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();

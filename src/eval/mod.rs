@@ -8,6 +8,7 @@ pub mod calibration;
 pub mod data;
 pub mod feedback;
 pub mod metrics;
+pub mod reflection;
 pub mod safety;
 
 use crate::emotion::{EmotionLabel, Utterance};
