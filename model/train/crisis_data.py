@@ -50,10 +50,20 @@ def everyday_cases(corpus: str, part: str, limit: int, seed: int) -> list[dict]:
     return cases[:limit]
 
 
+GREETINGS = {"안녕", "안녕안녕", "안녕하세요", "안녕하십니까", "안뇽", "하이", "ㅎㅇ", "hi", "hii", "hello",
+             "hey", "heyy", "hiya", "yo"}
+
+
+def is_bare_greeting(text: str) -> bool:
+    """A message that is only a greeting word; left out of the context as the
+    Rust side does (emotion::Utterance::model_input)."""
+    return "".join(c for c in text.lower() if c.isalnum()) in GREETINGS
+
+
 def case_example(case: dict) -> common.Example:
     """The pair the Rust side reads a message as: the message, then the
     writer's earlier messages newest first (emotion::Utterance::model_input)."""
-    earlier = [c.strip() for c in reversed(case.get("context", [])) if c.strip()]
+    earlier = [c.strip() for c in reversed(case.get("context", [])) if c.strip() and not is_bare_greeting(c)]
     return common.Example(a=case["text"].strip(), b=" ".join(earlier) or None, label=0, turn=1, dialogue_id="")
 
 

@@ -203,18 +203,47 @@ impl Utterance {
     /// `maeum eval --context` and the training pipeline (`model/train`):
     /// segment A is the utterance itself, segment B the earlier utterances
     /// newest first, joined by a space. Truncation cuts segment B from its end,
-    /// so the utterance and the most recent context survive.
+    /// so the utterance and the most recent context survive. An earlier
+    /// message that is only a greeting (「안녕」, "hi") is left out: followed by
+    /// more messages it was a hello, and 안녕 (also "bye") read as context made
+    /// the crisis model take later everyday talk for a farewell.
     pub fn model_input(&self) -> (String, Option<String>) {
         let context: Vec<&str> = self
             .context
             .iter()
             .rev()
             .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+            .filter(|s| !s.is_empty() && !is_bare_greeting(s))
             .collect();
         let second = (!context.is_empty()).then(|| context.join(" "));
         (self.text.trim().to_string(), second)
     }
+}
+
+/// A message that is only a greeting word: 「안녕」, 「안녕하세요!」, 「ㅎㅇ」, "hi", "hello".
+fn is_bare_greeting(text: &str) -> bool {
+    const GREETINGS: &[&str] = &[
+        "안녕",
+        "안녕안녕",
+        "안녕하세요",
+        "안녕하십니까",
+        "안뇽",
+        "하이",
+        "ㅎㅇ",
+        "hi",
+        "hii",
+        "hello",
+        "hey",
+        "heyy",
+        "hiya",
+        "yo",
+    ];
+    let compact: String = text
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    GREETINGS.contains(&compact.as_str())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -339,6 +368,18 @@ mod tests {
         assert_eq!(
             Utterance::alone("안녕").model_input(),
             ("안녕".to_string(), None)
+        );
+        // A greeting before the conversation is not context (it read as a farewell).
+        let greeted = Utterance {
+            text: "회사에서 또 혼났어".into(),
+            context: vec!["안녕!".into(), "오늘 하루 길었어".into(), "hi".into()],
+        };
+        assert_eq!(
+            greeted.model_input(),
+            (
+                "회사에서 또 혼났어".to_string(),
+                Some("오늘 하루 길었어".to_string())
+            )
         );
     }
 }
