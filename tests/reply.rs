@@ -658,3 +658,47 @@ async fn offline_streams_the_reply_in_pieces() {
     assert!(pieces.len() > 1, "{pieces:?}");
     assert_eq!(pieces.concat(), whole);
 }
+
+/// The offline replier fits the message: a greeting gets a greeting (not the
+/// joy of 「우와, 진짜 잘됐다!」), English gets English, a question without a
+/// named feeling is turned back gently, and a statement ends with a question.
+#[tokio::test]
+async fn offline_replies_fit_the_kind_and_language_of_the_message() {
+    let joy = Some(emotion("E60", 0.9));
+    let hangul = |text: &str| text.chars().any(|c| ('가'..='힣').contains(&c));
+    for seed in 0..20 {
+        let generator = OfflineGenerator::with_seed(seed);
+        let hello = generator.generate(&request("안녕", joy)).await.unwrap();
+        let greetings = maeum::reply::offline::sets::for_kind(
+            maeum::reply::offline::kind::Kind::Greeting,
+            false,
+        )
+        .unwrap();
+        assert!(greetings.contains(&hello.as_str()), "{hello}");
+        assert!(!hello.contains("잘됐다"), "{hello}");
+
+        let english = generator
+            .generate(&request("I finally got the job!", joy))
+            .await
+            .unwrap();
+        assert!(!hangul(&english), "{english}");
+
+        let asked = generator
+            .generate(&request("너는 뭐 좋아해?", None))
+            .await
+            .unwrap();
+        assert!(asked.ends_with('?'), "{asked}");
+
+        let told = generator
+            .generate(&request(
+                "오늘 회사에서 또 혼났어",
+                Some(emotion("E24", 0.7)),
+            ))
+            .await
+            .unwrap();
+        assert!(told.ends_with('?'), "a gentle follow-up: {told}");
+
+        let bye = generator.generate(&request("bye!", None)).await.unwrap();
+        assert!(!hangul(&bye), "{bye}");
+    }
+}

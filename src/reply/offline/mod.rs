@@ -1,6 +1,12 @@
 //! The embedded offline generator: warm 반말 replies per emotion group, used when
 //! no LLM endpoint is configured.
 //!
+//! What kind of message it is comes first ([`kind`]): a greeting, thanks, a
+//! goodbye, a question or a short reaction gets a reply of its own kind; a
+//! statement or a story gets the emotion group's replies, with a gentle
+//! follow-up question when the reply asks none. An English message (Latin
+//! letters, no Hangul) is answered in English ([`sets`]).
+//!
 //! Each emotion group (and "no emotion known") has its own set of replies. A few
 //! of them weave the fine emotion into the sentence (`{감정이}` becomes e.g.
 //! `우울한 마음이` or `스트레스가`) and one quotes a short part of the message
@@ -18,6 +24,11 @@ use rand::{Rng, SeedableRng};
 use crate::emotion::{EmotionGroup, EmotionLabel};
 
 use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream, Severity};
+
+pub mod kind;
+pub mod sets;
+
+use kind::{Kind, is_english, kind_of};
 
 /// Placeholder for the fine emotion as a phrase with its subject particle.
 const FEELING: &str = "{감정이}";
@@ -204,17 +215,38 @@ impl OfflineGenerator {
     /// Every reply this request could get before the repeat rules apply: the
     /// group's templates that the emotion and message can fill in, filled in.
     pub fn candidates(request: &ReplyRequest) -> Vec<String> {
-        let crisis = match request.crisis {
-            Severity::None => None,
-            Severity::Risk => Some(CRISIS),
-            Severity::Imminent => Some(CRISIS_IMMINENT),
-            Severity::Concern => Some(CRISIS_CONCERN),
+        let english = is_english(&request.text);
+        let crisis = match (request.crisis, english) {
+            (Severity::None, _) => None,
+            (Severity::Risk, false) => Some(CRISIS),
+            (Severity::Imminent, false) => Some(CRISIS_IMMINENT),
+            (Severity::Concern, false) => Some(CRISIS_CONCERN),
+            (Severity::Risk, true) => Some(sets::CRISIS_EN),
+            (Severity::Imminent, true) => Some(sets::CRISIS_IMMINENT_EN),
+            (Severity::Concern, true) => Some(sets::CRISIS_CONCERN_EN),
         };
         if let Some(replies) = crisis {
             return replies.iter().map(|t| t.to_string()).collect();
         }
+        let kind = kind_of(&request.text);
+        if let Some(replies) = sets::for_kind(kind, english) {
+            return replies.iter().map(|t| t.to_string()).collect();
+        }
+        // A question with a feeling named gets the feeling's replies (they ask back too).
+        if kind == Kind::Question && request.emotion.is_none() {
+            return sets::questions(english)
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+        }
         let label = request.emotion.as_ref().map(|e| e.label);
-        render_all(templates(label.map(|l| l.group)), label, &request.text)
+        let group = label.map(|l| l.group);
+        let replies = if english {
+            sets::english(group).iter().map(|t| t.to_string()).collect()
+        } else {
+            render_all(templates(group), label, &request.text)
+        };
+        with_follow_ups(replies, sets::follow_ups(group, english))
     }
 
     fn pick(&self, request: &ReplyRequest) -> Result<String, ReplyError> {
@@ -282,6 +314,22 @@ impl ReplyGenerator for OfflineGenerator {
             .collect();
         Ok(stream::iter(pieces).boxed())
     }
+}
+
+/// Adds a gentle follow-up question to each reply that asks none, taking
+/// the questions in turn so the replies stay distinct.
+fn with_follow_ups(replies: Vec<String>, questions: &[&str]) -> Vec<String> {
+    replies
+        .into_iter()
+        .enumerate()
+        .map(|(i, reply)| {
+            let asks = reply.trim_end().ends_with(['?', '？']);
+            match questions.get(i % questions.len().max(1)) {
+                Some(question) if !asks => format!("{reply} {question}"),
+                _ => reply,
+            }
+        })
+        .collect()
 }
 
 fn render_all(templates: &[&str], label: Option<&EmotionLabel>, message: &str) -> Vec<String> {
