@@ -30,6 +30,25 @@ pub(crate) struct Conversation {
     pub message: MessageId,
 }
 
+impl Conversation {
+    /// A reply to the user's message, in its chat.
+    fn here(&self) -> Destination {
+        Destination {
+            chat: self.chat,
+            reply_to: Some(self.message),
+        }
+    }
+
+    /// Where an answer only for the user goes: their DM when they asked in a group.
+    fn private_chat(&self) -> ChatId {
+        if self.is_group {
+            dm(self.user)
+        } else {
+            self.chat
+        }
+    }
+}
+
 /// Shows the pipeline's answer to a message, completing a streamed reply.
 pub(crate) async fn deliver(
     adapter: &Adapter,
@@ -37,10 +56,7 @@ pub(crate) async fn deliver(
     streamed: Streamed,
     outgoing: Outgoing,
 ) {
-    let here = Destination {
-        chat: conversation.chat,
-        reply_to: Some(conversation.message),
-    };
+    let here = conversation.here();
     let result = if outgoing.kind == ReplyKind::Export {
         deliver_export(adapter, conversation, &outgoing.body).await
     } else if let Some(png) = &outgoing.picture_png {
@@ -195,15 +211,7 @@ async fn deliver_export(
     json: &str,
 ) -> Result<(), teloxide::RequestError> {
     let (bot, pacer) = (&adapter.bot, &adapter.pacer);
-    let here = Destination {
-        chat: conversation.chat,
-        reply_to: Some(conversation.message),
-    };
-    let target = if conversation.is_group {
-        dm(conversation.user)
-    } else {
-        conversation.chat
-    };
+    let (here, target) = (conversation.here(), conversation.private_chat());
     let document = InputFile::memory(json.as_bytes().to_vec()).file_name(EXPORT_FILE_NAME);
     let mut request = bot.send_document(target, document).caption(EXPORT_CAPTION);
     if !conversation.is_group {
@@ -237,15 +245,7 @@ async fn deliver_picture(
     png: &[u8],
     text: &str,
 ) -> Result<(), teloxide::RequestError> {
-    let here = Destination {
-        chat: conversation.chat,
-        reply_to: Some(conversation.message),
-    };
-    let target = if conversation.is_group {
-        dm(conversation.user)
-    } else {
-        conversation.chat
-    };
+    let (here, target) = (conversation.here(), conversation.private_chat());
     let photo = InputFile::memory(png.to_vec()).file_name(PICTURE_FILE_NAME);
     let mut request = adapter
         .bot
@@ -287,10 +287,7 @@ async fn deliver_privately(
     conversation: &Conversation,
     text: &str,
 ) -> Result<(), teloxide::RequestError> {
-    let here = Destination {
-        chat: conversation.chat,
-        reply_to: Some(conversation.message),
-    };
+    let here = conversation.here();
     let there = Destination {
         chat: dm(conversation.user),
         reply_to: None,
