@@ -533,6 +533,43 @@ fn qa_compares_replies_with_and_without_the_emotion() {
     assert!(report["paired_difference"].is_number() && report["paired_interval"].is_array());
 }
 
+/// The loop in the terminal: a message, `/feel` to correct its emotion,
+/// `export-training` writes it with the emotion given, and `maeum eval`
+/// reads the file back.
+#[test]
+fn a_correction_in_the_terminal_is_exported_and_read_by_eval() {
+    let dir = tempfile::tempdir().unwrap();
+    let chat = run_with_stdin(
+        maeum(dir.path()).arg("chat"),
+        "/accept\n오늘 회사에서 발표했어\n/feel 우울한\n".as_bytes(),
+    );
+    assert!(chat.status.success(), "{}", text(&chat.stderr));
+    assert!(
+        text(&chat.stdout).contains("우울한"),
+        "{}",
+        text(&chat.stdout)
+    );
+    let out_file = dir.path().join("training.csv");
+    let export = maeum(dir.path())
+        .env("MAEUM__PRIVACY__TRAINING_EXPORT", "true")
+        .args(["export-training", "--out", out_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        written.contains("오늘 회사에서 발표했어,E24,슬픔,우울한"),
+        "{written}"
+    );
+    let eval = maeum(dir.path())
+        .args(["eval", "--json", "--data", out_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(eval.status.success(), "{}", text(&eval.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&eval.stdout).expect("one JSON object");
+    assert_eq!(report["n"], 1, "{report}");
+}
+
 #[test]
 fn migrate_creates_the_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();

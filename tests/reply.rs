@@ -702,3 +702,43 @@ async fn offline_replies_fit_the_kind_and_language_of_the_message() {
         assert!(!hangul(&bye), "{bye}");
     }
 }
+
+/// `maeum qa`'s two arms against the fake LLM: the fake writes a sad reply
+/// only when the prompt names the emotion, so the arm with it reads as the
+/// labelled group and the arm without does not; the paired figures follow.
+#[tokio::test]
+async fn reflection_qa_has_both_arms_with_the_fake_llm() {
+    use maeum::eval::reflection::{QaReport, pair};
+    use support::emotion::ScriptedReader;
+
+    let fake = FakeLlm::start().await;
+    fake.set_reply_with(|body| {
+        if body.to_string().contains("우울한") {
+            "많이 슬프겠다. 오늘은 푹 쉬어.".to_string()
+        } else {
+            "그렇구나. 더 얘기해 줘.".to_string()
+        }
+    });
+    let generator = OpenAiGenerator::new(
+        &settings(PromptFormat::Tagged, 10, 1000),
+        &fake.base_url,
+        None,
+    );
+    let reader = ScriptedReader::reading("E30").when_contains(&["슬프"], "E24");
+    let gold = EmotionLabel::by_code("E24").unwrap();
+    let mut pairs = Vec::new();
+    for text in ["시험에 또 떨어졌어", "친구랑 크게 싸웠어"] {
+        pairs.push(
+            pair(&generator, &reader, text, gold)
+                .await
+                .expect("both replies"),
+        );
+    }
+    let report = QaReport::of(&pairs, generator.name());
+    assert_eq!(report.n, 2);
+    assert_eq!(report.with_emotion.group_first, 2, "{report}");
+    assert_eq!(report.without_emotion.group_first, 0, "{report}");
+    assert_eq!(report.only_with_first, 2);
+    assert!(report.paired_difference > 0.0, "{report}");
+    assert_eq!(fake.request_count(), 4, "two replies per message");
+}
