@@ -378,6 +378,50 @@ async fn two_users_in_one_channel_keep_separate_histories() {
     bot.stop().await;
 }
 
+/// "Not how I feel" on Discord: 🤔 answers the presser only with the groups
+/// as buttons (rows of five), a group with its emotions, an emotion stores
+/// the correction and offers 🔄.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_how_i_feel_is_a_picker_of_buttons() {
+    let bot = Bot::start().await;
+    let user = FakeUser::new(42, "민지");
+    let (_, reply) = bot.dm(&user, "오늘 너무 지쳤어").await;
+    let press = |message: &FakeMessage, label: &str| {
+        let button = message
+            .buttons
+            .iter()
+            .find(|b| b.label.contains(label))
+            .unwrap_or_else(|| panic!("{label} among {:?}", labels(message)));
+        bot.fake.press(&user, message.id, &button.custom_id)
+    };
+    let groups = bot.fake.wait_answer(&press(&reply, "🤔")).await;
+    assert!(groups.message.ephemeral, "only the presser sees the picker");
+    assert_eq!(
+        groups.message.buttons.len(),
+        6,
+        "{:?}",
+        labels(&groups.message)
+    );
+    let emotions = bot.fake.wait_answer(&press(&groups.message, "슬픔")).await;
+    assert!(
+        emotions.message.buttons.len() > 6,
+        "{:?}",
+        labels(&emotions.message)
+    );
+    let thanks = bot
+        .fake
+        .wait_answer(&press(&emotions.message, "우울한"))
+        .await;
+    assert!(
+        thanks.message.content.contains("우울한"),
+        "{}",
+        thanks.message.content
+    );
+    assert_eq!(labels(&thanks.message), ["🔄"]);
+    let turn = bot.turn_of(&user, &reply).await;
+    assert_eq!(turn.corrected_code.as_deref(), Some("E24"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_regenerate_button_edits_the_reply_and_the_history() {
     let bot = Bot::start().await;

@@ -238,6 +238,41 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
     set.split(';').next().map(str::to_string)
 }
 
+/// "Not how I feel" over HTTP: the picker's actions, then the correction,
+/// stored with the turn.
+#[tokio::test]
+async fn the_emotion_can_be_corrected_with_actions() {
+    let server = Server::start().await;
+    let (_, said) = server
+        .call(
+            "/v1/chat",
+            json!({ "user_id": "kim", "text": "오늘 회사에서 발표했어" }),
+        )
+        .await;
+    let turn_id = said["turn_id"].as_i64().expect("stored");
+    let (status, groups) = server
+        .call(
+            "/v1/chat/action",
+            json!({ "user_id": "kim", "action": format!("m1:f:{turn_id}") }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{groups}");
+    assert_eq!(groups["actions"].as_array().unwrap().len(), 6, "{groups}");
+    let (_, thanks) = server
+        .call(
+            "/v1/chat/action",
+            json!({ "user_id": "kim", "action": format!("m1:c24:{turn_id}") }),
+        )
+        .await;
+    assert!(
+        thanks["reply"].as_str().unwrap().contains("우울한"),
+        "{thanks}"
+    );
+    let store = server.pipeline.store();
+    let turn = store.turn(&user("kim"), turn_id).await.unwrap().unwrap();
+    assert_eq!(turn.corrected_code.as_deref(), Some("E24"));
+}
+
 /// `/mood` over HTTP: the counts as the reply and the chart as a PNG in
 /// base64, for the web page to show.
 #[tokio::test]
