@@ -226,17 +226,13 @@ impl Pipeline {
     ) -> Option<String> {
         let now = chrono::Utc::now();
         let since = now - chrono::Duration::days(7);
-        let stored = match self.store.emotions_since(user, since, Some(chat_id)).await {
-            Ok(stored) => stored,
+        let mut readings = match self.arc_readings(user, since, Some(chat_id)).await {
+            Ok(readings) => readings,
             Err(error) => {
                 warn!(%error, "reading the emotional arc failed; no trend note");
                 return None;
             }
         };
-        let mut readings: Vec<mood::Reading> = stored
-            .iter()
-            .filter_map(|(at, code)| mood::Reading::from_code(*at, code))
-            .collect();
         readings.extend(current.map(|e| mood::Reading {
             at: now,
             group: e.label.group,

@@ -450,18 +450,28 @@ impl Pipeline {
         }
     }
 
+    /// The emotions read from `user`'s stored messages since `since` (in one
+    /// chat, or all), as the arc's readings: what `/mood` and the trend note use.
+    async fn arc_readings(
+        &self,
+        user: &UserKey,
+        since: chrono::DateTime<chrono::Utc>,
+        chat_id: Option<&str>,
+    ) -> Result<Vec<mood::Reading>, crate::store::StoreError> {
+        let stored = self.store.emotions_since(user, since, chat_id).await?;
+        Ok(stored
+            .iter()
+            .filter_map(|(at, code)| mood::Reading::from_code(*at, code))
+            .collect())
+    }
+
     /// `/mood`: the groups read from the person's messages over the last 7
     /// and 30 days (every chat), as text and a chart — shown to them only.
     async fn mood(&self, user: &UserKey) -> Result<Outgoing, crate::store::StoreError> {
         let now = chrono::Utc::now();
-        let stored = self
-            .store
-            .emotions_since(user, now - chrono::Duration::days(30), None)
+        let readings = self
+            .arc_readings(user, now - chrono::Duration::days(30), None)
             .await?;
-        let readings: Vec<mood::Reading> = stored
-            .iter()
-            .filter_map(|(at, code)| mood::Reading::from_code(*at, code))
-            .collect();
         let arc = mood::Mood::of(&readings, now);
         if arc.month.total() == 0 {
             return Ok(Outgoing::private_command(texts::no_mood_yet()));

@@ -93,10 +93,7 @@ pub fn kind_of(text: &str) -> Kind {
 
 /// Whether to answer in English: Latin letters and no Hangul.
 pub fn is_english(text: &str) -> bool {
-    let hangul = text
-        .chars()
-        .any(|c| matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F));
-    !hangul && text.chars().any(|c| c.is_ascii_alphabetic())
+    crate::safety::message_language(text) == Some("en")
 }
 
 #[cfg(test)]
