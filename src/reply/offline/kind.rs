@@ -91,6 +91,97 @@ pub fn kind_of(text: &str) -> Kind {
     Kind::Statement
 }
 
+/// How strongly a message is said. A friend answers 「시험 망했어」 and
+/// 「시험 완전 망했어 진짜 미치겠다 ㅠㅠㅠ」 differently: the second gets the
+/// strength of it named first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intensity {
+    Mild,
+    Strong,
+}
+
+/// Korean intensifiers and outbursts, matched with spaces removed.
+const STRONG_KO: &[&str] = &[
+    "너무",
+    "진짜",
+    "정말",
+    "완전",
+    "엄청",
+    "제일",
+    "최악",
+    "최고",
+    "대박",
+    "미치겠",
+    "미칠것",
+    "돌겠",
+    "죽겠",
+    "환장",
+    "극혐",
+    "빡쳐",
+    "빡치",
+    "개짜증",
+    "하나도",
+    "도저히",
+    "펑펑",
+];
+/// English intensifiers, matched as whole lower-case words.
+const STRONG_EN: &[&str] = &[
+    "so",
+    "really",
+    "very",
+    "extremely",
+    "totally",
+    "absolutely",
+    "completely",
+    "worst",
+    "best",
+    "hate",
+    "furious",
+    "devastated",
+    "terrified",
+    "ecstatic",
+    "awful",
+    "horrible",
+    "amazing",
+];
+
+/// Reads how strongly `text` is said: two or more signs of strength (an
+/// intensifier, a run of ㅠ/ㅜ or of exclamation marks, a shouted English
+/// word) make it strong — one alone is how people talk every day.
+pub fn intensity_of(text: &str) -> Intensity {
+    let lower = text.to_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut signs = STRONG_KO.iter().filter(|w| compact.contains(*w)).count()
+        + words.iter().filter(|w| STRONG_EN.contains(w)).count();
+    let longest_run = |wanted: &[char]| {
+        let (mut best, mut run) = (0, 0);
+        for c in text.chars() {
+            run = if wanted.contains(&c) { run + 1 } else { 0 };
+            best = best.max(run);
+        }
+        best
+    };
+    if longest_run(&['ㅠ', 'ㅜ']) >= 3 {
+        signs += 1;
+    }
+    if longest_run(&['!', '！']) >= 2 {
+        signs += 1;
+    }
+    signs += text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
+        .count();
+    if signs >= 2 {
+        Intensity::Strong
+    } else {
+        Intensity::Mild
+    }
+}
+
 /// Whether to answer in English: Latin letters and no Hangul.
 pub fn is_english(text: &str) -> bool {
     crate::safety::message_language(text) == Some("en")
@@ -120,6 +211,29 @@ mod tests {
             assert_eq!(kind_of(text), kind, "{text}");
         }
         assert_eq!(kind_of(&"오늘 있었던 일인데 ".repeat(15)), Kind::Story);
+    }
+
+    #[test]
+    fn intensity_needs_two_signs_of_strength() {
+        for text in [
+            "시험 완전 망했어 진짜 미치겠다",
+            "시험 망했어 ㅠㅠㅠㅠ 너무 속상해",
+            "I got the job!!! so happy",
+            "I am SO ANGRY right now",
+            "this is the worst day, I really hate it",
+        ] {
+            assert_eq!(intensity_of(text), Intensity::Strong, "{text}");
+        }
+        for text in [
+            "시험 망했어",
+            "오늘 좀 피곤하다 진짜",
+            "I got the job!",
+            "work was a bit annoying today",
+            "ㅠㅠ",
+            "OK",
+        ] {
+            assert_eq!(intensity_of(text), Intensity::Mild, "{text}");
+        }
     }
 
     #[test]

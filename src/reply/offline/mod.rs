@@ -28,7 +28,7 @@ use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream, Severity};
 pub mod kind;
 pub mod sets;
 
-use kind::{Kind, is_english, kind_of};
+use kind::{Intensity, Kind, intensity_of, is_english, kind_of};
 
 /// Placeholder for the fine emotion as a phrase with its subject particle.
 const FEELING: &str = "{감정이}";
@@ -246,6 +246,12 @@ impl OfflineGenerator {
         } else {
             render_all(templates(group), label, &request.text)
         };
+        let replies = match (group, intensity_of(&request.text)) {
+            (Some(group), Intensity::Strong) => {
+                with_openers(replies, sets::strong_openers(group, english))
+            }
+            _ => replies,
+        };
         with_follow_ups(replies, sets::follow_ups(group, english))
     }
 
@@ -314,6 +320,29 @@ impl ReplyGenerator for OfflineGenerator {
             .collect();
         Ok(stream::iter(pieces).boxed())
     }
+}
+
+/// Puts an opener before each reply, taking the openers in turn; a reply that
+/// starts with the opener's first word keeps its own start (no 「와… 와,」).
+fn with_openers(replies: Vec<String>, openers: &[&str]) -> Vec<String> {
+    replies
+        .into_iter()
+        .enumerate()
+        .map(|(i, reply)| {
+            let opener = openers.get(i % openers.len().max(1));
+            let first_word = |text: &str| {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .find(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+            };
+            match opener {
+                Some(opener) if first_word(opener) != first_word(&reply) => {
+                    format!("{opener} {reply}")
+                }
+                _ => reply,
+            }
+        })
+        .collect()
 }
 
 /// Adds a gentle follow-up question to each reply that asks none, taking
@@ -534,6 +563,43 @@ mod tests {
         let candidates = OfflineGenerator::candidates(&request);
         assert_eq!(candidates.len(), CRISIS.len());
         assert!(candidates.iter().all(|c| CRISIS.contains(&c.as_str())));
+    }
+
+    #[test]
+    fn a_strongly_felt_message_is_met_with_its_strength_first() {
+        let request = |text: &str, code: &str| ReplyRequest {
+            user_name: None,
+            text: text.into(),
+            emotion: EmotionLabel::by_code(code)
+                .map(|label| crate::emotion::Emotion { label, score: 0.9 }),
+            history: Vec::new(),
+            avoid: None,
+            crisis: Severity::None,
+            mood_trend: None,
+            no_strong_emotion: false,
+        };
+        for (text, code, english) in [
+            ("헤어졌어 진짜 너무 슬프다 ㅠㅠㅠ", "E20", false),
+            ("I got in!!! this is the best day", "E60", true),
+        ] {
+            let group = EmotionLabel::by_code(code)
+                .map(|l| l.group)
+                .expect("a code");
+            let openers = sets::strong_openers(group, english);
+            let strong = OfflineGenerator::candidates(&request(text, code));
+            let opened = strong
+                .iter()
+                .filter(|c| openers.iter().any(|o| c.starts_with(o)))
+                .count();
+            assert!(opened * 2 > strong.len(), "{text}: {strong:?}");
+        }
+        let mild = OfflineGenerator::candidates(&request("헤어졌어", "E20"));
+        let openers = sets::strong_openers(EmotionGroup::Sadness, false);
+        assert!(
+            mild.iter()
+                .all(|c| !openers.iter().any(|o| c.starts_with(o))),
+            "{mild:?}"
+        );
     }
 
     #[test]

@@ -158,6 +158,43 @@ pub fn english(group: Option<EmotionGroup>) -> &'static [&'static str] {
     }
 }
 
+/// Said first to a strongly felt message (`kind::Intensity::Strong`), in
+/// turn, so the reply meets the strength of it before anything else.
+pub fn strong_openers(group: EmotionGroup, english: bool) -> &'static [&'static str] {
+    match (group, english) {
+        (EmotionGroup::Anger, false) => &[
+            "헐, 이건 진짜 너무했다.",
+            "와… 얼마나 열받았을지 상상도 안 된다.",
+        ],
+        (EmotionGroup::Sadness, false) => {
+            &["에구… 정말 많이 아팠구나.", "마음이 얼마나 무너졌을까."]
+        }
+        (EmotionGroup::Anxiety, false) => {
+            &["그 정도면 숨이 턱 막혔겠다.", "많이 무서웠겠다, 진짜로."]
+        }
+        (EmotionGroup::Hurt, false) => &["그건 정말 아팠겠다.", "얼마나 서러웠을까…"],
+        (EmotionGroup::Embarrassment, false) => &[
+            "으악, 그 순간 진짜 아찔했겠다.",
+            "헉, 얼굴 엄청 화끈거렸겠다.",
+        ],
+        (EmotionGroup::Joy, false) => &["와아아! 진짜 대박이다!", "꺄, 이건 완전 축하할 일이다!"],
+        (EmotionGroup::Anger, true) => &[
+            "Wow, that is really too much.",
+            "Oh, I can only imagine how furious you are.",
+        ],
+        (EmotionGroup::Sadness, true) => &["Oh no… that must hurt so much.", "I'm so, so sorry."],
+        (EmotionGroup::Anxiety, true) => {
+            &["That sounds terrifying.", "No wonder you're so on edge."]
+        }
+        (EmotionGroup::Hurt, true) => &["That must have hurt deeply.", "Oh, that's so painful."],
+        (EmotionGroup::Embarrassment, true) => &[
+            "Oh no, that sounds mortifying!",
+            "Ahh, that must have been so awkward!",
+        ],
+        (EmotionGroup::Joy, true) => &["WOW, this is huge!", "Oh my gosh, that's incredible!"],
+    }
+}
+
 /// A gentle follow-up question, added to a reply that asks none.
 pub fn follow_ups(group: Option<EmotionGroup>, english: bool) -> &'static [&'static str] {
     match (group, english) {
