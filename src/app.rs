@@ -184,6 +184,7 @@ pub fn pipeline_with(
 ) -> Pipeline {
     let options = PipelineOptions {
         history_turns: settings.bot.history_turns,
+        summary_after_turns: settings.bot.summary_after_turns,
         context_utterances: settings.emotion.context_utterances,
         max_message_chars: settings.bot.max_message_chars,
         shown_at: shown_at(settings),

@@ -244,12 +244,13 @@ async fn run(cli: Cli) -> Result<()> {
             let report = store.rekey(REKEY_BATCH).await?;
             println!(
                 "data key {}: messages rewritten: {}, display names rewritten: {}, \
-                 rows skipped (changed meanwhile, already current): {}",
+                 summaries rewritten: {}, rows skipped (changed meanwhile, already current): {}",
                 app::data_cipher(&settings)?
                     .current_key_id()
                     .unwrap_or("none"),
                 report.messages,
                 report.users,
+                report.summaries,
                 report.skipped
             );
             if !report.unreadable.is_empty() {

@@ -544,6 +544,103 @@ mod suite {
         assert_eq!(turns[0]["user_text"], "오늘 너무 힘들었어\n진짜로");
         assert_eq!(turns[0]["reply"], "에구, 힘들었겠다.");
     }
+
+    /// Past the history window, older turns are folded into a summary (by
+    /// the LLM), which reaches the next prompts of that user only, is in
+    /// `/export`, and is gone after `/reset` and after `/optout`.
+    pub async fn older_turns_are_summarised_sent_exported_and_deleted(store: &Store) {
+        let store = store.clone();
+        let h = harness_with(store.clone(), 100_000, |s| {
+            s.bot.history_turns = 3;
+            s.bot.summary_after_turns = 2;
+        })
+        .await;
+        h.fake.set_reply_with(|body| {
+            let system = FakeLlm::contents_of(body, "system").join("\n");
+            if system.contains("요약하는 도우미") {
+                "SUMMARY-7c1e: 면접 이야기".to_string()
+            } else {
+                "응, 들었어.".to_string()
+            }
+        });
+        let chat = dm("s", "").chat_id;
+        let user = UserKey::new("test", "s");
+        for text in [
+            "m1 면접 떨어졌어",
+            "m2 속상해",
+            "m3 밥 먹었어",
+            "m4 산책했어",
+        ] {
+            say(&h, "s", text).await;
+        }
+        assert!(
+            store.summary(&user, &chat).await.unwrap().is_none(),
+            "one turn out of the window is not yet enough"
+        );
+        say(&h, "s", "m5 영화 봤어").await;
+        let summary = store
+            .summary(&user, &chat)
+            .await
+            .unwrap()
+            .expect("a summary");
+        assert_eq!(summary.text, "SUMMARY-7c1e: 면접 이야기");
+        let summary_request = h
+            .fake
+            .requests()
+            .into_iter()
+            .rev()
+            .find(|r| {
+                FakeLlm::contents_of(r, "system")
+                    .join("")
+                    .contains("요약하는 도우미")
+            })
+            .expect("the LLM was asked for a summary");
+        let asked = FakeLlm::contents_of(&summary_request, "user").join("\n");
+        assert!(
+            asked.contains("m1 면접") && asked.contains("m2 속상해"),
+            "{asked}"
+        );
+        assert!(
+            !asked.contains("m3") && !asked.contains("m5"),
+            "only what left the window: {asked}"
+        );
+
+        say(&h, "s", "m6 이제 잘래").await;
+        let reply_request = h.fake.requests().pop().unwrap();
+        let system = FakeLlm::contents_of(&reply_request, "system").join("\n");
+        assert!(
+            system.contains("SUMMARY-7c1e"),
+            "the summary reaches the prompt: {system}"
+        );
+        // Another person's prompt never carries it.
+        say(&h, "other", "안녕 나도 얘기할래").await;
+        let other_request = h.fake.requests().pop().unwrap();
+        assert!(
+            !serde_json::to_string(&other_request)
+                .unwrap()
+                .contains("SUMMARY-7c1e")
+        );
+
+        let export = say(&h, "s", "/export").await;
+        assert!(export.body.contains("SUMMARY-7c1e"), "{}", export.body);
+        say(&h, "s", "/reset").await;
+        assert!(store.summary(&user, &chat).await.unwrap().is_none());
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM summaries", &[]).await,
+            0
+        );
+
+        // Again up to a summary, then /optout removes it with the rest.
+        for i in 0..5 {
+            say(&h, "s", &format!("again {i}")).await;
+        }
+        assert!(store.summary(&user, &chat).await.unwrap().is_some());
+        say(&h, "s", "/optout").await;
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM summaries", &[]).await,
+            0
+        );
+    }
 }
 
 crate::on_both_backends!(
@@ -559,6 +656,7 @@ crate::on_both_backends!(
     the_feedback_report_counts_replies_and_presses,
     training_turns_are_consented_thumbs_up_and_confident,
     not_how_i_feel_is_stored_and_used,
+    older_turns_are_summarised_sent_exported_and_deleted,
 );
 
 async fn sqlite_harness(budget: usize) -> (Harness, tempfile::TempDir) {
@@ -1251,4 +1349,37 @@ async fn a_long_newest_turn_does_not_empty_the_history() {
         );
     }
     assert!(sent.chars().count() < 4000, "the long reply was shortened");
+}
+
+/// Without a language model, the summary is the extractive note: the
+/// feelings read and the first words of each folded message.
+#[tokio::test]
+async fn offline_the_summary_is_a_note_of_feelings_and_first_words() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let pipeline = TestPipeline::new(store.clone())
+        .settings(|s| {
+            s.privacy.require_consent = false;
+            s.bot.history_turns = 2;
+            s.bot.summary_after_turns = 2;
+        })
+        .emotion(Arc::new(scripted_reader()))
+        .generator(Arc::new(OfflineGenerator::with_seed(7)))
+        .build();
+    for text in [
+        "오늘 너무 우울해",
+        "신나는 일도 있었어",
+        "그냥 그래",
+        "잘 자",
+    ] {
+        pipeline.handle(dm("n", text)).await.unwrap();
+    }
+    let summary = store
+        .summary(&UserKey::new("test", "n"), &dm("n", "").chat_id)
+        .await
+        .unwrap()
+        .expect("a summary");
+    assert_eq!(
+        summary.text,
+        "슬픔: 오늘 너무 우울해 / 기쁨: 신나는 일도 있었어"
+    );
 }

@@ -50,6 +50,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         avoid: None,
         crisis: maeum::safety::Severity::None,
         mood_trend: None,
+        summary: None,
         no_strong_emotion: false,
     }
 }

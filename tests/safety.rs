@@ -591,6 +591,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         avoid: None,
         crisis: maeum::safety::Severity::Risk,
         mood_trend: None,
+        summary: None,
         no_strong_emotion: false,
     });
     assert!(
@@ -607,6 +608,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         avoid: None,
         crisis: maeum::safety::Severity::None,
         mood_trend: None,
+        summary: None,
         no_strong_emotion: false,
     });
     assert!(!ordinary.iter().any(|c| out.text().starts_with(c.as_str())));

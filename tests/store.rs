@@ -18,6 +18,7 @@ crate::on_both_backends!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     migrate_is_idempotent,
     turn_round_trips_every_field,
+    summaries_are_sealed_kept_per_chat_rekeyed_and_expire,
     recent_turns_are_the_newest_oldest_first,
     users_are_isolated,
     replace_reply_only_for_the_owner,
@@ -828,6 +829,90 @@ mod suite {
             .await,
             0
         );
+    }
+
+    /// A summary per user and chat: sealed at rest under a data key (bound
+    /// to its row), replaced in place, moved to a new key by rekey, and
+    /// deleted by retention once its oldest turn is past the cutoff.
+    pub async fn summaries_are_sealed_kept_per_chat_rekeyed_and_expire(store: &Store) {
+        let user = UserKey::new("telegram", "summarised");
+        let sealed = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(1)), vec![]));
+        let first = sealed
+            .insert_turn(&user, &new_turn("dm", "first"))
+            .await
+            .unwrap();
+        let long_ago = Utc::now() - Duration::days(40);
+        assert!(
+            !sealed
+                .save_summary(&UserKey::new("telegram", "nobody"), "dm", "x", 1, long_ago)
+                .await
+                .unwrap(),
+            "no summary for a user with no row"
+        );
+        assert!(
+            sealed
+                .save_summary(&user, "dm", "older: 시험 이야기", first, long_ago)
+                .await
+                .unwrap()
+        );
+        assert!(
+            sealed
+                .save_summary(&user, "group", "the group's", first, Utc::now())
+                .await
+                .unwrap()
+        );
+        let raw: String = sqlx::query_scalar("SELECT summary FROM summaries WHERE chat_id = 'dm'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(raw.starts_with("enc2:") && !raw.contains("시험"), "{raw}");
+        // Replaced in place; the oldest time covered is kept.
+        assert!(
+            sealed
+                .save_summary(&user, "dm", "newer: 시험 이야기", first + 1, Utc::now())
+                .await
+                .unwrap()
+        );
+        let dm = sealed.summary(&user, "dm").await.unwrap().unwrap();
+        assert_eq!(
+            (dm.text.as_str(), dm.through_turn_id),
+            ("newer: 시험 이야기", first + 1)
+        );
+        assert_eq!(
+            dm.covers_from.timestamp_millis(),
+            long_ago.timestamp_millis()
+        );
+        assert_eq!(
+            sealed.export(&user).await.unwrap().unwrap().summaries.len(),
+            2
+        );
+
+        let rotated = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(2)), vec![key(1)]));
+        assert_eq!(rotated.rekey(10).await.unwrap().summaries, 2);
+        let new_only = store
+            .clone()
+            .with_cipher(DataCipher::new(Some(key(2)), vec![]));
+        assert_eq!(
+            new_only
+                .summary(&user, "group")
+                .await
+                .unwrap()
+                .unwrap()
+                .text,
+            "the group's"
+        );
+
+        let cutoff = Utc::now() - Duration::days(30);
+        assert_eq!(
+            new_only.delete_summaries_older_than(cutoff).await.unwrap(),
+            1
+        );
+        assert!(new_only.summary(&user, "dm").await.unwrap().is_none());
+        assert!(new_only.summary(&user, "group").await.unwrap().is_some());
     }
 
     pub async fn retention_deletes_exactly_the_messages_older_than_the_cutoff(store: &Store) {

@@ -20,9 +20,10 @@ pub fn cutoff(now: DateTime<Utc>, retention_days: u32) -> DateTime<Utc> {
     now - chrono::Duration::milliseconds(i64::from(retention_days) * MS_PER_DAY)
 }
 
-/// Deletes the messages created before `cutoff(now, retention_days)`, the
-/// fair-use counters of days before yesterday and turn leases left by
-/// processes that died; returns how many messages.
+/// Deletes the messages created before `cutoff(now, retention_days)` and
+/// the summaries made from such messages, the fair-use counters of days
+/// before yesterday and turn leases left by processes that died; returns how
+/// many messages.
 pub async fn sweep(
     store: &Store,
     retention_days: u32,
@@ -30,6 +31,9 @@ pub async fn sweep(
 ) -> Result<u64, StoreError> {
     store.delete_usage_before(cutoff(now, 1)).await?;
     store.delete_expired_leases().await?;
+    store
+        .delete_summaries_older_than(cutoff(now, retention_days))
+        .await?;
     store
         .delete_messages_older_than(cutoff(now, retention_days))
         .await

@@ -11,6 +11,9 @@ use super::{ConfigError, Secret, check_url, invalid};
 #[serde(deny_unknown_fields)]
 pub struct BotSettings {
     pub history_turns: u32,
+    /// Fold turns out of the history window into the summary once this many
+    /// have gathered; 0: no summaries.
+    pub summary_after_turns: u32,
     pub max_message_chars: usize,
 }
 

@@ -45,6 +45,7 @@ fn request(text: &str, emotion: Option<&'static EmotionLabel>) -> ReplyRequest {
         avoid: None,
         crisis: Severity::None,
         mood_trend: None,
+        summary: None,
     }
 }
 

@@ -78,6 +78,7 @@ impl Pipeline {
             detects_crisis: self.safety.settings().crisis.enabled,
             stored_where: self.stored_where(),
             training_export: self.privacy.training_export,
+            summarizes: self.options.summary_after_turns > 0,
         }
     }
 

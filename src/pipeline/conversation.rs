@@ -77,6 +77,11 @@ impl Pipeline {
         } else {
             None
         };
+        let summary = if remember {
+            self.summary(&user, &message.chat_id).await
+        } else {
+            None
+        };
         let input = ReplyInput {
             message: text,
             user_name: message.display_name.clone(),
@@ -86,11 +91,18 @@ impl Pipeline {
             history: &history,
             crisis,
             mood_trend,
+            summary,
         };
         let written = self.write_reply(input, chunks).await;
         self.record_usage(&user, written.tokens, remember).await;
         let turn_id = match (remember, turn.holds()) {
-            (true, true) => self.store_turn(message, text, emotion, &written).await,
+            (true, true) => {
+                let stored = self.store_turn(message, text, emotion, &written).await;
+                if stored.is_some() {
+                    self.fold_old_turns(&user, &message.chat_id).await;
+                }
+                stored
+            }
             (true, false) => {
                 tracing::error!(platform = %user.platform, "the turn's lock was lost while replying; the turn is not stored");
                 None
@@ -192,6 +204,7 @@ impl Pipeline {
             crisis,
             // The turn being rewritten is stored: the arc already holds it.
             mood_trend: self.mood_trend(user, &target.chat_id, None).await,
+            summary: self.summary(user, &target.chat_id).await,
         };
         let written = self.write_reply(input, chunks).await;
         // Only a stored turn can be rewritten: its writer is remembered.
@@ -347,6 +360,7 @@ impl Pipeline {
             crisis: input.crisis,
             no_strong_emotion: input.no_strong_emotion,
             mood_trend: input.mood_trend,
+            summary: input.summary,
         };
         self.redact_request(&mut request);
         let reply = self.generate(&request, chunks).await;
@@ -409,6 +423,9 @@ impl Pipeline {
         if let Some(name) = &mut request.user_name {
             mask(name);
         }
+        if let Some(summary) = &mut request.summary {
+            mask(summary);
+        }
     }
 
     /// The answer to a conversation message: the generated reply, or an
@@ -458,6 +475,87 @@ impl Pipeline {
                 warn!(%error, "loading history failed; answering without it");
                 Vec::new()
             }
+        }
+    }
+
+    /// The running summary of the user's older turns in `chat_id`, if any.
+    async fn summary(&self, user: &UserKey, chat_id: &str) -> Option<String> {
+        if self.options.summary_after_turns == 0 {
+            return None;
+        }
+        match self.store.summary(user, chat_id).await {
+            Ok(summary) => summary.map(|s| s.text),
+            Err(error) => {
+                warn!(%error, "loading the summary failed; answering without it");
+                None
+            }
+        }
+    }
+
+    /// Folds the user's turns in `chat_id` that fell out of the history
+    /// window into their running summary, once `summary_after_turns` of them
+    /// have gathered: by the language model (masked as a reply's request
+    /// is), else — or when it fails — the extractive note. Runs within the
+    /// turn's lock, so two replicas never fold the same turns.
+    async fn fold_old_turns(&self, user: &UserKey, chat_id: &str) {
+        let every = self.options.summary_after_turns;
+        if every == 0 {
+            return;
+        }
+        let earlier = match self.store.summary(user, chat_id).await {
+            Ok(summary) => summary,
+            Err(error) => {
+                warn!(%error, "loading the summary failed; not folding now");
+                return;
+            }
+        };
+        let after = earlier.as_ref().map_or(0, |s| s.through_turn_id);
+        let keep = i64::from(self.options.history_turns);
+        let turns = match self.store.turns_to_fold(user, chat_id, after, keep).await {
+            Ok(turns) if turns.len() >= every as usize => turns,
+            Ok(_) => return,
+            Err(error) => {
+                warn!(%error, "loading the turns to fold failed; not folding now");
+                return;
+            }
+        };
+        let (Some(first), Some(last)) = (turns.first(), turns.last()) else {
+            return;
+        };
+        let (covers_from, through) = (first.created_at, last.id);
+        let mut exchanges: Vec<Exchange> = turns.iter().map(|t| self.exchange(t)).collect();
+        let mut earlier_text = earlier.map(|s| s.text);
+        for exchange in &mut exchanges {
+            exchange.user_text = self.safety.redact(&exchange.user_text).into_owned();
+            exchange.reply = exchange
+                .reply
+                .as_deref()
+                .map(|r| self.safety.redact(r).into_owned());
+        }
+        if let Some(text) = &mut earlier_text {
+            *text = self.safety.redact(text).into_owned();
+        }
+        let text = match self
+            .generator
+            .summarize(earlier_text.as_deref(), &exchanges)
+            .await
+        {
+            Ok(text) => text,
+            Err(error) => {
+                warn!(%error, "the language model could not summarise; the extractive note is kept");
+                crate::reply::summary::extractive(earlier_text.as_deref(), &exchanges)
+            }
+        };
+        match self
+            .store
+            .save_summary(user, chat_id, &text, through, covers_from)
+            .await
+        {
+            Ok(_) => tracing::debug!(
+                turns = exchanges.len(),
+                "older turns folded into the summary"
+            ),
+            Err(error) => warn!(%error, "storing the summary failed"),
         }
     }
 
@@ -577,6 +675,8 @@ struct ReplyInput<'a> {
     crisis: Severity,
     /// The person's recent emotional arc in this chat, when it stands out.
     mood_trend: Option<String>,
+    /// The running summary of their older turns in this chat.
+    summary: Option<String>,
 }
 
 /// The user's messages the crisis check reads with a new one: their last few.

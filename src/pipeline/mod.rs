@@ -45,6 +45,9 @@ use locks::{TurnGuard, UserLocks};
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
     pub history_turns: u32,
+    /// Turns out of the history window are folded into the running summary
+    /// once this many have gathered; 0: no summaries.
+    pub summary_after_turns: u32,
     pub context_utterances: usize,
     pub max_message_chars: usize,
     /// When an emotion is shown (and named to the LLM).

@@ -58,6 +58,8 @@ pub struct PrivacyFacts {
     pub stored_where: (&'static str, &'static str),
     /// 👍 turns may be exported to train the emotion model.
     pub training_export: bool,
+    /// Turns out of the history window are folded into a running summary.
+    pub summarizes: bool,
 }
 
 fn retention_ko(facts: &PrivacyFacts) -> String {
@@ -123,6 +125,23 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
     } else {
         ""
     };
+    let summary = match (facts.summarizes, facts.sends_to_llm) {
+        (false, _) => "",
+        (true, true) => {
+            "\n• 대화가 길어지면 오래된 부분을 언어 모델 서버가 짧게 요약해서 (가릴 것은 가리고) 대화처럼 저장해: \
+             암호화, /export 에 포함, /reset·/optout·보관 기간으로 지워져.\n  \
+             (When a conversation grows long, its older part is summarised by the language model server, \
+             masked as above, and stored like the conversation: encrypted, in /export, removed by /reset, \
+             /optout and the retention period.)"
+        }
+        (true, false) => {
+            "\n• 대화가 길어지면 오래된 부분을 짧은 메모(감정과 첫마디)로 줄여서 대화처럼 저장해: \
+             암호화, /export 에 포함, /reset·/optout·보관 기간으로 지워져.\n  \
+             (When a conversation grows long, its older part is kept as a short note — the feelings and \
+             first words — stored like the conversation: encrypted, in /export, removed by /reset, \
+             /optout and the retention period.)"
+        }
+    };
     let crisis = if facts.detects_crisis {
         "\n• 자해나 자살을 떠올리게 하는 메시지인지 살펴보고, 그렇다면 답장에 위기 상담 전화번호를 꼭 붙여.          그런 일이 몇 번 있었는지 숫자만 메모리에 세고, 글은 따로 남기지 않아.\n           (Messages are checked for signs of suicide or self-harm; such a reply always carries crisis lines.          Only a count is kept, in memory, never the text.)"
     } else {
@@ -151,7 +170,7 @@ pub fn privacy(facts: &PrivacyFacts) -> String {
          왜 (Why)\n\
          • 대화를 기억하고 네 감정 흐름에 맞춰 대답하려고. 다른 목적으로는 쓰지 않아. \
          (to remember our conversation and answer in context; nothing else)\n\
-         {llm}{masking}{crisis}{training}\n\
+         {llm}{masking}{summary}{crisis}{training}\n\
          언제부터 (From when)\n\
          {when}\n\
          얼마나 (How long)\n\
@@ -468,6 +487,7 @@ mod tests {
             "a SQLite file in the folder the bot runs in",
         ),
         training_export: false,
+        summarizes: true,
     };
 
     #[test]
@@ -479,6 +499,7 @@ mod tests {
         assert!(text.contains("90일") && text.contains("암호화(") && text.contains("v3"));
         assert!(text.contains("language model server"));
         assert!(text.contains("masked") && text.contains("crisis lines"));
+        assert!(text.contains("summarised by the language model server"));
 
         let other = PrivacyFacts {
             require_consent: false,
@@ -486,6 +507,7 @@ mod tests {
             encrypted: false,
             sends_to_llm: false,
             detects_crisis: false,
+            summarizes: false,
             ..FACTS
         };
         let notice = consent_notice(&other);
@@ -499,5 +521,11 @@ mod tests {
             "nothing is sent, so nothing is masked"
         );
         assert!(!text.contains("crisis lines"));
+        assert!(!text.contains("summar"));
+        let offline_summaries = privacy(&PrivacyFacts {
+            summarizes: true,
+            ..other
+        });
+        assert!(offline_summaries.contains("kept as a short note"));
     }
 }

@@ -41,6 +41,7 @@ pub enum Field {
     UserText,
     Reply,
     DisplayName,
+    Summary,
 }
 
 impl Field {
@@ -49,6 +50,7 @@ impl Field {
             Field::UserText => "messages.user_text",
             Field::Reply => "messages.reply",
             Field::DisplayName => "users.display_name",
+            Field::Summary => "summaries.summary",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod jitter;
 pub mod offline;
 pub mod openai;
 pub mod prompt;
+pub mod summary;
 
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt};
@@ -49,6 +50,9 @@ pub struct ReplyRequest {
     /// The person's recent emotional arc, when something stands out
     /// (`crate::mood::Trend::note`): told to the LLM in the tagged format.
     pub mood_trend: Option<String>,
+    /// The running summary of this person's older turns in this chat, the
+    /// ones that fell out of the history window ([`summary`]).
+    pub summary: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +87,17 @@ pub trait ReplyGenerator: Send + Sync {
     /// (fair-use budgets, `/usage`). 0 for generators that call no model.
     fn tokens_used(&self, _request: &ReplyRequest, _reply: &str) -> u64 {
         0
+    }
+
+    /// Folds `turns` (oldest first, out of the history window) into the
+    /// `earlier` summary; the whole new summary. Without a model: the
+    /// extractive note.
+    async fn summarize(
+        &self,
+        earlier: Option<&str>,
+        turns: &[Exchange],
+    ) -> Result<String, ReplyError> {
+        Ok(summary::extractive(earlier, turns))
     }
 
     /// The reply as a stream of text pieces. Generators that cannot stream

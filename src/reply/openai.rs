@@ -32,10 +32,12 @@ use crate::config::{LlmSettings, PromptFormat, Secret};
 
 use super::jitter::JitterLayer;
 use super::prompt::{ChatMessage, Role, build_messages, estimate_tokens, messages_tokens};
-use super::{ReplyError, ReplyGenerator, ReplyRequest, ReplyStream};
+use super::{Exchange, ReplyError, ReplyGenerator, ReplyRequest, ReplyStream, summary};
 
 /// Error texts from the endpoint are cut to this many characters.
 const MAX_ERROR_CHARS: usize = 200;
+/// The most tokens a summary may take (it is cut to its length anyway).
+const SUMMARY_MAX_TOKENS: u32 = 400;
 
 /// Talks to one OpenAI-compatible endpoint with one model.
 pub struct OpenAiGenerator {
@@ -170,6 +172,46 @@ impl ReplyGenerator for OpenAiGenerator {
             return Err(ReplyError::Empty);
         }
         Ok(text.to_string())
+    }
+
+    /// The summary by the model, within the same deadline, permits and
+    /// retries as a reply; cut to the summary's length.
+    async fn summarize(
+        &self,
+        earlier: Option<&str>,
+        turns: &[Exchange],
+    ) -> Result<String, ReplyError> {
+        let chat = CreateChatCompletionRequest {
+            model: self.model.clone(),
+            messages: summary::summary_messages(earlier, turns)
+                .into_iter()
+                .map(to_wire)
+                .collect(),
+            temperature: Some(0.2),
+            max_completion_tokens: Some(SUMMARY_MAX_TOKENS),
+            ..Default::default()
+        };
+        let deadline = self.deadline();
+        let _permit = self.permit(deadline).await?;
+        tracing::debug!(model = %self.model, turns = turns.len(), "requesting a summary");
+        let response = timeout_at(deadline, self.client.chat().create(chat))
+            .await
+            .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
+            .map_err(|e| self.endpoint_error(&e))?;
+        let text = response
+            .choices
+            .into_iter()
+            .next()
+            .and_then(|choice| choice.message.content)
+            .unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ReplyError::Empty);
+        }
+        Ok(summary::fit(
+            vec![text.to_string()],
+            summary::MAX_SUMMARY_CHARS,
+        ))
     }
 
     /// Streams the reply as the endpoint sends it. Returns only once the first

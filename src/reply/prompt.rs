@@ -39,7 +39,7 @@ pub struct ChatMessage {
 }
 
 impl ChatMessage {
-    fn new(role: Role, content: impl Into<String>) -> Self {
+    pub(super) fn new(role: Role, content: impl Into<String>) -> Self {
         ChatMessage {
             role,
             content: content.into(),
@@ -89,6 +89,10 @@ const MAX_NAME_CHARS: usize = 40;
 /// Rough per-message framing cost (role markers and separators) in chat formats.
 const MESSAGE_OVERHEAD_TOKENS: usize = 4;
 
+/// Introduces the summary of older turns, sent as a system message of its own.
+const SUMMARY_INTRO: &str =
+    "앞선 대화 요약 (지금 대화보다 오래된 이야기야. 자연스럽게 기억하는 정도로만 참고해):";
+
 /// Estimates the tokens of a request's messages, each with its overhead.
 pub fn messages_tokens(messages: &[ChatMessage]) -> usize {
     messages
@@ -137,6 +141,13 @@ pub fn build_messages(
         Role::System,
         system_prompt(request, format),
     )];
+    // Memory, not style: in both formats (the paper's text stays as it was).
+    if let Some(summary) = request.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        messages.push(ChatMessage::new(
+            Role::System,
+            format!("{SUMMARY_INTRO}\n{}", summary.trim()),
+        ));
+    }
     for exchange in &fitting_history(&request.history, format, history_token_budget) {
         messages.push(ChatMessage::new(
             Role::User,
@@ -364,6 +375,7 @@ mod tests {
             avoid: None,
             crisis: Severity::None,
             mood_trend: None,
+            summary: None,
             no_strong_emotion: false,
         }
     }

@@ -186,6 +186,26 @@ impl Store {
         Ok(user_ref)
     }
 
+    /// Rows selected newest first, as turns oldest first.
+    /// A turn whose text cannot be opened (unencrypted under a key, altered,
+    /// copied from elsewhere, under a key not configured) is left out and
+    /// reported, so the rest of the history still reads.
+    pub(super) fn oldest_first(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Turn>, StoreError> {
+        let mut turns = Vec::with_capacity(rows.len());
+        for row in rows {
+            match self.turn_from_row(row) {
+                Ok(turn) => turns.push(turn),
+                Err(error @ StoreError::Crypto(_)) => {
+                    let id: i64 = row.try_get("id")?;
+                    tracing::warn!(turn_id = id, %error, "a stored turn cannot be opened; left out");
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        turns.reverse();
+        Ok(turns)
+    }
+
     pub(super) fn turn_from_row(&self, row: &AnyRow) -> Result<Turn, StoreError> {
         let feedback = match row.try_get::<Option<i64>, _>("feedback")? {
             None => None,

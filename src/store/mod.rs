@@ -10,12 +10,13 @@
 //! The files stack in one direction, each importing only from those below it:
 //! `types` (values and errors, no SQL) ← `base` (the [`Store`] struct,
 //! connecting, shared SQL fragments and row readers) ← the statement files
-//! `turns`, `privacy`, `replicas` and `usage`, which add methods to [`Store`] and never
+//! `turns`, `privacy`, `replicas`, `summaries` and `usage`, which add methods to [`Store`] and never
 //! use one another. This file only declares them and re-exports the API.
 
 mod base;
 mod privacy;
 mod replicas;
+mod summaries;
 mod turns;
 mod types;
 mod usage;
@@ -25,5 +26,5 @@ pub use base::Store;
 pub use replicas::TurnLock;
 pub use types::{
     Backend, Consent, EmotionDayCount, Feedback, FeedbackCount, MarkerKeyCheck, NewTurn,
-    RekeyReport, StatsScope, StoreError, StoreStats, Turn, Usage, UserExport, UserKey,
+    RekeyReport, StatsScope, StoreError, StoreStats, Summary, Turn, Usage, UserExport, UserKey,
 };

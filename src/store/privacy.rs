@@ -81,16 +81,27 @@ impl Store {
         Ok(result.rows_affected())
     }
 
-    /// Deletes the messages sent in one chat of one platform; returns how many.
+    /// Deletes the messages sent in one chat of one platform, and their
+    /// summaries; returns how many messages.
     pub async fn clear_chat(&self, platform: &str, chat_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(
             "DELETE FROM messages WHERE chat_id = $1 \
              AND user_ref IN (SELECT id FROM users WHERE platform = $2)",
         )
         .bind(chat_id)
         .bind(platform)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "DELETE FROM summaries WHERE chat_id = $1 \
+             AND user_ref IN (SELECT id FROM users WHERE platform = $2)",
+        )
+        .bind(chat_id)
+        .bind(platform)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         self.flush_deletions().await;
         Ok(result.rows_affected())
     }
@@ -342,6 +353,47 @@ impl Store {
                 match updated.rows_affected() {
                     0 => report.skipped += 1,
                     _ => report.users += 1,
+                }
+            }
+        }
+        let mut after = 0_i64;
+        loop {
+            let rows = self
+                .page_after(
+                    "SELECT id, user_ref, summary FROM summaries WHERE id > $1 ORDER BY id LIMIT $2",
+                    after,
+                    batch,
+                )
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("id")?;
+            for row in &rows {
+                let id: i64 = row.try_get("id")?;
+                let summary: String = row.try_get("summary")?;
+                if self.cipher.is_current(&summary) {
+                    continue;
+                }
+                let binding = Binding {
+                    user_ref: row.try_get("user_ref")?,
+                    row: id,
+                };
+                let new_summary = match self.resealed(Field::Summary, binding, &summary) {
+                    Ok(summary) => summary,
+                    Err(error) => {
+                        report.note_unreadable(format!("summaries:{id}"), &error);
+                        continue;
+                    }
+                };
+                let updated =
+                    sqlx::query("UPDATE summaries SET summary = $1 WHERE id = $2 AND summary = $3")
+                        .bind(new_summary)
+                        .bind(id)
+                        .bind(&summary)
+                        .execute(&self.pool)
+                        .await?;
+                match updated.rows_affected() {
+                    0 => report.skipped += 1,
+                    _ => report.summaries += 1,
                 }
             }
         }

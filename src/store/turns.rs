@@ -31,6 +31,13 @@ impl Store {
         .bind(&user.user_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(&format!(
+            "DELETE FROM summaries WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM users WHERE platform = $1 AND user_id = $2")
             .bind(&user.platform)
             .bind(&user.user_id)
@@ -209,26 +216,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Rows selected newest first, as turns oldest first.
-    /// A turn whose text cannot be opened (unencrypted under a key, altered,
-    /// copied from elsewhere, under a key not configured) is left out and
-    /// reported, so the rest of the history still reads.
-    fn oldest_first(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Turn>, StoreError> {
-        let mut turns = Vec::with_capacity(rows.len());
-        for row in rows {
-            match self.turn_from_row(row) {
-                Ok(turn) => turns.push(turn),
-                Err(error @ StoreError::Crypto(_)) => {
-                    let id: i64 = row.try_get("id")?;
-                    tracing::warn!(turn_id = id, %error, "a stored turn cannot be opened; left out");
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        turns.reverse();
-        Ok(turns)
-    }
-
     /// The user's latest turns in one chat, oldest first: the history a reply
     /// in that chat may draw on (a group never sees what was said in a DM).
     pub async fn recent_turns_in_chat(
@@ -364,15 +351,25 @@ impl Store {
         Ok(result.rows_affected() > 0)
     }
 
-    /// Deletes the user's turns (the user row stays). Returns how many were deleted.
+    /// Deletes the user's turns and their summaries (the user row stays).
+    /// Returns how many turns were deleted.
     pub async fn clear_history(&self, user: &UserKey) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let result = sqlx::query(&format!(
             "DELETE FROM messages WHERE user_ref IN {USER_ID_SUBQUERY}"
         ))
         .bind(&user.platform)
         .bind(&user.user_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(&format!(
+            "DELETE FROM summaries WHERE user_ref IN {USER_ID_SUBQUERY}"
+        ))
+        .bind(&user.platform)
+        .bind(&user.user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         self.flush_deletions().await;
         Ok(result.rows_affected())
     }
@@ -399,6 +396,13 @@ impl Store {
         .bind(user_ref)
         .fetch_all(&mut *tx)
         .await?;
+        let summary_rows = sqlx::query(
+            "SELECT id, user_ref, chat_id, summary, through_turn_id, covers_from, updated_at \
+             FROM summaries WHERE user_ref = $1 ORDER BY chat_id",
+        )
+        .bind(user_ref)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(UserExport {
             platform: user.platform.clone(),
@@ -417,6 +421,10 @@ impl Store {
             turns: turn_rows
                 .iter()
                 .map(|row| self.turn_from_row(row))
+                .collect::<Result<_, _>>()?,
+            summaries: summary_rows
+                .iter()
+                .map(|row| self.summary_from_row(row))
                 .collect::<Result<_, _>>()?,
         }))
     }

@@ -123,6 +123,21 @@ pub struct UserExport {
     pub consented_at: Option<DateTime<Utc>>,
     /// Oldest first.
     pub turns: Vec<Turn>,
+    /// The running summaries of older turns, one per chat.
+    pub summaries: Vec<Summary>,
+}
+
+/// A running summary of a user's turns in one chat that fell out of the
+/// history window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub chat_id: String,
+    pub text: String,
+    /// The newest turn folded in.
+    pub through_turn_id: i64,
+    /// When the oldest turn folded in was written.
+    pub covers_from: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A user's acceptance of the privacy notice.
@@ -187,6 +202,8 @@ pub struct RekeyReport {
     pub messages: u64,
     /// Users whose display name was rewritten.
     pub users: u64,
+    /// Summaries rewritten.
+    pub summaries: u64,
     /// Rows changed by someone else while being rekeyed: already written under
     /// the current key, so left as they were.
     pub skipped: u64,

@@ -558,6 +558,7 @@ mod tests {
             avoid: None,
             crisis: Severity::Risk,
             mood_trend: None,
+            summary: None,
             no_strong_emotion: false,
         };
         let candidates = OfflineGenerator::candidates(&request);
@@ -576,6 +577,7 @@ mod tests {
             avoid: None,
             crisis: Severity::None,
             mood_trend: None,
+            summary: None,
             no_strong_emotion: false,
         };
         for (text, code, english) in [
