@@ -345,6 +345,20 @@ fn with_openers(replies: Vec<String>, openers: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Phrases by which a reply already asks the person to go on.
+const INVITATIONS: &[&str] = &[
+    "얘기해 줘",
+    "얘기해줘",
+    "해줘.",
+    "털어놔",
+    "들려줘",
+    "얘기해 봐",
+    "쏟아내 봐",
+    "Tell me",
+    "Say it all",
+    "let it all out",
+];
+
 /// Adds a gentle follow-up question to each reply that asks none, taking
 /// the questions in turn so the replies stay distinct.
 fn with_follow_ups(replies: Vec<String>, questions: &[&str]) -> Vec<String> {
@@ -352,7 +366,10 @@ fn with_follow_ups(replies: Vec<String>, questions: &[&str]) -> Vec<String> {
         .into_iter()
         .enumerate()
         .map(|(i, reply)| {
-            let asks = reply.trim_end().ends_with(['?', '？']);
+            // A reply that already asks, or already invites more ("더 얘기해
+            // 줘"), needs no second question (「…자세히 해줘. 그 얘기 더 해줄래?」).
+            let asks = reply.trim_end().ends_with(['?', '？'])
+                || INVITATIONS.iter().any(|invite| reply.contains(invite));
             match questions.get(i % questions.len().max(1)) {
                 Some(question) if !asks => format!("{reply} {question}"),
                 _ => reply,
@@ -602,6 +619,19 @@ mod tests {
                 .all(|c| !openers.iter().any(|o| c.starts_with(o))),
             "{mild:?}"
         );
+    }
+
+    #[test]
+    fn a_reply_that_already_invites_more_gets_no_second_question() {
+        let replies = with_follow_ups(
+            vec![
+                "대박! 그 얘기 더 자세히 해줘.".to_string(),
+                "오늘 완전 좋은 날이네.".to_string(),
+            ],
+            &["그 얘기 더 해줄래?"],
+        );
+        assert_eq!(replies[0], "대박! 그 얘기 더 자세히 해줘.");
+        assert_eq!(replies[1], "오늘 완전 좋은 날이네. 그 얘기 더 해줄래?");
     }
 
     #[test]
