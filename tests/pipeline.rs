@@ -1383,3 +1383,38 @@ async fn offline_the_summary_is_a_note_of_feelings_and_first_words() {
         "슬픔: 오늘 너무 우울해 / 기쁨: 신나는 일도 있었어"
     );
 }
+
+/// When the reader is not sure of the fine emotion, the LLM is told so, with
+/// the group and the likely fine emotions and their probabilities, in both
+/// prompt formats (a sure reading names just the one: `emotion::candidates`).
+#[tokio::test]
+async fn an_uncertain_reading_reaches_the_prompt_as_candidates() {
+    for (format, expected) in [
+        (
+            PromptFormat::Tagged,
+            "[감정: 확실하지 않음 — 슬픔 쪽, 확률 0.50; 후보 우울한 0.30, 실망한 0.20, 불안 0.15]\n요즘 그냥 그래",
+        ),
+        (
+            PromptFormat::Original,
+            "요즘 그냥 그래 ;; 슬픔 (우울한 0.30, 실망한 0.20, 불안 0.15)",
+        ),
+    ] {
+        let (store, _dir) = support::db::sqlite_store().await;
+        let fake = FakeLlm::start().await;
+        fake.set_reply("그렇구나.");
+        let reader = ScriptedReader::reading("E24")
+            .score(0.3)
+            .runners_up(&[("E21", 0.2), ("E30", 0.15)]);
+        let pipeline = test_pipeline(store, false, 1500, format)
+            .emotion(Arc::new(reader))
+            .openai(&fake.base_url)
+            .build();
+        pipeline.handle(dm("u", "요즘 그냥 그래")).await.unwrap();
+        let sent = FakeLlm::contents_of(&fake.requests().pop().unwrap(), "user");
+        assert_eq!(
+            sent.last().map(String::as_str),
+            Some(expected),
+            "{format:?}"
+        );
+    }
+}

@@ -51,6 +51,7 @@ fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
         crisis: maeum::safety::Severity::None,
         mood_trend: None,
         summary: None,
+        candidates: Vec::new(),
         no_strong_emotion: false,
     }
 }

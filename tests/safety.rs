@@ -592,6 +592,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         crisis: maeum::safety::Severity::Risk,
         mood_trend: None,
         summary: None,
+        candidates: Vec::new(),
         no_strong_emotion: false,
     });
     assert!(
@@ -609,6 +610,7 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
         crisis: maeum::safety::Severity::None,
         mood_trend: None,
         summary: None,
+        candidates: Vec::new(),
         no_strong_emotion: false,
     });
     assert!(!ordinary.iter().any(|c| out.text().starts_with(c.as_str())));

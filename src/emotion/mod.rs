@@ -63,6 +63,32 @@ pub fn shown(emotions: &[Emotion], at: ShownAt) -> Option<Emotion> {
     })
 }
 
+/// The fewest candidates worth naming, and the most; a candidate below
+/// this probability is noise, not a possibility.
+const MAX_CANDIDATES: usize = 3;
+const MIN_CANDIDATE_SCORE: f32 = 0.05;
+
+/// When the bot is not sure of the fine emotion (it names the group, or
+/// nothing), the fine emotions the reading still finds likely: at most
+/// three from `MIN_CANDIDATE_SCORE` up, most likely first, so the language
+/// model can answer without committing to one. Empty when the fine emotion
+/// itself is shown, or only one is left standing.
+pub fn candidates(emotions: &[Emotion], shown_emotion: Option<Emotion>) -> Vec<Emotion> {
+    let Some(best) = emotions.first() else {
+        return Vec::new();
+    };
+    if shown_emotion.is_some_and(|s| s.label.code == best.label.code) {
+        return Vec::new();
+    }
+    let likely: Vec<Emotion> = emotions
+        .iter()
+        .filter(|e| e.score >= MIN_CANDIDATE_SCORE)
+        .take(MAX_CANDIDATES)
+        .copied()
+        .collect();
+    if likely.len() < 2 { Vec::new() } else { likely }
+}
+
 /// Whether the model can read `text` at all: it learned Korean only, so a
 /// message with no Hangul (English, emoji alone) gets noise, not a reading.
 pub fn can_read(text: &str) -> bool {
@@ -299,6 +325,31 @@ mod tests {
             label: EmotionLabel::by_code(code).unwrap(),
             score,
         }
+    }
+
+    #[test]
+    fn candidates_are_named_only_when_the_fine_emotion_is_not_shown() {
+        let reading = [
+            emotion("E24", 0.30),
+            emotion("E21", 0.20),
+            emotion("E30", 0.15),
+            emotion("E10", 0.10),
+            emotion("E60", 0.01),
+        ];
+        let at = ShownAt {
+            fine: 0.4,
+            group: 0.3,
+        };
+        let group = shown(&reading, at);
+        let named: Vec<&str> = candidates(&reading, group)
+            .iter()
+            .map(|e| e.code())
+            .collect();
+        assert_eq!(named, ["E24", "E21", "E30"]);
+        let sure = [emotion("E24", 0.8), emotion("E21", 0.1)];
+        assert!(candidates(&sure, shown(&sure, at)).is_empty());
+        let one_left = [emotion("E24", 0.35), emotion("E21", 0.01)];
+        assert!(candidates(&one_left, shown(&one_left, at)).is_empty());
     }
 
     #[test]

@@ -46,6 +46,7 @@ fn request(text: &str, emotion: Option<&'static EmotionLabel>) -> ReplyRequest {
         crisis: Severity::None,
         mood_trend: None,
         summary: None,
+        candidates: Vec::new(),
     }
 }
 

@@ -57,6 +57,11 @@ impl Pipeline {
             .as_ref()
             .filter(|_| can_read(text))
             .and_then(|r| shown(&r.emotions, self.options.shown_at));
+        let candidates = reading
+            .as_ref()
+            .filter(|_| can_read(text))
+            .map(|r| crate::emotion::candidates(&r.emotions, shown))
+            .unwrap_or_default();
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
         let crisis = self
             .safety
@@ -86,6 +91,7 @@ impl Pipeline {
             message: text,
             user_name: message.display_name.clone(),
             emotion: shown,
+            candidates,
             no_strong_emotion: reading.is_some() && can_read(text) && shown.is_none(),
             avoid: history.last().and_then(|t| t.reply.clone()),
             history: &history,
@@ -198,6 +204,8 @@ impl Pipeline {
             message: &target.user_text,
             user_name: None,
             emotion: shown,
+            // Only the emotion is stored, not the reading's other likely ones.
+            candidates: Vec::new(),
             no_strong_emotion: emotion.is_some() && can_read(&target.user_text) && shown.is_none(),
             avoid: target.reply.clone(),
             history: &history,
@@ -351,6 +359,7 @@ impl Pipeline {
             user_name: input.user_name,
             text: input.message.to_string(),
             emotion: input.emotion,
+            candidates: input.candidates,
             avoid: input.avoid,
             history: input
                 .history
@@ -666,6 +675,8 @@ struct ReplyInput<'a> {
     message: &'a str,
     user_name: Option<String>,
     emotion: Option<Emotion>,
+    /// The fine emotions still likely when `emotion` is uncertain.
+    candidates: Vec<Emotion>,
     /// Read, and no emotion stands out (the LLM is told so).
     no_strong_emotion: bool,
     /// The turns before the message, oldest first.

@@ -35,6 +35,11 @@ pub struct ReplyRequest {
     /// one, or its group's own label when unsure); `None` when there is none
     /// to name.
     pub emotion: Option<Emotion>,
+    /// When the fine emotion is uncertain (`emotion` is its group, or
+    /// nothing), the fine emotions still likely, most likely first
+    /// (`crate::emotion::candidates`): the LLM is told them, so the reply
+    /// does not commit to a wrong feeling. Empty otherwise.
+    pub candidates: Vec<Emotion>,
     /// The message was read and no emotion stands out (a greeting, small
     /// talk, another language): the LLM is told so, rather than nothing.
     pub no_strong_emotion: bool,

@@ -8,7 +8,7 @@
 //!   in a bracketed note above the message, e.g. `[감정: 우울한 (슬픔), 확률 0.62]`.
 
 use crate::config::PromptFormat;
-use crate::emotion::EmotionLabel;
+use crate::emotion::{Emotion, EmotionLabel};
 
 use super::{Exchange, ReplyRequest, Severity};
 
@@ -55,7 +55,7 @@ pub const ORIGINAL_SYSTEM_PROMPT: &str =
 const TAGGED_SYSTEM_PROMPT: &str = "\
 너는 '마음'이야. 사용자의 오랜 친한 친구처럼 편하게 반말로 일상 대화를 나눠.
 - 따뜻하고 짧게, 한두 문장(길어도 세 문장)으로 답해.
-- 사용자 메시지 위의 [감정: …] 메모는 감정 분석기가 읽은 감정이야. 그 감정을 답에 자연스럽게 녹이되, 감정 이름이나 확률을 기계적으로 말하지 마. 메모가 메시지와 안 맞아 보이면 메시지를 믿어.
+- 사용자 메시지 위의 [감정: …] 메모는 감정 분석기가 읽은 감정이야. 그 감정을 답에 자연스럽게 녹이되, 감정 이름이나 확률을 기계적으로 말하지 마. \"확실하지 않음\"과 후보가 적혀 있으면 한 감정으로 단정하지 말고 조심스럽게 헤아려. 메모가 메시지와 안 맞아 보이면 메시지를 믿어.
 - 가르치거나 훈계하지 마. 먼저 들어 주고 공감해. 조언은 친구가 원할 때만 가볍게.
 - 사용자가 다른 언어로 말하면 그 언어로, 똑같이 다정하고 편한 말투로 답해.
 - 사람이냐고 진지하게 물으면 사람인 척하지 말고 AI 친구라고 솔직하게 말해.
@@ -159,6 +159,9 @@ pub fn build_messages(
     }
     let emotion = request.emotion.as_ref();
     let content = match (emotion, request.no_strong_emotion) {
+        _ if !request.candidates.is_empty() => {
+            uncertain_content(&request.text, emotion, &request.candidates, format)
+        }
         (None, true) => no_strong_emotion(&request.text, format),
         _ => user_content(
             &request.text,
@@ -232,6 +235,35 @@ fn user_content(
             ),
             None => format!("[감정: {} ({})]\n{text}", label.sub, label.group.korean()),
         },
+    }
+}
+
+/// The user message with the emotions it may carry when the reader is not
+/// sure: the group (if one stands out) and the likely fine emotions with
+/// their probabilities, so the reply does not commit to one.
+fn uncertain_content(
+    text: &str,
+    group: Option<&Emotion>,
+    candidates: &[Emotion],
+    format: PromptFormat,
+) -> String {
+    let text = text.trim();
+    let listed = candidates
+        .iter()
+        .map(|c| format!("{} {:.2}", c.label.sub, c.score))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (format, group) {
+        (PromptFormat::Original, Some(group)) => {
+            format!("{text} ;; {} ({listed})", group.label.sub)
+        }
+        (PromptFormat::Original, None) => format!("{text} ;; {listed}"),
+        (PromptFormat::Tagged, Some(group)) => format!(
+            "[감정: 확실하지 않음 — {} 쪽, 확률 {:.2}; 후보 {listed}]\n{text}",
+            group.label.group.korean(),
+            group.score
+        ),
+        (PromptFormat::Tagged, None) => format!("[감정: 확실하지 않음; 후보 {listed}]\n{text}"),
     }
 }
 
@@ -376,6 +408,7 @@ mod tests {
             crisis: Severity::None,
             mood_trend: None,
             summary: None,
+            candidates: Vec::new(),
             no_strong_emotion: false,
         }
     }

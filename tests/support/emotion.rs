@@ -8,6 +8,8 @@
 //! let reader = ScriptedReader::reading("E10").when_text("시험에 또 떨어졌어", "E24");
 //! // A crisis head that reads "risk" (at 0.95, threshold 0.9) when the text mentions 정리.
 //! let reader = ScriptedReader::reading("E24").crisis_when("정리", [0.05, 0.0, 0.95, 0.0]);
+//! // A spread-out reading: 우울한 0.3, then 실망한 0.2 and 불안 0.15.
+//! let reader = ScriptedReader::reading("E24").score(0.3).runners_up(&[("E21", 0.2), ("E30", 0.15)]);
 //! reader.fail(true); // reads fail until fail(false)
 //! reader.seen();     // every utterance it was asked to read
 //! ```
@@ -36,6 +38,8 @@ pub struct ScriptedReader {
     /// such rule the reader has no crisis head (as the test model).
     crisis: Vec<(String, CrisisSignal)>,
     score: f32,
+    /// Emotions read after the main one in every reading, most likely first.
+    runners_up: Vec<Emotion>,
     meaningful: bool,
     failing: AtomicBool,
     seen: Mutex<Vec<Utterance>>,
@@ -53,6 +57,7 @@ impl ScriptedReader {
             default: label(code),
             crisis: Vec::new(),
             score: 0.75,
+            runners_up: Vec::new(),
             meaningful: false,
             failing: AtomicBool::new(false),
             seen: Mutex::new(Vec::new()),
@@ -89,6 +94,19 @@ impl ScriptedReader {
     /// The score every emotion is read with.
     pub fn score(mut self, score: f32) -> ScriptedReader {
         self.score = score;
+        self
+    }
+
+    /// Every reading goes on with these emotions after the main one (a
+    /// spread-out reading, for the uncertain case).
+    pub fn runners_up(mut self, emotions: &[(&str, f32)]) -> ScriptedReader {
+        self.runners_up = emotions
+            .iter()
+            .map(|(code, score)| Emotion {
+                label: label(code),
+                score: *score,
+            })
+            .collect();
         self
     }
 
@@ -145,10 +163,12 @@ impl EmotionReader for ScriptedReader {
         Ok(utterances
             .iter()
             .map(|u| Reading {
-                emotions: vec![Emotion {
+                emotions: std::iter::once(Emotion {
                     label: self.label_for(&u.text),
                     score: self.score,
-                }],
+                })
+                .chain(self.runners_up.iter().copied())
+                .collect(),
                 crisis: self.crisis_for(&u.text),
             })
             .collect())

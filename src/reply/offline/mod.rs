@@ -576,6 +576,7 @@ mod tests {
             crisis: Severity::Risk,
             mood_trend: None,
             summary: None,
+            candidates: Vec::new(),
             no_strong_emotion: false,
         };
         let candidates = OfflineGenerator::candidates(&request);
@@ -595,6 +596,7 @@ mod tests {
             crisis: Severity::None,
             mood_trend: None,
             summary: None,
+            candidates: Vec::new(),
             no_strong_emotion: false,
         };
         for (text, code, english) in [
