@@ -379,10 +379,10 @@ async fn two_users_in_one_channel_keep_separate_histories() {
 }
 
 /// "Not how I feel" on Discord: 🤔 answers the presser only with the groups
-/// as buttons (rows of five), a group with its emotions, an emotion stores
-/// the correction and offers 🔄.
+/// in a select menu, a group chosen with its emotions in another, an emotion
+/// chosen stores the correction and offers 🔄.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn not_how_i_feel_is_a_picker_of_buttons() {
+async fn not_how_i_feel_is_a_select_menu_picker() {
     let bot = Bot::start().await;
     let user = FakeUser::new(42, "민지");
     let (_, reply) = bot.dm(&user, "오늘 너무 지쳤어").await;
@@ -396,6 +396,11 @@ async fn not_how_i_feel_is_a_picker_of_buttons() {
     };
     let groups = bot.fake.wait_answer(&press(&reply, "🤔")).await;
     assert!(groups.message.ephemeral, "only the presser sees the picker");
+    assert!(
+        groups.message.buttons.iter().all(|b| b.menu.is_some()),
+        "the groups are a select menu: {:?}",
+        groups.message.buttons
+    );
     assert_eq!(
         groups.message.buttons.len(),
         6,
@@ -403,6 +408,7 @@ async fn not_how_i_feel_is_a_picker_of_buttons() {
         labels(&groups.message)
     );
     let emotions = bot.fake.wait_answer(&press(&groups.message, "슬픔")).await;
+    assert!(emotions.message.buttons.iter().all(|b| b.menu.is_some()));
     assert!(
         emotions.message.buttons.len() > 6,
         "{:?}",

@@ -2,7 +2,10 @@
 //! split at Discord's 2000-character limit, an export as a JSON file, and the
 //! reply's buttons.
 
-use serenity::all::{ButtonStyle, CreateActionRow, CreateAttachment, CreateButton};
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAttachment, CreateButton, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption,
+};
 
 use crate::adapter::{EXPORT_FILE_NAME, LengthUnit, split_reply};
 use crate::pipeline::{Action, Outgoing, ReplyKind};
@@ -12,6 +15,14 @@ const PICTURE_FILE_NAME: &str = "maeum-mood.png";
 
 /// Discord's limit on a message's content, in characters.
 pub const MESSAGE_LIMIT: usize = 2000;
+
+/// The custom id of the "not how I feel" select menu; the chosen option's
+/// value is the action (`translate::button` reads it).
+pub const PICKER_MENU_ID: &str = "m1:pick";
+/// Discord's limit on a select menu's options.
+const MENU_OPTIONS_LIMIT: usize = 25;
+/// What the menu says before anything is chosen.
+const PICKER_PLACEHOLDER: &str = "어떤 마음이었어? (How did you feel?)";
 
 /// One Discord message of a reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +42,20 @@ impl Part {
     }
 
     /// The buttons as action rows of at most five (Discord's limit); none
-    /// when there are no buttons.
+    /// when there are no buttons. The "not how I feel" picker (the groups,
+    /// then a group's emotions) is one select menu instead.
     pub(crate) fn components(&self) -> Vec<CreateActionRow> {
+        if self.is_picker() {
+            let options = self
+                .buttons
+                .iter()
+                .map(|action| CreateSelectMenuOption::new(action.label(), action.encode()))
+                .collect();
+            let menu =
+                CreateSelectMenu::new(PICKER_MENU_ID, CreateSelectMenuKind::String { options })
+                    .placeholder(PICKER_PLACEHOLDER);
+            return vec![CreateActionRow::SelectMenu(menu)];
+        }
         self.buttons
             .chunks(5)
             .map(|row| {
@@ -47,6 +70,16 @@ impl Part {
                 )
             })
             .collect()
+    }
+
+    /// Whether the buttons are a step of the "not how I feel" picker.
+    fn is_picker(&self) -> bool {
+        !self.buttons.is_empty()
+            && self.buttons.len() <= MENU_OPTIONS_LIMIT
+            && self
+                .buttons
+                .iter()
+                .all(|a| matches!(a, Action::PickGroup { .. } | Action::Correct { .. }))
     }
 }
 
@@ -109,6 +142,35 @@ mod tests {
         assert_eq!(parts[0].text, format!("-# {tag}\n많이 힘들었겠다."));
         assert_eq!(parts[0].buttons, Action::for_turn(7));
         assert_eq!(parts[0].components().len(), 1, "one row of buttons");
+    }
+
+    #[test]
+    fn the_picker_is_one_select_menu_and_the_turn_buttons_are_buttons() {
+        let picker = |buttons: Vec<Action>| Part {
+            text: String::new(),
+            file: None,
+            buttons,
+        };
+        for step in [
+            Action::groups(7),
+            Action::emotions_of(7, crate::emotion::EmotionGroup::Sadness),
+        ] {
+            let rows = serde_json::to_value(picker(step.clone()).components()).unwrap();
+            assert_eq!(rows.as_array().unwrap().len(), 1);
+            let menu = &rows[0]["components"][0];
+            assert_eq!(menu["type"], 3, "{menu}");
+            assert_eq!(menu["custom_id"], PICKER_MENU_ID);
+            let values: Vec<&str> = menu["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["value"].as_str().unwrap())
+                .collect();
+            let encoded: Vec<String> = step.iter().map(Action::encode).collect();
+            assert_eq!(values, encoded);
+        }
+        let turn = serde_json::to_value(picker(Action::for_turn(7)).components()).unwrap();
+        assert_eq!(turn[0]["components"][0]["type"], 2, "buttons: {turn}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! [`Incoming`], a button press an [`Action`] for a [`UserKey`].
 
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, Message, MessageType, PartialMember, User, UserId,
+    CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Message, MessageType,
+    PartialMember, User, UserId,
 };
 
 use crate::pipeline::{Action, Incoming};
@@ -112,12 +113,16 @@ fn slash_text(command: &CommandInteraction) -> String {
     }
 }
 
-/// Who pressed a button, and the action it carries (`None`: not one of ours).
+/// Who pressed a button (or chose from the picker's select menu), and the
+/// action it carries (`None`: not one of ours).
 pub(crate) fn button(press: &ComponentInteraction) -> (UserKey, Option<Action>) {
-    (
-        user_key(press.user.id),
-        Action::decode(&press.data.custom_id),
-    )
+    let action = match &press.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => {
+            values.first().and_then(|value| Action::decode(value))
+        }
+        _ => Action::decode(&press.data.custom_id),
+    };
+    (user_key(press.user.id), action)
 }
 
 pub(crate) fn user_key(user: UserId) -> UserKey {

@@ -98,10 +98,13 @@ impl FakeUser {
     }
 }
 
+/// A button, or an option of a string select menu (then `menu` is the
+/// menu's custom id and `custom_id` the option's value).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Button {
     pub label: String,
     pub custom_id: String,
+    pub menu: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,12 +148,7 @@ impl FakeMessage {
                 "id": (self.id * 10 + i as u64).to_string(), "filename": f.name, "size": f.bytes.len(),
                 "url": format!("https://cdn.invalid/{}", f.name), "proxy_url": format!("https://cdn.invalid/{}", f.name),
             })).collect::<Vec<_>>(),
-            "components": if self.buttons.is_empty() { json!([]) } else { json!([{
-                "type": 1,
-                "components": self.buttons.iter().map(|b| json!({
-                    "type": 2, "style": 2, "label": b.label, "custom_id": b.custom_id,
-                })).collect::<Vec<_>>(),
-            }]) },
+            "components": components_json(&self.buttons),
         });
         if let Some(guild) = self.guild_id {
             value["guild_id"] = json!(guild.to_string());
@@ -556,15 +554,25 @@ impl FakeDiscord {
         )
     }
 
-    /// `user` presses the button `custom_id` under `message`; returns the interaction token.
+    /// `user` presses the button `custom_id` under `message` — or, for a
+    /// select menu's option, chooses it (`custom_id` is then the option's
+    /// value); returns the interaction token.
     pub fn press(&self, user: &FakeUser, message: u64, custom_id: &str) -> String {
-        let (channel, guild) = self.world(|w| {
+        let (channel, guild, menu) = self.world(|w| {
             let m = w
                 .message(message)
                 .expect("pressing a button on a known message");
-            (m.channel_id, m.guild_id)
+            let menu = m
+                .buttons
+                .iter()
+                .find(|b| b.custom_id == custom_id)
+                .and_then(|b| b.menu.clone());
+            (m.channel_id, m.guild_id, menu)
         });
-        let data = json!({"custom_id": custom_id, "component_type": 2});
+        let data = match menu {
+            Some(menu) => json!({"custom_id": menu, "component_type": 3, "values": [custom_id]}),
+            None => json!({"custom_id": custom_id, "component_type": 2}),
+        };
         self.interaction(3, user, channel, guild, data, Some(message), None)
     }
 
@@ -1008,16 +1016,59 @@ fn bot_message(
 }
 
 fn buttons_of(body: &Value) -> Vec<Button> {
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_string();
     body["components"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .map(|button| Button {
-            label: button["label"].as_str().unwrap_or_default().to_string(),
-            custom_id: button["custom_id"].as_str().unwrap_or_default().to_string(),
+        .flat_map(|component| match component["type"].as_u64() {
+            // A string select menu: its options.
+            Some(3) => component["options"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|option| Button {
+                    label: text(&option["label"]),
+                    custom_id: text(&option["value"]),
+                    menu: Some(text(&component["custom_id"])),
+                })
+                .collect::<Vec<_>>(),
+            _ => vec![Button {
+                label: text(&component["label"]),
+                custom_id: text(&component["custom_id"]),
+                menu: None,
+            }],
         })
         .collect()
+}
+
+/// A message's components as Discord sends them: the buttons in one row, a
+/// select menu's options in a row of their own.
+fn components_json(buttons: &[Button]) -> Value {
+    let mut rows = Vec::new();
+    let plain: Vec<Value> = buttons
+        .iter()
+        .filter(|b| b.menu.is_none())
+        .map(|b| json!({"type": 2, "style": 2, "label": b.label, "custom_id": b.custom_id}))
+        .collect();
+    if !plain.is_empty() {
+        rows.push(json!({"type": 1, "components": plain}));
+    }
+    let mut menus: Vec<&str> = buttons.iter().filter_map(|b| b.menu.as_deref()).collect();
+    menus.dedup();
+    for menu in menus {
+        let options: Vec<Value> = buttons
+            .iter()
+            .filter(|b| b.menu.as_deref() == Some(menu))
+            .map(|b| json!({"label": b.label, "value": b.custom_id}))
+            .collect();
+        rows.push(json!({"type": 1, "components": [
+            {"type": 3, "custom_id": menu, "options": options, "min_values": 1, "max_values": 1}
+        ]}));
+    }
+    Value::Array(rows)
 }
 
 /// Applies an edit (content, components, new files) to a message.
