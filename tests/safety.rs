@@ -49,6 +49,10 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("everyone would be better off without me", Some("E24")),
     // Saying it plainly: any emotion.
     ("진짜 죽고 싶어", Some("E30")),
+    // A negation of a negation; "not X but Y" where Y is danger too; laughing while sad.
+    ("죽고 싶다는 생각 안 드는 날이 없어", Some("E24")),
+    ("죽고 싶은 게 아니라 그냥 사라지고 싶어", Some("E24")),
+    ("나 진짜 죽고 싶어 ㅋㅋ 아무도 안 믿겠지만", Some("E24")),
     ("죽고싶다ㅠㅠ", Some("E27")),
     ("요즘 자꾸 죽고 싶다는 생각이 들어", Some("E24")),
     ("그냥 자살할까 봐", Some("E20")),
@@ -164,6 +168,29 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("I don't want to die, I'm just stressed", Some("E32")),
     ("I would never kill myself", Some("E63")),
     ("예전엔 죽고 싶었는데 지금은 괜찮아", Some("E67")),
+    ("자해할 생각은 전혀 없어 그냥 좀 지쳤어", Some("E32")),
+    ("극단적인 생각 같은 건 안 해, 걱정하지 마", Some("E63")),
+    ("이건 자해가 아니라 그냥 고양이한테 긁힌 거야", Some("E50")),
+    (
+        "죽고 싶다고 한 적 없어, 회사 그만두고 싶다고 했지",
+        Some("E13"),
+    ),
+    (
+        "사라지고 싶다고 했는데 그런 의미는 아니고 그냥 잠수 타고 싶다는 거야",
+        Some("E32"),
+    ),
+    (
+        "예전엔 자해했었는데 지금은 안 해, 2년째 괜찮아",
+        Some("E63"),
+    ),
+    ("no self harm, just a rough week at work", Some("E32")),
+    (
+        "I have no thoughts of suicide, I just feel stuck",
+        Some("E32"),
+    ),
+    ("depressed yes, suicidal no", Some("E20")),
+    // Laughing at an embarrassing moment.
+    ("넘어져서 다들 봤어 진짜 죽고 싶었음ㅋㅋㅋ", Some("E56")),
     // Ordinary contexts for borderline phrases.
     ("숙제 빨리 다 끝내고 싶어", Some("E32")),
     ("이 관계를 다 끝내고 싶어", Some("E13")),
@@ -1110,35 +1137,48 @@ fn assert_floors(
 
 #[tokio::test]
 async fn the_held_out_crisis_figures_do_not_drop() {
-    // Rules alone: measured 0.637 / 0.050 / 0.417.
+    // Rules alone: measured 0.637 / 0.042 / 0.417.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
-    assert_floors(&report, 0.63, 0.055, 0.41);
-    // The shipped settings (rules + the crisis model): measured 0.931 / 0.067 / 0.917.
+    assert_floors(&report, 0.63, 0.045, 0.41);
+    // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
-    assert_floors(&report, 0.925, 0.07, 0.91);
+    assert_floors(&report, 0.925, 0.06, 0.91);
 }
 
 #[tokio::test]
 async fn the_second_held_out_crisis_figures_do_not_drop() {
     // This part was written after the first held-out part's figures had been
-    // seen, and never tuned on. Rules: measured 0.533 / 0.086 / 0.340.
+    // seen, and never tuned on. Rules: measured 0.533 / 0.079 / 0.340.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", false).await;
-    assert_floors(&report, 0.53, 0.09, 0.34);
-    // Rules + the crisis model: measured 0.939 / 0.071 / 0.840.
+    assert_floors(&report, 0.53, 0.08, 0.34);
+    // Rules + the crisis model: measured 0.939 / 0.064 / 0.840.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.935, 0.075, 0.84);
+    assert_floors(&report, 0.935, 0.065, 0.84);
 }
 
 #[tokio::test]
 async fn the_third_held_out_crisis_figures_do_not_drop() {
     // Written on 2026-12-05 by a writer who saw only the format, committed
     // before anything was measured on it, never tuned on. Rules: measured
-    // 0.479 / 0.070 / 0.326.
+    // 0.479 / 0.055 / 0.326.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", false).await;
-    assert_floors(&report, 0.475, 0.075, 0.32);
-    // Rules + the crisis model: measured 0.946 / 0.070 / 0.899.
+    assert_floors(&report, 0.475, 0.06, 0.32);
+    // Rules + the crisis model: measured 0.946 / 0.055 / 0.899.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.075, 0.89);
+    assert_floors(&report, 0.94, 0.06, 0.89);
+}
+
+#[tokio::test]
+async fn the_fourth_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-05 (fourth session) by a writer who saw only the
+    // format, committed before anything was measured on it, never tuned on.
+    // As it came: 0.933 / 0.055 / 0.865 with the crisis model. After the
+    // negation rules tuned on other parts: rules 0.483 / 0.055 / 0.338;
+    // rules + the crisis model 0.942 / 0.045 / 0.865.
+    let report = crisis_figures("tests/data/crisis/heldout4.jsonl", false).await;
+    assert_floors(&report, 0.48, 0.06, 0.33);
+    let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
+    assert_floors(&report, 0.935, 0.05, 0.86);
 }
 
 #[tokio::test]
@@ -1149,7 +1189,7 @@ async fn the_development_crisis_figures_do_not_drop() {
     let report = crisis_figures("tests/data/crisis/dev.jsonl", true).await;
     assert_floors(&report, 0.99, 0.025, 0.99);
     // The second development part: rules 0.596 / 0.030 / 0.418; with the
-    // crisis model 0.983 / 0.015 / 0.956.
+    // crisis model 0.983 / 0.015 / 0.967.
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
     assert_floors(&report, 0.59, 0.035, 0.41);
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;

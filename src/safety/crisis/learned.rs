@@ -16,10 +16,18 @@
 use super::{CrisisAssessment, CrisisReading, SetAside, Severity};
 use crate::emotion::CrisisSignal;
 
-/// The severity the head reads: `None` below its threshold, else the most
-/// likely of concern, risk and imminent.
-pub fn severity(signal: &CrisisSignal) -> Severity {
-    if !signal.flags() {
+/// The probability of a crisis from which the model's reading counts when
+/// one of the writer's last messages was a crisis by the rules: the model
+/// reads the message with those messages, and a follow-up (「해볼게」, "ready",
+/// 「많이」) is rarely harmless after them. Chosen on the development parts
+/// (docs/safety.md).
+pub const AFTER_RISK: f32 = 0.5;
+
+/// The severity the head reads: `None` below `threshold` (its own, or
+/// [`AFTER_RISK`] after a risky message), else the most likely of concern,
+/// risk and imminent.
+fn severity_from(signal: &CrisisSignal, threshold: f32) -> Severity {
+    if signal.crisis_probability() < threshold {
         return Severity::None;
     }
     [
@@ -51,7 +59,12 @@ pub(super) fn clear(reading: &mut CrisisReading, signal: &CrisisSignal) {
 /// topic (news, fiction, study) or as past and resolved, that explanation
 /// stands: those are exactly the phrasings a sentence-level reader confuses.
 pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
-    let learned = severity(signal);
+    let threshold = if reading.risk_before {
+        signal.threshold.min(AFTER_RISK)
+    } else {
+        signal.threshold
+    };
+    let learned = severity_from(signal, threshold);
     if !learned.is_crisis() {
         return;
     }
@@ -77,6 +90,10 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn severity(signal: &CrisisSignal) -> Severity {
+        severity_from(signal, signal.threshold)
+    }
 
     fn signal(p: [f32; 4]) -> CrisisSignal {
         CrisisSignal::from_probabilities(p, 0.9)
@@ -117,6 +134,27 @@ mod tests {
         assert!(reading.is_crisis());
         clear(&mut reading, &signal([0.99, 0.0, 0.01, 0.0]));
         assert!(reading.is_crisis());
+    }
+
+    #[test]
+    fn after_a_risky_message_the_model_counts_from_a_lower_probability() {
+        let moderate = signal([0.3, 0.05, 0.6, 0.05]);
+        let mut alone = CrisisReading::none();
+        raise(&mut alone, &moderate);
+        assert!(!alone.is_crisis(), "below the threshold on its own");
+        let mut after_risk = CrisisReading {
+            risk_before: true,
+            ..CrisisReading::none()
+        };
+        raise(&mut after_risk, &moderate);
+        assert_eq!(after_risk.severity, Severity::Risk);
+        assert!(after_risk.learned);
+        let mut calm = CrisisReading {
+            risk_before: true,
+            ..CrisisReading::none()
+        };
+        raise(&mut calm, &signal([0.6, 0.1, 0.2, 0.1]));
+        assert!(!calm.is_crisis(), "a calm reading stays calm after risk");
     }
 
     #[test]

@@ -195,6 +195,9 @@ struct Markers {
     ko_quoted: Regex,
     ko_relative: Regex,
     ko_negation: Regex,
+    ko_explained_away: Regex,
+    ko_double_negation: Regex,
+    en_negation_after: Regex,
     ko_question_ending: Regex,
     ko_past_ending: Regex,
     ko_other_subject: Regex,
@@ -213,6 +216,8 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_quoted: regex(KO_QUOTED),
     ko_relative: regex(KO_RELATIVE),
     ko_negation: regex(KO_NEGATION),
+    ko_explained_away: regex(KO_EXPLAINED_AWAY),
+    ko_double_negation: regex(KO_DOUBLE_NEGATION),
     ko_question_ending: regex(KO_QUESTION_ENDING),
     ko_past_ending: regex(KO_PAST_ENDING),
     ko_other_subject: regex(KO_OTHER_SUBJECT),
@@ -220,6 +225,7 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_topic_after: regex(KO_TOPIC_AFTER),
     en_topic: regex(EN_TOPIC),
     en_negation_before: regex(EN_NEGATION_BEFORE),
+    en_negation_after: regex(EN_NEGATION_AFTER),
     death: regex(DEATH),
     despair: regex(DESPAIR),
     resolved: regex(RESOLVED),
@@ -246,6 +252,9 @@ impl Sentence {
     fn new(raw: &str, question: bool) -> Sentence {
         // Jamo shortcuts of internet slang, spelled out before jamo are dropped.
         let raw = raw.replace("ㅈㅅ", "자살").replace("ㅈㄱㅅㄷ", "죽고싶다");
+        // Laughter (ㅋㅋ, ㅎㅎ, 😂) is a word of its own, `lol`, so the jamo
+        // dropped below still tell the laughing context (`Context::Laughter`).
+        let raw = LAUGHTER.replace_all(&raw, " lol ");
         let mut spaced = String::with_capacity(raw.len());
         for c in raw.chars().flat_map(char::to_lowercase) {
             let c = match c {
@@ -314,6 +323,9 @@ fn with_apostrophe(word: &str) -> &str {
         other => other,
     }
 }
+
+/// Runs of ㅋ/ㅎ and laughing faces.
+static LAUGHTER: LazyLock<Regex> = LazyLock::new(|| regex(r"[ㅋㅎ]{2,}|[😂🤣]+"));
 
 fn is_loose_jamo(c: char) -> bool {
     matches!(c as u32, 0x3131..=0x318E)
@@ -403,7 +415,9 @@ fn judge(
                         || (sentence.korean_other_subject() && (!desire || quoted))));
             let past =
                 m.ko_past_ending.is_match(after) || m.past_sentence.is_match(&sentence.compact);
-            (m.ko_negation.is_match(after), someone_else, past)
+            let negated = (m.ko_negation.is_match(after) && !m.ko_double_negation.is_match(after))
+                || m.ko_explained_away.is_match(after);
+            (negated, someone_else, past)
         }
         Lang::En => {
             let before = clause_before(&sentence.spaced, found.start());
@@ -419,11 +433,11 @@ fn judge(
                 };
             let past = MARKERS.past_sentence.is_match(&sentence.spaced)
                 || found.as_str().starts_with("wanted");
-            (
-                MARKERS.en_negation_before.is_match(before),
-                someone_else,
-                past,
-            )
+            let negated = MARKERS.en_negation_before.is_match(before)
+                || MARKERS
+                    .en_negation_after
+                    .is_match(&sentence.spaced[found.end()..]);
+            (negated, someone_else, past)
         }
     };
     if negated {

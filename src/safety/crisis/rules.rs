@@ -61,6 +61,9 @@ pub(super) enum Context {
     Workshop,
     /// 번개탄 as a barbecue fuel: `번개탄 구이`.
     Grill,
+    /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes a wish
+    /// borderline, never clears it: sad, hurt or despairing, it still counts.
+    Laughter,
 }
 
 impl Context {
@@ -120,10 +123,12 @@ impl Context {
                 r"체험|프로그램|수업|교육|워크숍|워크샵|죽음준비|웰다잉|임종|\b(?:workshop|exercise|class|program)\b"
             }
             Context::Grill => r"구이|고기|캠핑|바베큐|숯불|화로|식당|맛집|삼겹살|갈비",
+            // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
+            Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
         }
     }
 
-    pub(super) const ALL: [Context; 19] = [
+    pub(super) const ALL: [Context; 20] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -143,6 +148,7 @@ impl Context {
         Context::Scam,
         Context::Workshop,
         Context::Grill,
+        Context::Laughter,
     ];
 
     pub(super) fn regex(self) -> &'static Regex {
@@ -231,7 +237,7 @@ pub(super) const RULES: &[Rule] = &[
     // 죽고 싶어, 죽고싶다, 뒤지고 싶다 (slang), 죽고파. Shame as the cause is hyperbole.
     ko(Ideation, Strong, r"(?:죽|뒤지|디지)(?:고|구)(?:싶|시퍼|시프|파|프다)")
         .unless(&[C::Idiom])
-        .hyperbole(&[C::Embarrassment]),
+        .hyperbole(&[C::Embarrassment, C::Laughter]),
     // 자살하고 싶어, 자살할까, 자살이라도 해야 하나, 자살 마렵다.
     ko(
         Ideation,
@@ -541,7 +547,8 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:want|wanna|wanted|would like|need) to die\b|\bwish (?:i was|i were|to be|i could be) dead\b|\bwish i could die\b|\bbetter off dead\b",
     )
-    .unless(&[C::Idiom]),
+    .unless(&[C::Idiom])
+    .hyperbole(&[C::Embarrassment, C::Laughter]),
     en(
         Ideation,
         Strong,

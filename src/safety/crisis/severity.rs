@@ -65,6 +65,10 @@ pub struct CrisisReading {
     /// The rules read a crisis on weak evidence and the model read plainly
     /// none, so it was cleared (logged, never shown).
     pub cleared_by_model: bool,
+    /// One of the writer's last messages was a crisis by the rules: the
+    /// model's reading of this one (with them as its context) counts from a
+    /// lower probability (`learned::AFTER_RISK`).
+    pub risk_before: bool,
 }
 
 impl CrisisReading {
@@ -77,6 +81,7 @@ impl CrisisReading {
             from_conversation: false,
             learned: false,
             cleared_by_model: false,
+            risk_before: false,
         }
     }
 
@@ -133,6 +138,7 @@ fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> Crisis
         .any(|(e, risky)| *risky && imminent(e));
     let mut reading = CrisisReading {
         assessment,
+        risk_before: risky_before,
         ..CrisisReading::none()
     };
     // A borderline phrase the emotion did not support still counts: a missed

@@ -10,7 +10,13 @@ pub(super) const KO_QUOTED: &str = r"^(?:(?:다|어|아)(?:고|라고)|라고)";
 /// A phrase describing people: 죽고 싶은 사람, 자해하는 친구.
 pub(super) const KO_RELATIVE: &str = r"^(?:하는|한|했던|하던|하려는|은|는|던|다는|단|려는)(?:사람|분|친구|애|이들|환자|학생|경우|청소년|아이|연예인)";
 /// A phrase negated right after it.
-pub(super) const KO_NEGATION: &str = r"^(?:(?:은|는|이|도|까지는)?(?:없|안들)|(?:은|는|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다)|(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:한번도|절대|전혀)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
+pub(super) const KO_NEGATION: &str = r"^(?:(?:은|는|이|도|까지는)?(?:없|안들)|(?:은|는|이|가|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다|아니라|아니고|아니거든|아니었)|[가-힣]{0,4}?(?:다는|는|은|단)(?:건|게|거)(?:아니라|아니고|아님|아냐|아니야|아니거든|다르|달라)|(?:할|하는|을|를)?(?:생각|마음|맘|계획)?(?:은|는|이|가|도|까지는|까진|같은건|같은거|그런건|그런거)?(?:전혀|절대|별로|딱히|하나도|진짜|정말|1도|일도)(?:없|안들|안해|안함|안할|들지않|하지않)|(?:할|하는)(?:생각|마음|맘|계획)(?:은|는|이|가|도)?(?:없|안들|안해|안함|안할|들지않)|(?:같은|그런)(?:건|거)(?:안해|안함|안할|없)|(?:다고|라고)(?:한|말한)적(?:은|이|도)?없|(?:지|진|지는|지도|지가|지만은)않|(?:은|는|다는|단)(?:건|게|거|말은|말이|말)아니|(?:다는|은)(?:생각|마음)(?:은|까지는|까진|이|은절대)?(?:한번도|절대|전혀)?(?:안|없|들지않|안들)|(?:는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)|(?:한|할)(?:적|생각|일)(?:은|이|도)?없|(?:하지|하진)않)";
+/// A negation of a negation is no negation: `죽고 싶다는 생각 안 한 날이 없어`.
+pub(super) const KO_DOUBLE_NEGATION: &str =
+    r"^[가-힣]{0,8}?(?:안|않|못)[가-힣]{0,3}(?:날|적|때|순간)(?:이|은|도)?(?:없|하루도없)";
+/// The phrase explained away later in its sentence: `…사라지고 싶다 싶은데 그런 의미는 아니고`.
+pub(super) const KO_EXPLAINED_AWAY: &str =
+    r"그런(?:의미|뜻|말|생각)(?:는|은|이|가|로|으로)?(?:아니|한거아니|한게아니)";
 /// Asked of someone: 죽고 싶냐, 죽고 싶니.
 pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
 /// Past tense right after the phrase: 죽고 싶었어.
@@ -23,15 +29,17 @@ pub(super) const KO_TOPIC: &str = r"연극|대본|희곡|시나리오|대사|드
 pub(super) const KO_TOPIC_AFTER: &str = r"^(?:를|을|에)?(?:관련|에관한|에대한|관한|대한|기사|뉴스|영상|다큐|책|통계|예방|교육|캠페인|문제|률|사건|장면)";
 pub(super) const EN_TOPIC: &str = r"\b(?:movie|film|show|series|episode|book|novel|story|character|news|article|headline|documentary|game|song|lyrics|anime|manga|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b";
 /// Negation shortly before an English phrase, within its clause.
-pub(super) const EN_NEGATION_BEFORE: &str =
-    r"(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}\s*$";
+pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|n't|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*)\s*$";
+/// Negation right after an English phrase: "depressed yes, suicidal no".
+pub(super) const EN_NEGATION_AFTER: &str =
+    r"^[\s?,:-]*(?:no|nope|not really|not at all)\s*(?:[.,!;]|$)";
 /// A death mentioned anywhere in the message.
 pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|떠나보냈|하늘나라|장례|사망|숨졌|목숨을끊었|\b(?:died|passed away|passed|killed (?:him|her|them)sel(?:f|ves)|suicide|funeral|lost my)\b";
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
-pub(super) const RESOLVED: &str = r"\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
-pub(super) const PAST_SENTENCE: &str = r"예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
+pub(super) const RESOLVED: &str = r"지금은(?:잘지내|안해|안함|멀쩡)|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
+pub(super) const PAST_SENTENCE: &str = r"오래전(?:일|얘기|이야기)|\bsince my last\b|예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
 
 pub(super) const KO_FIRST_PERSON: &[&str] = &[
     "나",
