@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tracing::{info, warn};
 
 use crate::config::{LlmEndpoint, OnFailure, Secret, Settings};
+use crate::emotion::neutral::NeutralReader;
 use crate::emotion::onnx::OnnxClassifier;
 use crate::emotion::{EmotionError, EmotionReader, ShownAt};
 use crate::pipeline::{AdminOptions, Pipeline, PipelineOptions, PrivacyOptions};
@@ -209,6 +210,18 @@ pub fn pipeline_with(
     }
 }
 
+/// The "no particular emotion" reader shipped beside the emotion model
+/// (`neutral.json`), if any; one that cannot be read is logged and left out.
+pub fn neutral_reader(settings: &Settings) -> Option<Arc<NeutralReader>> {
+    match NeutralReader::load_beside(&settings.emotion.model_dir) {
+        Ok(neutral) => neutral.map(Arc::new),
+        Err(error) => {
+            tracing::warn!(%error, "the neutral reader could not be loaded; every message may be tagged");
+            None
+        }
+    }
+}
+
 /// When the bot names an emotion, from `[emotion]`'s two thresholds.
 pub fn shown_at(settings: &Settings) -> ShownAt {
     ShownAt {
@@ -256,6 +269,11 @@ pub async fn build_pipeline(settings: &Settings) -> Result<(Pipeline, Vec<Notice
     }
 
     let pipeline = pipeline_with(settings, emotion, generator, store);
+    // It belongs with the emotion model it ships beside.
+    let pipeline = match neutral_reader(settings) {
+        Some(neutral) => pipeline.with_neutral(neutral),
+        None => pipeline,
+    };
     Ok((pipeline, notices))
 }
 

@@ -788,7 +788,11 @@ fn sample(metrics: &str, series: &str) -> Option<f64> {
 #[tokio::test]
 async fn metrics_count_the_messages_stages_and_llm_errors() {
     let server = Server::start().await;
-    for (i, text) in ["하나", "둘", "셋"].iter().enumerate() {
+    // Messages with an emotion (a neutral one is read but not counted).
+    for (i, text) in ["오늘 너무 슬퍼", "진짜 짜증나", "합격했어!!"]
+        .iter()
+        .enumerate()
+    {
         let (status, _) = server
             .call(
                 "/v1/chat",
@@ -799,7 +803,7 @@ async fn metrics_count_the_messages_stages_and_llm_errors() {
     }
     server.llm.fail_with(500);
     let (_, body) = server
-        .call("/v1/chat", json!({ "user_id": "m0", "text": "넷" }))
+        .call("/v1/chat", json!({ "user_id": "m0", "text": "무서워" }))
         .await;
     // The offline generator answered, marked as such.
     assert!(body["notes"].to_string().contains("offline"), "{body}");

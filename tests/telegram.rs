@@ -908,7 +908,10 @@ async fn a_6000_character_reply_arrives_in_parts() {
     assert!(long.chars().count() >= 6000);
     h.llm.set_reply(long.clone());
 
-    let asked = h.telegram.private_text(ALICE, "나 얘기 길게 해도 돼?");
+    let asked = h.telegram.private_text(
+        ALICE,
+        "오늘 회사에서 너무 속상한 일이 있었어 얘기 길게 해도 돼?",
+    );
     // The buttons come under the last part.
     let last = h
         .telegram

@@ -86,4 +86,6 @@ readings "$root/tests/data/crisis/dev2.jsonl" "$work/dev2.readings"
 readings "$work/everyday_cases.jsonl" "$work/everyday.readings"
 $PY "$here/crisis_thresholds.py" --dev "$work/dev.readings" "$work/dev2.readings" \
   --everyday "$work/everyday.readings" --config "$out/config.json"
+# 8. The "no particular emotion" reader beside the model (src/emotion/neutral.rs).
+$PY "$here/neutral.py" --data "$data" --split "$work/split.json" --out "$out/neutral.json"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"

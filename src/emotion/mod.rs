@@ -3,6 +3,7 @@
 //! The pipeline sees only [`EmotionReader`]; [`onnx::OnnxClassifier`] is the real
 //! implementation (a BERT-style classifier run by ONNX Runtime).
 
+pub mod neutral;
 pub mod onnx;
 pub mod runtime;
 pub mod taxonomy;

@@ -48,18 +48,17 @@ impl Pipeline {
         };
         let reading = self.read_message(text, &history).await;
         let emotion = reading.as_ref().and_then(Reading::emotion);
-        if let Some(emotion) = emotion {
+        // A greeting, thanks, logistics: no emotion to name or to store
+        // (the crisis check still reads the emotion the model found).
+        let neutral = self.neutral.as_ref().is_some_and(|n| n.is_neutral(text));
+        if let Some(emotion) = emotion.filter(|_| !neutral) {
             self.metrics.count_emotion(emotion.label.group);
         }
         // What the bot says it read (and tells the LLM): the fine emotion
         // only when the model is confident of it. The turn stores the reading.
-        let shown = reading
-            .as_ref()
-            .filter(|_| can_read(text))
-            .and_then(|r| shown(&r.emotions, self.options.shown_at));
-        let candidates = reading
-            .as_ref()
-            .filter(|_| can_read(text))
+        let nameable = reading.as_ref().filter(|_| can_read(text) && !neutral);
+        let shown = nameable.and_then(|r| shown(&r.emotions, self.options.shown_at));
+        let candidates = nameable
             .map(|r| crate::emotion::candidates(&r.emotions, shown))
             .unwrap_or_default();
         // Safety: the crisis check reads the original text; the LLM gets it redacted.
@@ -77,8 +76,12 @@ impl Pipeline {
             return self.held_back(refusal, text, crisis, shown);
         }
         let mood_trend = if remember {
-            self.mood_trend(&user, &message.chat_id, emotion.as_ref())
-                .await
+            self.mood_trend(
+                &user,
+                &message.chat_id,
+                emotion.filter(|_| !neutral).as_ref(),
+            )
+            .await
         } else {
             None
         };
@@ -103,7 +106,8 @@ impl Pipeline {
         self.record_usage(&user, written.tokens, remember).await;
         let turn_id = match (remember, turn.holds()) {
             (true, true) => {
-                let stored = self.store_turn(message, text, emotion, &written).await;
+                let read = emotion.filter(|_| !neutral);
+                let stored = self.store_turn(message, text, read, &written).await;
                 if stored.is_some() {
                     self.fold_old_turns(&user, &message.chat_id).await;
                 }

@@ -30,6 +30,7 @@ pub use consent::PrivacyOptions;
 pub use message::{ChunkSender, ConsentNotice, Incoming, Outgoing, ReplyEvent, ReplyKind};
 
 use crate::config::{LimitSettings, SafetySettings};
+use crate::emotion::neutral::NeutralReader;
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, ShownAt};
 use crate::metrics::Metrics;
 use crate::mood;
@@ -67,6 +68,8 @@ pub struct Pipeline {
     safety: Safety,
     fair_use: FairUse,
     metrics: Arc<Metrics>,
+    /// Reads when a message carries no particular emotion (no tag then).
+    neutral: Option<Arc<NeutralReader>>,
 }
 
 impl Pipeline {
@@ -88,7 +91,14 @@ impl Pipeline {
             safety: Safety::new(SafetySettings::default()),
             fair_use: FairUse::default(),
             metrics: Arc::default(),
+            neutral: None,
         }
+    }
+
+    /// Shows no emotion for a message `neutral` reads as carrying none.
+    pub fn with_neutral(mut self, neutral: Arc<NeutralReader>) -> Pipeline {
+        self.neutral = Some(neutral);
+        self
     }
 
     /// Holds users to the fair-use limits of `settings` (none by default).

@@ -90,6 +90,12 @@ impl TestPipeline {
 
     pub fn build(self) -> Pipeline {
         let settings = self.settings;
+        // The neutral reader ships beside the configured emotion model; a
+        // test's own reader comes without one.
+        let neutral = match self.emotion {
+            Some(_) => None,
+            None => maeum::app::neutral_reader(&settings),
+        };
         let emotion = self.emotion.unwrap_or_else(|| {
             maeum::app::emotion_reader(&settings)
                 .expect("the test model loads (run scripts/setup once for ONNX Runtime)")
@@ -101,6 +107,10 @@ impl TestPipeline {
             }
             Generator::Given(generator) => generator,
         };
-        maeum::app::pipeline_with(&settings, emotion, generator, self.store)
+        let pipeline = maeum::app::pipeline_with(&settings, emotion, generator, self.store);
+        match neutral {
+            Some(neutral) => pipeline.with_neutral(neutral),
+            None => pipeline,
+        }
     }
 }
