@@ -132,6 +132,28 @@ impl OpenAiGenerator {
         }
     }
 
+    /// One non-streamed completion: a place among the requests in flight,
+    /// the whole under the reply deadline, the first choice's text trimmed.
+    async fn complete(&self, chat: CreateChatCompletionRequest) -> Result<String, ReplyError> {
+        let deadline = self.deadline();
+        let _permit = self.permit(deadline).await?;
+        let response = timeout_at(deadline, self.client.chat().create(chat))
+            .await
+            .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
+            .map_err(|e| self.endpoint_error(&e))?;
+        let text = response
+            .choices
+            .into_iter()
+            .next()
+            .and_then(|choice| choice.message.content)
+            .unwrap_or_default();
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ReplyError::Empty);
+        }
+        Ok(text.to_string())
+    }
+
     fn endpoint_error(&self, error: &OpenAIError) -> ReplyError {
         endpoint_error(error, self.api_key.as_ref(), &self.model, self.timeout_secs)
     }
@@ -153,25 +175,8 @@ impl ReplyGenerator for OpenAiGenerator {
     }
 
     async fn generate(&self, request: &ReplyRequest) -> Result<String, ReplyError> {
-        let chat = self.chat_request(request, false);
-        let deadline = self.deadline();
-        let _permit = self.permit(deadline).await?;
-        tracing::debug!(model = %self.model, messages = chat.messages.len(), "requesting a reply");
-        let response = timeout_at(deadline, self.client.chat().create(chat))
-            .await
-            .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
-            .map_err(|e| self.endpoint_error(&e))?;
-        let text = response
-            .choices
-            .into_iter()
-            .next()
-            .and_then(|choice| choice.message.content)
-            .unwrap_or_default();
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(ReplyError::Empty);
-        }
-        Ok(text.to_string())
+        tracing::debug!(model = %self.model, "requesting a reply");
+        self.complete(self.chat_request(request, false)).await
     }
 
     /// The summary by the model, within the same deadline, permits and
@@ -191,27 +196,9 @@ impl ReplyGenerator for OpenAiGenerator {
             max_completion_tokens: Some(SUMMARY_MAX_TOKENS),
             ..Default::default()
         };
-        let deadline = self.deadline();
-        let _permit = self.permit(deadline).await?;
         tracing::debug!(model = %self.model, turns = turns.len(), "requesting a summary");
-        let response = timeout_at(deadline, self.client.chat().create(chat))
-            .await
-            .map_err(|_| ReplyError::Timeout(self.deadline_secs))?
-            .map_err(|e| self.endpoint_error(&e))?;
-        let text = response
-            .choices
-            .into_iter()
-            .next()
-            .and_then(|choice| choice.message.content)
-            .unwrap_or_default();
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(ReplyError::Empty);
-        }
-        Ok(summary::fit(
-            vec![text.to_string()],
-            summary::MAX_SUMMARY_CHARS,
-        ))
+        let text = self.complete(chat).await?;
+        Ok(summary::fit(vec![text], summary::MAX_SUMMARY_CHARS))
     }
 
     /// Streams the reply as the endpoint sends it. Returns only once the first
