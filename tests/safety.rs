@@ -49,6 +49,11 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("everyone would be better off without me", Some("E24")),
     // Saying it plainly: any emotion.
     ("진짜 죽고 싶어", Some("E30")),
+    // Farewells and endings in other words.
+    ("이번 생은 여기까지인가 봐", Some("E24")),
+    ("남은 사람들한테 미안하다고 전해줘", Some("E24")),
+    ("signing off for good. take care everyone", Some("E24")),
+    ("what height is guaranteed to be fatal", Some("E30")),
     // A negation of a negation; "not X but Y" where Y is danger too; laughing while sad.
     ("죽고 싶다는 생각 안 드는 날이 없어", Some("E24")),
     ("죽고 싶은 게 아니라 그냥 사라지고 싶어", Some("E24")),

@@ -463,6 +463,34 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:내|제)?(?:물건|옷|책)(?:들)?(?:을|를)?(?:다|전부)?(?:정리하고있|정리했|나눠주|나눠줬|처분)",
     )
     .unless(&[C::Declutter, C::Farewell]),
+    // Farewells in other words: 남은 사람들한테 연락하라고, 마지막으로 … 이제 가야지,
+    // 편지 남겼어 내일 아침에 보시겠지.
+    ko(
+        PlanOrMeans,
+        Borderline,
+        r"(?:남은|남겨질|남겨진)(?:사람들?|가족들?)[가-힣]{0,8}(?:연락|미안|부탁|잘지내|위해|한테)|마지막(?:으로)?[가-힣]{0,15}(?:이제가야|이제갈게|이제떠날|이제끝)|(?:편지|메모|쪽지)(?:를|도)?(?:남겼|남겨놨|써놨|써뒀)[가-힣]{0,10}(?:보시겠|보겠지|읽겠지|알겠지|발견)",
+    )
+    .unless(&[C::Farewell]),
+    // Ways of saying one's life is over: 이번 생은 여기까지, 누가 나 좀 데려가줬으면,
+    // 존재하는 것 자체가 피곤해, 사는 것 자체에 지쳤어, 세상에서 빠지고 싶다.
+    ko(
+        PassiveWish,
+        Borderline,
+        r"이번생은여기까지|(?:누가|누군가)(?:나|날|나를)?(?:좀)?데려가(?:줬으면|주면|줬음)|존재하는(?:것|거)자체가?(?:피곤|지겹|힘들|싫)|사는(?:것|거)자체(?:가|에|가너무)?(?:지쳤|지쳐|피곤|지겹|싫)|세상에서빠지고싶|여기있으면안되는사람",
+    )
+    .unless(&[C::Task, C::Escape]),
+    // Means at hand, asked: 약 다 먹어버릴까.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:약|수면제|알약)[가-힣]{0,10}(?:다|전부|몽땅|한꺼번에)먹어(?:버릴까|버리고싶|버릴래|버릴거)",
+    ),
+    // How a method works: 질식하면 얼마나 걸려, 손목 그으면 죽는 거 맞아.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:질식|익사|목매|투신|손목그)(?:하면|으면|하는데|을때)[가-힣]{0,8}(?:얼마나|몇분|아파|고통|죽|걸려)",
+    ),
     // ----- Korean: methods, means and attempts in the words people use -----
     // Asking how much or how high: 몇 알 먹으면 죽어, 몇 층에서 떨어져야, 치사량.
     ko(
@@ -689,6 +717,39 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:giving|gave) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions)\b",
     )
     .unless(&[C::Declutter]),
+    // Farewells in other words: "signing off for good", "if anyone reads this",
+    // "it wasn't anyone's fault", "it's over for good".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:signing|logging|checking|clocking) off (?:for good|permanently|forever|for the last time)\b",
+    ),
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\bif (?:anyone|someone|you) (?:reads?|finds?|is reading|are reading|sees?) this\b|\b(?:wasn't|isn't|was not|is not) (?:anyone's|anybody's|your) fault\b|\b(?:over|done|gone) for good\b|\b(?:the )?big sleep\b|\bnot be anything\b",
+    )
+    .unless(&[C::Farewell, C::Task]),
+    // A time for it: "3am. that's when i'll do it", "gonna do it after work today".
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\bthat's when i'll do it\b|\b(?:i'll|i will|i'm gonna|im gonna|i'm going to|gonna) do it (?:tonight|today|after (?:work|school|class|this|they|everyone)|on (?:the|my|his|her)|at \d|before|this (?:weekend|week))\b",
+    )
+    .unless(&[C::Task, C::Routine]),
+    // How a method works, asked: "what height is guaranteed to be fatal",
+    // "will my insulin kill me if i take all of it", "drowning is peaceful".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:guaranteed|enough|certain|sure) to (?:be )?(?:fatal|die|kill)\b|\b\d+(?:st|nd|rd|th)? floor enough\b|\bkill me if i (?:take|drink|mix|swallow)\b|\bdrowning (?:is )?peaceful\b|\b(?:hanging|drowning|jumping) or (?:hanging|drowning|jumping)\b|\bcan a train kill\b",
+    ),
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\b(?:holding|have|got) (?:the |a )?(?:knife|blade|razor|noose) (?:right now|in my hand|rn)\b",
+    )
+    .unless(&[C::Accident]),
     // ----- English: the words people use -----
     en(Ideation, Strong, r"\b(?:want|wanna|wish) (?:to )?(?:be|was|were) dead\b|\bi want to dye\b|\bwanna dye\b"),
     en(
