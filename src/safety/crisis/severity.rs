@@ -263,6 +263,11 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // a farewell said now, a plan for when no one is watching
         r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
         r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|안녕히계세요|먼저갈게|먼저가서미안",
+        // affairs put in order for those left, a farewell already written, the means set up
+        r"|유서[를을]?(?:쓰는중|쓰고있)|(?:끈|줄|밧줄|로프)[을를]?(?:묶어놨|걸어놨|매놨|묶어뒀)|먼저간다|내가없어도(?:울지|슬퍼하지)",
+        r"|(?:비번|비밀번호|통장|보험|서류)[가-힣]{0,12}(?:풀어놓|정리해뒀|정리해놨|알려두|적어두|적어놨|찾기쉽게)|내일이면(?:알겠|다들|모두)",
+        // an attempt just made, a wound left untreated
+        r"|(?:어제|방금|아까|지난밤)[가-힣]{0,8}(?:시도했|시도하다)|꿰매야|숨이(?:잘)?안쉬어",
     ))
 });
 
@@ -277,6 +282,9 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:end|die|kill|jump|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
         r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find (?:it|them|me|my \w+) in the morning|take care of my (?:cat|dog|pets?|kids?))\b|\bwrote (?:\w+ )?(?:letters?|notes?) (?:to|for)\b|\bwrote everyone\b",
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
+        // soon, affairs put in order, the means set up, an attempt just made
+        r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:tied|ready|up)\b|\b(?:rope|noose) tied\b",
+        r"|\bwhen i'm gone\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
     ))
 });
 
