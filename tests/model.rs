@@ -156,3 +156,43 @@ async fn a_reading_does_not_depend_on_its_neighbours() {
         assert!((a.crisis_probability() - b.crisis_probability()).abs() <= 1e-4);
     }
 }
+
+/// With two inference threads (`emotion.workers = 2`, each its own session,
+/// one queue), messages read at the same time get exactly the readings one
+/// thread gives them, and every one is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_read_as_one_does() {
+    let one = shipped_model();
+    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings");
+    settings.emotion.workers = 2;
+    let two = std::sync::Arc::new(OnnxClassifier::load(&settings.emotion).expect("two workers"));
+    let texts = [
+        "오늘 너무 슬퍼",
+        "시험 붙었어!",
+        "회사에서 또 혼났어",
+        "불안해서 잠이 안 와",
+    ];
+    let mut reads = Vec::new();
+    for round in 0..4 {
+        for text in texts {
+            let two = two.clone();
+            let utterance = Utterance {
+                text: format!("{text} {round}"),
+                context: Vec::new(),
+            };
+            reads.push(tokio::spawn(async move {
+                (utterance.clone(), two.read(utterance, 3).await)
+            }));
+        }
+    }
+    for read in reads {
+        let (utterance, reading) = read.await.expect("the read task");
+        let reading = reading.expect("answered");
+        let alone = one.read(utterance.clone(), 3).await.unwrap();
+        for (a, b) in alone.emotions.iter().zip(&reading.emotions) {
+            assert_eq!(a.label.code, b.label.code, "{}", utterance.text);
+            assert!((a.score - b.score).abs() <= 1e-5, "{}", utterance.text);
+        }
+    }
+}

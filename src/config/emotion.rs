@@ -16,6 +16,8 @@ pub struct EmotionSettings {
     pub max_tokens: usize,
     pub max_batch: usize,
     pub intra_threads: usize,
+    /// Inference threads, each with its own session, sharing one queue.
+    pub workers: usize,
     /// The fine emotion is shown (and named to the LLM) from this probability
     /// up; below it only its group.
     pub fine_threshold: f32,
@@ -44,6 +46,9 @@ impl EmotionSettings {
         }
         if self.intra_threads == 0 {
             return invalid("emotion.intra_threads", "must be at least 1");
+        }
+        if self.workers == 0 || self.workers > 16 {
+            return invalid("emotion.workers", "must be between 1 and 16");
         }
         Ok(())
     }

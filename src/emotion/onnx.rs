@@ -55,36 +55,42 @@ impl OnnxClassifier {
         let encoder = Encoder::new(tokenizer, max_tokens).map_err(EmotionError::Tokenizer)?;
 
         let environment = runtime::environment(&settings.onnxruntime_path)?;
-        let session = Session::builder(&environment)
-            .and_then(|b| Ok(b.with_intra_threads(settings.intra_threads)?))
-            .and_then(|b| Ok(b.with_inter_threads(1)?))
-            .and_then(|mut b| b.commit_from_file(&files.model))
-            .map_err(|e| dir_error(dir, format!("{}: {e}", model_dir::MODEL_FILE)))?;
-        let signature =
-            Signature::inspect(&session, config.labels.len(), config.crisis_head.as_ref())
-                .map_err(|reason| dir_error(dir, format!("{}: {reason}", model_dir::MODEL_FILE)))?;
-
         let info = ModelInfo {
             name: config.name.clone().unwrap_or_else(|| default_name(dir)),
             path: dir.display().to_string(),
             meaningful: config.meaningful,
         };
         let max_batch = settings.max_batch.max(1);
-        let worker = Worker {
-            session,
-            signature,
-            encoder,
-            num_labels: config.labels.len(),
-            pad_id,
-            max_batch,
-        };
-        let (jobs, queue) = mpsc::channel(max_batch * QUEUED_JOBS_PER_BATCH_INPUT);
-        std::thread::Builder::new()
-            .name("maeum-emotion".into())
-            .spawn(move || worker.run(queue))
-            .map_err(|e| {
-                EmotionError::Inference(format!("cannot start the inference thread: {e}"))
-            })?;
+        let workers = settings.workers.max(1);
+        let (jobs, queue) = mpsc::channel(max_batch * workers * QUEUED_JOBS_PER_BATCH_INPUT);
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        for index in 0..workers {
+            let session = Session::builder(&environment)
+                .and_then(|b| Ok(b.with_intra_threads(settings.intra_threads)?))
+                .and_then(|b| Ok(b.with_inter_threads(1)?))
+                .and_then(|mut b| b.commit_from_file(&files.model))
+                .map_err(|e| dir_error(dir, format!("{}: {e}", model_dir::MODEL_FILE)))?;
+            let signature =
+                Signature::inspect(&session, config.labels.len(), config.crisis_head.as_ref())
+                    .map_err(|reason| {
+                        dir_error(dir, format!("{}: {reason}", model_dir::MODEL_FILE))
+                    })?;
+            let worker = Worker {
+                session,
+                signature,
+                encoder: encoder.clone(),
+                num_labels: config.labels.len(),
+                pad_id,
+                max_batch,
+            };
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("maeum-emotion-{index}"))
+                .spawn(move || worker.run(queue))
+                .map_err(|e| {
+                    EmotionError::Inference(format!("cannot start the inference thread: {e}"))
+                })?;
+        }
 
         tracing::info!(
             model = %info.name,
@@ -93,6 +99,7 @@ impl OnnxClassifier {
             meaningful = info.meaningful,
             max_tokens,
             max_batch,
+            workers,
             crisis_head = config.crisis_head.is_some(),
             intra_threads = settings.intra_threads,
             "emotion model loaded"

@@ -11,6 +11,7 @@ use tokenizers::{Encoding, PostProcessor, Tokenizer, TruncationDirection};
 /// tokens that are kept.
 const CHARS_PER_TOKEN_CAP: usize = 32;
 
+#[derive(Clone)]
 pub(super) struct Encoder {
     tokenizer: Tokenizer,
     max_tokens: usize,

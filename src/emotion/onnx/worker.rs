@@ -1,9 +1,10 @@
-//! The inference worker: one OS thread owns the ONNX Runtime session, takes
-//! requests from a bounded channel, and runs whatever is queued (up to
-//! `max_batch` inputs) as one padded batch, as Hugging Face's
+//! The inference workers: each OS thread owns an ONNX Runtime session, takes
+//! requests from one shared bounded channel, and runs whatever is queued (up
+//! to `max_batch` inputs) as one padded batch, as Hugging Face's
 //! text-embeddings-inference does. Keeps CPU-bound inference off the async runtime.
 
 use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 
 use ort::session::{Session, SessionInputValue};
 use ort::value::{Tensor, TensorElementType, ValueType};
@@ -152,11 +153,21 @@ pub(super) struct Worker {
     pub max_batch: usize,
 }
 
+/// The queue the workers share: one takes a batch at a time, then lets go
+/// while it runs it, so a message waits for whichever worker is free.
+pub(super) type SharedJobs = Arc<Mutex<mpsc::Receiver<Job>>>;
+
 impl Worker {
     /// Serves jobs until every sender is gone.
-    pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+    pub fn run(mut self, jobs: SharedJobs) {
         let mut held = None;
-        while let Some(batch) = next_batch(&mut jobs, &mut held, self.max_batch) {
+        loop {
+            let batch = {
+                // A worker that panicked holding the lock left the queue intact.
+                let mut queue = jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                next_batch(&mut queue, &mut held, self.max_batch)
+            };
+            let Some(batch) = batch else { break };
             self.serve(batch);
         }
         tracing::debug!("emotion worker stopping: no more requests");
