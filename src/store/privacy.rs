@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::Row;
 
-use super::base::{Store, from_ms, now_ms, user_binding};
+use super::base::{Store, from_ms, now_ms};
 use super::types::{
     Backend, Consent, EmotionDayCount, Feedback, FeedbackCount, MarkerKeyCheck, RekeyReport,
     StatsScope, StoreError, StoreStats, UserKey,
@@ -17,6 +17,31 @@ use crate::privacy::crypto::{Binding, Field};
 const MS_PER_DAY: i64 = 24 * 60 * 60 * 1000;
 /// `store_meta` row holding the marker key's check value.
 const MARKER_KEY_CHECK: &str = "marker_key_check";
+
+/// A table's one sealed text column, for [`Store::rekey`]: its binding is
+/// (the `user_ref` expression, the row id).
+#[derive(Clone, Copy)]
+struct SealedColumn {
+    table: &'static str,
+    column: &'static str,
+    field: Field,
+    user_ref: &'static str,
+}
+
+/// Display names: a user's row is its own owner (`user_binding`).
+const DISPLAY_NAMES: SealedColumn = SealedColumn {
+    table: "users",
+    column: "display_name",
+    field: Field::DisplayName,
+    user_ref: "id",
+};
+
+const SUMMARIES: SealedColumn = SealedColumn {
+    table: "summaries",
+    column: "summary",
+    field: Field::Summary,
+    user_ref: "user_ref",
+};
 
 impl Store {
     /// The user's recorded acceptance of the privacy notice, if any.
@@ -317,88 +342,71 @@ impl Store {
             }
         }
 
+        report.users = self
+            .rekey_column(&DISPLAY_NAMES, batch, &mut report)
+            .await?;
+        report.summaries = self.rekey_column(&SUMMARIES, batch, &mut report).await?;
+        self.flush_deletions().await;
+        Ok(report)
+    }
+
+    /// Rekeys one sealed text column, `batch` rows at a time, as
+    /// [`Store::rekey`] does; returns how many rows were rewritten (a row
+    /// changed meanwhile is counted as skipped, one that cannot be opened is
+    /// reported).
+    async fn rekey_column(
+        &self,
+        sealed: &SealedColumn,
+        batch: i64,
+        report: &mut RekeyReport,
+    ) -> Result<u64, StoreError> {
+        let SealedColumn {
+            table,
+            column,
+            field,
+            user_ref,
+        } = *sealed;
+        let select = format!(
+            "SELECT id, {user_ref} AS user_ref, {column} AS text FROM {table} \
+             WHERE {column} IS NOT NULL AND id > $1 ORDER BY id LIMIT $2"
+        );
+        let update = format!("UPDATE {table} SET {column} = $1 WHERE id = $2 AND {column} = $3");
+        let mut rewritten = 0;
         let mut after = 0_i64;
         loop {
-            let rows = self
-                .page_after(
-                    "SELECT id, display_name FROM users WHERE display_name IS NOT NULL AND id > $1 \
-                     ORDER BY id LIMIT $2",
-                    after,
-                    batch,
-                )
-                .await?;
+            let rows = self.page_after(&select, after, batch).await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
             for row in &rows {
                 let id: i64 = row.try_get("id")?;
-                let name: String = row.try_get("display_name")?;
-                if self.cipher.is_current(&name) {
-                    continue;
-                }
-                let new_name = match self.resealed(Field::DisplayName, user_binding(id), &name) {
-                    Ok(name) => name,
-                    Err(error) => {
-                        report.note_unreadable(format!("users:{id}"), &error);
-                        continue;
-                    }
-                };
-                let updated = sqlx::query(
-                    "UPDATE users SET display_name = $1 WHERE id = $2 AND display_name = $3",
-                )
-                .bind(new_name)
-                .bind(id)
-                .bind(&name)
-                .execute(&self.pool)
-                .await?;
-                match updated.rows_affected() {
-                    0 => report.skipped += 1,
-                    _ => report.users += 1,
-                }
-            }
-        }
-        let mut after = 0_i64;
-        loop {
-            let rows = self
-                .page_after(
-                    "SELECT id, user_ref, summary FROM summaries WHERE id > $1 ORDER BY id LIMIT $2",
-                    after,
-                    batch,
-                )
-                .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("id")?;
-            for row in &rows {
-                let id: i64 = row.try_get("id")?;
-                let summary: String = row.try_get("summary")?;
-                if self.cipher.is_current(&summary) {
+                let text: String = row.try_get("text")?;
+                if self.cipher.is_current(&text) {
                     continue;
                 }
                 let binding = Binding {
                     user_ref: row.try_get("user_ref")?,
                     row: id,
                 };
-                let new_summary = match self.resealed(Field::Summary, binding, &summary) {
-                    Ok(summary) => summary,
+                let new_text = match self.resealed(field, binding, &text) {
+                    Ok(text) => text,
                     Err(error) => {
-                        report.note_unreadable(format!("summaries:{id}"), &error);
+                        report.note_unreadable(format!("{table}:{id}"), &error);
                         continue;
                     }
                 };
-                let updated =
-                    sqlx::query("UPDATE summaries SET summary = $1 WHERE id = $2 AND summary = $3")
-                        .bind(new_summary)
-                        .bind(id)
-                        .bind(&summary)
-                        .execute(&self.pool)
-                        .await?;
+                let updated = sqlx::query(&update)
+                    .bind(new_text)
+                    .bind(id)
+                    .bind(&text)
+                    .execute(&self.pool)
+                    .await?;
                 match updated.rows_affected() {
                     0 => report.skipped += 1,
-                    _ => report.summaries += 1,
+                    _ => rewritten += 1,
                 }
             }
         }
-        self.flush_deletions().await;
-        Ok(report)
+        Ok(rewritten)
     }
 
     /// One page of a rekey scan: the rows of `sql` (ordered by id, `$1` the
