@@ -117,6 +117,24 @@ fn chat_answers_with_emotion_tags_and_survives_bad_input() {
     );
 }
 
+/// A greeting carries no emotion (`model/neutral.json`): its reply has no tag.
+#[test]
+fn a_greeting_in_the_terminal_gets_no_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_with_stdin(
+        maeum(dir.path()).arg("chat"),
+        "/accept\n안녕 좋은 아침\n/quit\n".as_bytes(),
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let replies: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split("마음> ").nth(1))
+        .collect();
+    let greeting = replies.last().expect("the greeting is answered");
+    assert!(!greeting.starts_with('['), "no tag: {stdout}");
+}
+
 #[test]
 fn chat_stores_nothing_before_the_notice_is_accepted() {
     let dir = tempfile::tempdir().unwrap();

@@ -857,3 +857,16 @@ async fn maeum_run_serves_discord_and_stops_on_sigterm() {
         "the gateway connection was closed normally"
     );
 }
+
+/// A greeting carries no emotion (`model/neutral.json`): no reaction, no
+/// label above the reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_greeting_gets_no_emotion_tag_or_reaction() {
+    let bot = Bot::start().await;
+    bot.llm.set_reply("안녕! 반가워.");
+    let user = FakeUser::new(77, "하늘");
+    let (message, reply) = bot.dm(&user, "안녕 ㅎㅎ").await;
+    assert_eq!(reply.content, "안녕! 반가워.", "no label line");
+    assert!(bot.fake.world(|w| w.reactions_on(message)).is_empty());
+    bot.stop().await;
+}

@@ -1255,3 +1255,26 @@ async fn connections_beyond_the_cap_are_closed_at_once() {
     assert!(answered);
     server.stop().await;
 }
+
+/// A greeting carries no emotion (`model/neutral.json`): the chat answer
+/// names none.
+#[tokio::test]
+async fn a_greeting_gets_no_emotion() {
+    let server = Server::start().await;
+    let (status, body) = server
+        .call(
+            "/v1/chat",
+            json!({ "user_id": "hello", "text": "안녕 좋은 아침" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["emotion"].is_null(), "{body}");
+    let (_, body) = server
+        .call(
+            "/v1/chat",
+            json!({ "user_id": "hello", "text": "오늘 너무 속상했어" }),
+        )
+        .await;
+    assert!(body["emotion"]["code"].is_string(), "{body}");
+    server.stop().await;
+}

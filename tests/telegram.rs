@@ -1181,3 +1181,21 @@ async fn maeum_run_finishes_the_reply_in_flight_on_sigterm_and_exits_0() {
     assert!(reply.text.contains("/accept"), "{}", reply.text);
     assert!(!reply.buttons.is_empty());
 }
+
+/// A greeting carries no emotion (`model/neutral.json`): no reaction, no
+/// label line above the reply, none stored with the turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_greeting_gets_no_emotion_tag_or_reaction() {
+    let h = Harness::polling().await;
+    h.llm.set_reply("좋은 아침! 잘 잤어?");
+    let (asked, reply) = h.converse(ALICE, "좋은 아침 ㅎㅎ").await;
+    assert_eq!(reply.text, "좋은 아침! 잘 잤어?", "no label line");
+    assert!(
+        !h.telegram
+            .state()
+            .reactions
+            .contains_key(&(ALICE.id, asked))
+    );
+    assert_eq!(h.turns(ALICE).await[0].emotion_code, None);
+    h.stop().await;
+}
