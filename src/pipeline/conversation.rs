@@ -18,7 +18,7 @@ use crate::metrics::Stage;
 use crate::mood;
 use crate::reply::{Exchange, ReplyError, ReplyRequest};
 use crate::safety::{Severity, crisis::EARLIER_MESSAGES};
-use crate::store::{NewTurn, StoreError, Turn, Usage, UserKey};
+use crate::store::{NewTurn, StoreError, Summary, Turn, Usage, UserKey};
 
 impl Pipeline {
     pub(super) async fn converse(
@@ -51,7 +51,8 @@ impl Pipeline {
         // A greeting, thanks, logistics: no emotion to name or to store
         // (the crisis check still reads the emotion the model found).
         let neutral = self.neutral.as_ref().is_some_and(|n| n.is_neutral(text));
-        if let Some(emotion) = emotion.filter(|_| !neutral) {
+        let kept = emotion.filter(|_| !neutral);
+        if let Some(emotion) = kept {
             self.metrics.count_emotion(emotion.label.group);
         }
         // What the bot says it read (and tells the LLM): the fine emotion
@@ -76,16 +77,12 @@ impl Pipeline {
             return self.held_back(refusal, text, crisis, shown);
         }
         let mood_trend = if remember {
-            self.mood_trend(
-                &user,
-                &message.chat_id,
-                emotion.filter(|_| !neutral).as_ref(),
-            )
-            .await
+            self.mood_trend(&user, &message.chat_id, kept.as_ref())
+                .await
         } else {
             None
         };
-        let summary = if remember {
+        let earlier_summary = if remember {
             self.summary(&user, &message.chat_id).await
         } else {
             None
@@ -100,16 +97,16 @@ impl Pipeline {
             history: &history,
             crisis,
             mood_trend,
-            summary,
+            summary: earlier_summary.as_ref().map(|s| s.text.clone()),
         };
         let written = self.write_reply(input, chunks).await;
         self.record_usage(&user, written.tokens, remember).await;
         let turn_id = match (remember, turn.holds()) {
             (true, true) => {
-                let read = emotion.filter(|_| !neutral);
-                let stored = self.store_turn(message, text, read, &written).await;
+                let stored = self.store_turn(message, text, kept, &written).await;
                 if stored.is_some() {
-                    self.fold_old_turns(&user, &message.chat_id).await;
+                    self.fold_old_turns(&user, &message.chat_id, earlier_summary)
+                        .await;
                 }
                 stored
             }
@@ -216,7 +213,7 @@ impl Pipeline {
             crisis,
             // The turn being rewritten is stored: the arc already holds it.
             mood_trend: self.mood_trend(user, &target.chat_id, None).await,
-            summary: self.summary(user, &target.chat_id).await,
+            summary: self.summary(user, &target.chat_id).await.map(|s| s.text),
         };
         let written = self.write_reply(input, chunks).await;
         // Only a stored turn can be rewritten: its writer is remembered.
@@ -418,26 +415,28 @@ impl Pipeline {
     /// Masks personal data in everything `request` would send to the language
     /// model: the message, the earlier exchanges, the reply to avoid and the name.
     fn redact_request(&self, request: &mut ReplyRequest) {
-        let mask = |text: &mut String| {
-            if let std::borrow::Cow::Owned(masked) = self.safety.redact(text) {
-                *text = masked;
-            }
-        };
-        mask(&mut request.text);
+        self.mask(&mut request.text);
         for exchange in &mut request.history {
-            mask(&mut exchange.user_text);
+            self.mask(&mut exchange.user_text);
             if let Some(reply) = &mut exchange.reply {
-                mask(reply);
+                self.mask(reply);
             }
         }
         if let Some(avoid) = &mut request.avoid {
-            mask(avoid);
+            self.mask(avoid);
         }
         if let Some(name) = &mut request.user_name {
-            mask(name);
+            self.mask(name);
         }
         if let Some(summary) = &mut request.summary {
-            mask(summary);
+            self.mask(summary);
+        }
+    }
+
+    /// Masks personal data in `text`, in place (what goes to the language model).
+    fn mask(&self, text: &mut String) {
+        if let std::borrow::Cow::Owned(masked) = self.safety.redact(text) {
+            *text = masked;
         }
     }
 
@@ -492,12 +491,12 @@ impl Pipeline {
     }
 
     /// The running summary of the user's older turns in `chat_id`, if any.
-    async fn summary(&self, user: &UserKey, chat_id: &str) -> Option<String> {
+    async fn summary(&self, user: &UserKey, chat_id: &str) -> Option<Summary> {
         if self.options.summary_after_turns == 0 {
             return None;
         }
         match self.store.summary(user, chat_id).await {
-            Ok(summary) => summary.map(|s| s.text),
+            Ok(summary) => summary,
             Err(error) => {
                 warn!(%error, "loading the summary failed; answering without it");
                 None
@@ -509,19 +508,13 @@ impl Pipeline {
     /// window into their running summary, once `summary_after_turns` of them
     /// have gathered: by the language model (masked as a reply's request
     /// is), else — or when it fails — the extractive note. Runs within the
-    /// turn's lock, so two replicas never fold the same turns.
-    async fn fold_old_turns(&self, user: &UserKey, chat_id: &str) {
+    /// turn's lock, so two replicas never fold the same turns, and
+    /// `earlier` (read at the turn's start) is still the stored summary.
+    async fn fold_old_turns(&self, user: &UserKey, chat_id: &str, earlier: Option<Summary>) {
         let every = self.options.summary_after_turns;
         if every == 0 {
             return;
         }
-        let earlier = match self.store.summary(user, chat_id).await {
-            Ok(summary) => summary,
-            Err(error) => {
-                warn!(%error, "loading the summary failed; not folding now");
-                return;
-            }
-        };
         let after = earlier.as_ref().map_or(0, |s| s.through_turn_id);
         let keep = i64::from(self.options.history_turns);
         let turns = match self.store.turns_to_fold(user, chat_id, after, keep).await {
@@ -539,14 +532,13 @@ impl Pipeline {
         let mut exchanges: Vec<Exchange> = turns.iter().map(|t| self.exchange(t)).collect();
         let mut earlier_text = earlier.map(|s| s.text);
         for exchange in &mut exchanges {
-            exchange.user_text = self.safety.redact(&exchange.user_text).into_owned();
-            exchange.reply = exchange
-                .reply
-                .as_deref()
-                .map(|r| self.safety.redact(r).into_owned());
+            self.mask(&mut exchange.user_text);
+            if let Some(reply) = &mut exchange.reply {
+                self.mask(reply);
+            }
         }
         if let Some(text) = &mut earlier_text {
-            *text = self.safety.redact(text).into_owned();
+            self.mask(text);
         }
         let text = match self
             .generator
