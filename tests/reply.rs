@@ -43,16 +43,9 @@ fn emotion(code: &str, score: f32) -> Emotion {
 
 fn request(text: &str, emotion: Option<Emotion>) -> ReplyRequest {
     ReplyRequest {
-        user_name: None,
         text: text.into(),
         emotion,
-        history: Vec::new(),
-        avoid: None,
-        crisis: maeum::safety::Severity::None,
-        mood_trend: None,
-        summary: None,
-        candidates: Vec::new(),
-        no_strong_emotion: false,
+        ..Default::default()
     }
 }
 

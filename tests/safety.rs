@@ -616,16 +616,9 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
     let out = say(&pipeline, "c4", "약을 모아두고 있어").await;
     assert!(has_crisis_lines(&out.text()), "{}", out.text());
     let caring = OfflineGenerator::candidates(&ReplyRequest {
-        user_name: None,
         text: String::new(),
-        emotion: None,
-        history: Vec::new(),
-        avoid: None,
         crisis: maeum::safety::Severity::Risk,
-        mood_trend: None,
-        summary: None,
-        candidates: Vec::new(),
-        no_strong_emotion: false,
+        ..Default::default()
     });
     assert!(
         caring.iter().any(|c| out.text().starts_with(c.as_str())),
@@ -634,16 +627,9 @@ async fn the_offline_generator_answers_a_crisis_with_care_and_the_lines() {
     );
     // Not one of the ordinary sadness replies.
     let ordinary = OfflineGenerator::candidates(&ReplyRequest {
-        user_name: None,
         text: "약을 모아두고 있어".into(),
         emotion: emotion(Some("E24")),
-        history: Vec::new(),
-        avoid: None,
-        crisis: maeum::safety::Severity::None,
-        mood_trend: None,
-        summary: None,
-        candidates: Vec::new(),
-        no_strong_emotion: false,
+        ..Default::default()
     });
     assert!(!ordinary.iter().any(|c| out.text().starts_with(c.as_str())));
 }

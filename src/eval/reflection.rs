@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::emotion::{Emotion, EmotionLabel, EmotionReader, Utterance};
 use crate::reply::{ReplyError, ReplyGenerator, ReplyRequest};
-use crate::safety::Severity;
 
 /// One message, its labelled emotion and the two replies as read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,16 +36,9 @@ pub enum QaError {
 /// The reply to `text` with `emotion` named in the prompt, or with none.
 fn request(text: &str, emotion: Option<&'static EmotionLabel>) -> ReplyRequest {
     ReplyRequest {
-        user_name: None,
         text: text.to_string(),
         emotion: emotion.map(|label| Emotion { label, score: 1.0 }),
-        no_strong_emotion: false,
-        history: Vec::new(),
-        avoid: None,
-        crisis: Severity::None,
-        mood_trend: None,
-        summary: None,
-        candidates: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -26,8 +26,9 @@ pub struct Exchange {
 
 pub use crate::safety::Severity;
 
-/// Everything a generator needs to answer one message.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything a generator needs to answer one message. The default is an
+/// empty message with nothing read, no history and no crisis.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyRequest {
     pub user_name: Option<String>,
     pub text: String,

@@ -397,19 +397,12 @@ mod tests {
 
     fn request(text: &str, emotion: Option<(&str, f32)>) -> ReplyRequest {
         ReplyRequest {
-            user_name: None,
             text: text.to_string(),
             emotion: emotion.map(|(code, score)| Emotion {
                 label: label(code),
                 score,
             }),
-            history: Vec::new(),
-            avoid: None,
-            crisis: Severity::None,
-            mood_trend: None,
-            summary: None,
-            candidates: Vec::new(),
-            no_strong_emotion: false,
+            ..Default::default()
         }
     }
 

@@ -567,17 +567,11 @@ mod tests {
     #[test]
     fn a_crisis_is_answered_from_the_crisis_set_whatever_the_emotion() {
         let request = ReplyRequest {
-            user_name: None,
             text: "사라지고 싶어".into(),
             emotion: EmotionLabel::by_code("E60")
                 .map(|label| crate::emotion::Emotion { label, score: 0.9 }),
-            history: Vec::new(),
-            avoid: None,
             crisis: Severity::Risk,
-            mood_trend: None,
-            summary: None,
-            candidates: Vec::new(),
-            no_strong_emotion: false,
+            ..Default::default()
         };
         let candidates = OfflineGenerator::candidates(&request);
         assert_eq!(candidates.len(), CRISIS.len());
@@ -587,17 +581,10 @@ mod tests {
     #[test]
     fn a_strongly_felt_message_is_met_with_its_strength_first() {
         let request = |text: &str, code: &str| ReplyRequest {
-            user_name: None,
             text: text.into(),
             emotion: EmotionLabel::by_code(code)
                 .map(|label| crate::emotion::Emotion { label, score: 0.9 }),
-            history: Vec::new(),
-            avoid: None,
-            crisis: Severity::None,
-            mood_trend: None,
-            summary: None,
-            candidates: Vec::new(),
-            no_strong_emotion: false,
+            ..Default::default()
         };
         for (text, code, english) in [
             ("헤어졌어 진짜 너무 슬프다 ㅠㅠㅠ", "E20", false),

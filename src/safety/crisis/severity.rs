@@ -22,9 +22,10 @@ use super::{Category, CrisisAssessment, SetAside, assess, learned, sentences};
 use crate::emotion::{CrisisSignal, Emotion};
 
 /// How urgently a message asks for help. Ordered: a later variant is more urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Nothing suggests danger.
+    #[default]
     None,
     /// Someone the writer knows may be in danger.
     Concern,
