@@ -1131,7 +1131,8 @@ async fn the_held_out_crisis_figures_do_not_drop() {
     // Rules alone: measured 0.637 / 0.042 / 0.417.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
     assert_floors(&report, 0.63, 0.045, 0.41);
-    // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917.
+    // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917
+    // (the same with the model's activations quantised per row, 2026-12-05).
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
     assert_floors(&report, 0.925, 0.06, 0.91);
 }
@@ -1142,9 +1143,11 @@ async fn the_second_held_out_crisis_figures_do_not_drop() {
     // seen, and never tuned on. Rules: measured 0.533 / 0.079 / 0.340.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", false).await;
     assert_floors(&report, 0.53, 0.08, 0.34);
-    // Rules + the crisis model: measured 0.939 / 0.064 / 0.860.
+    // Rules + the crisis model: measured 0.939 / 0.064 / 0.860; with the
+    // model's activations quantised per row (its reading independent of its
+    // batch), 0.944 / 0.071 / 0.900.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.935, 0.065, 0.855);
+    assert_floors(&report, 0.94, 0.075, 0.89);
 }
 
 #[tokio::test]
@@ -1154,9 +1157,10 @@ async fn the_third_held_out_crisis_figures_do_not_drop() {
     // 0.479 / 0.055 / 0.326.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", false).await;
     assert_floors(&report, 0.475, 0.06, 0.32);
-    // Rules + the crisis model: measured 0.946 / 0.055 / 0.899.
+    // Rules + the crisis model: measured 0.946 / 0.055 / 0.899; per-row
+    // activations: 0.946 / 0.060 / 0.910.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.06, 0.89);
+    assert_floors(&report, 0.94, 0.065, 0.9);
 }
 
 #[tokio::test]
@@ -1165,7 +1169,8 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
     // format, committed before anything was measured on it, never tuned on.
     // As it came: 0.933 / 0.055 / 0.865 with the crisis model. After the
     // negation rules tuned on other parts: rules 0.483 / 0.055 / 0.338;
-    // rules + the crisis model 0.942 / 0.045 / 0.865.
+    // rules + the crisis model 0.942 / 0.045 / 0.865; per-row activations
+    // 0.946 / 0.045 / 0.865.
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", false).await;
     assert_floors(&report, 0.48, 0.06, 0.33);
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
@@ -1174,17 +1179,18 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
 
 #[tokio::test]
 async fn the_development_crisis_figures_do_not_drop() {
-    // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.994 / 0.021 / 1.000.
+    // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.994 / 0.021 / 1.000,
+    // with its activations quantised per row 0.989 / 0.028 / 1.000.
     let report = crisis_figures("tests/data/crisis/dev.jsonl", false).await;
     assert_floors(&report, 0.94, 0.01, 0.88);
     let report = crisis_figures("tests/data/crisis/dev.jsonl", true).await;
-    assert_floors(&report, 0.99, 0.025, 0.99);
+    assert_floors(&report, 0.985, 0.03, 0.99);
     // The second development part: rules 0.596 / 0.030 / 0.418; with the
-    // crisis model 0.983 / 0.015 / 0.978.
+    // crisis model 0.983 / 0.015 / 0.978, per-row activations 0.983 / 0.020 / 0.967.
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
     assert_floors(&report, 0.59, 0.035, 0.41);
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;
-    assert_floors(&report, 0.98, 0.02, 0.95);
+    assert_floors(&report, 0.98, 0.025, 0.95);
 }
 
 /// What a companion hears all day must not get the crisis lines: greetings,

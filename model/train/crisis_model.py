@@ -63,6 +63,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 import crisis_data as ch  # noqa: E402
 from modeling import Encoder, load_packed_base, mean_pool  # noqa: E402
+from quantise import quantise  # noqa: E402
 
 PREFIX = "/crisis_model/"
 OLD_HEAD_PREFIX = "/crisis_head/"
@@ -200,8 +201,6 @@ def train(model: CrisisClassifier, cases: list[dict], tok, args, device: str) ->
 
 def export(model: CrisisClassifier, work: str) -> onnx.ModelProto:
     """The model as an int8 ONNX graph (probabilities out), as export.py does it."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     model.bert.fused = False
     fp32, int8 = os.path.join(work, "crisis_fp32.onnx"), os.path.join(work, "crisis_int8.onnx")
     ids = torch.tensor([[0, 5, 6, 7, 2, 2, 8, 2], [0, 9, 10, 2, 1, 1, 1, 1]])
@@ -209,7 +208,7 @@ def export(model: CrisisClassifier, work: str) -> onnx.ModelProto:
                       dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
                                     "probabilities": {0: "batch"}},
                       opset_version=17, do_constant_folding=True, dynamo=False)
-    quantize_dynamic(fp32, int8, per_channel=True, weight_type=QuantType.QInt8)
+    quantise(fp32, int8)
     return onnx.load(int8)
 
 

@@ -1,7 +1,7 @@
 """Export the trained classifier as a Hugging Face-style ONNX directory.
 
 Writes to --out:
-  model.onnx        int8 (ONNX Runtime dynamic quantisation, per-channel) unless --fp32;
+  model.onnx        int8 (weights per channel, activations per token row: quantise.py) unless --fp32;
                     inputs input_ids, attention_mask (int64 [batch, seq]); output logits
                     (float32 [batch, 60]); dynamic batch and sequence axes
   model_fp32.onnx   the float model it was quantised from (only with --keep-fp32)
@@ -23,6 +23,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 from modeling import BertConfig, EmotionClassifier  # noqa: E402
+from quantise import quantise  # noqa: E402
 
 MODEL_NAME = "maeum-emotion-e5small-ko"
 
@@ -57,12 +58,6 @@ def export_onnx(model: EmotionClassifier, path: str) -> None:
     )
 
 
-def quantise(src: str, dst: str) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(src, dst, per_channel=True, weight_type=QuantType.QInt8)
-
-
 def write_config(out: str, c: BertConfig, quantised: bool) -> None:
     cfg = {
         "model_type": "bert",
@@ -92,7 +87,7 @@ def write_config(out: str, c: BertConfig, quantised: bool) -> None:
             "pooling": "mean over attention_mask, then linear",
             "onnx_inputs": ["input_ids", "attention_mask"],
             "onnx_output": "logits",
-            "quantization": "onnxruntime dynamic int8, per-channel" if quantised else "none (float32)",
+            "quantization": "int8 weights per channel, activations per token row (quantise.py)" if quantised else "none (float32)",
         },
     }
     with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
