@@ -20,6 +20,15 @@ MatMulInteger -> Cast -> Mul(row x weight scales) mis-reads per-row scales
 to the fp32 graph, and a message's probabilities alone and inside a padded
 batch equal within 1e-6.
 
+`fuse_attention` then replaces each self-attention block the TorchScript
+exporter writes (Reshape/Transpose of Q, K and V, MatMul, Div by sqrt(head
+size), Add of the mask, Softmax, MatMul, Transpose, Reshape) with ONNX
+Runtime's `MultiHeadAttention` on the same Q, K, V and the attention mask.
+ONNX Runtime fuses these blocks itself only when Q, K and V come from plain
+MatMul + Add, which the quantised graph no longer has. It wins back most of
+what the per-row scales cost (model/README.md); padding is still masked, so
+the readings stay independent of the batch.
+
     python model/train/quantise.py --rewrite model/model.onnx   # in place, idempotent
 """
 
@@ -32,15 +41,18 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 ROW_PREFIX = "rowq_"
+MASK_INT32 = "attention_mask_int32"  # MultiHeadAttention's key padding mask
 
 
 def quantise(src: str, dst: str) -> None:
-    """fp32 ONNX file -> int8 weights (per channel) with per-row activation scales."""
+    """fp32 ONNX file -> the served graph: int8 weights (per channel), per-row
+    activation scales, fused attention."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(src, dst, per_channel=True, weight_type=QuantType.QInt8)
     model = onnx.load(dst)
     per_row_activations(model)
+    fuse_attention(model)
     onnx.checker.check_model(model)
     onnx.save(model, dst)
 
@@ -125,16 +137,91 @@ def per_row_activations(model: onnx.ModelProto) -> int:
     return rewritten
 
 
+def fuse_attention(model: onnx.ModelProto, num_heads: int = 12) -> int:
+    """Replaces each exported self-attention block with one MultiHeadAttention
+    (in place); returns how many were replaced (0 when none is left)."""
+    g = model.graph
+    producers = {o: n for n in g.node for o in n.output}
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for n in g.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    constants = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    constants.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node if n.op_type == "Constant"})
+
+    def made_by(op: str, name: str) -> onnx.NodeProto | None:
+        n = producers.get(name)
+        return n if n is not None and n.op_type == op else None
+
+    def block(softmax: onnx.NodeProto) -> tuple[list[onnx.NodeProto], onnx.NodeProto] | None:
+        """The nodes of one attention block around `softmax` and its replacement."""
+        add = made_by("Add", softmax.input[0])
+        div = next((d for d in (made_by("Div", i) for i in add.input) if d), None) if add else None
+        scores = made_by("MatMul", div.input[0]) if div else None
+        if scores is None or div.input[1] not in constants:
+            return None
+        q_t, k_t = made_by("Transpose", scores.input[0]), made_by("Transpose", scores.input[1])
+        users = consumers.get(softmax.output[0], [])
+        if not (q_t and k_t and len(users) == 1 and users[0].op_type == "MatMul"):
+            return None
+        context = users[0]
+        v_t = made_by("Transpose", context.input[1])
+        (out_t,) = consumers[context.output[0]]
+        (out_r,) = consumers[out_t.output[0]]
+        q_r, k_r = made_by("Reshape", q_t.input[0]), made_by("Reshape", k_t.input[0])
+        v_r = made_by("Reshape", v_t.input[0]) if v_t else None
+        perms = [list(t.attribute[0].ints) for t in (q_t, k_t, v_t, out_t)]
+        if not (q_r and k_r and v_r and out_r.op_type == "Reshape") or perms != [[0, 2, 1, 3], [0, 2, 3, 1], [0, 2, 1, 3], [0, 2, 1, 3]]:
+            return None
+        fused = helper.make_node(
+            "MultiHeadAttention", [q_r.input[0], k_r.input[0], v_r.input[0], "", MASK_INT32], [out_r.output[0]],
+            domain="com.microsoft", num_heads=num_heads, scale=float(1.0 / constants[div.input[1]]),
+            name=softmax.name.rsplit("/", 1)[0] + "/MultiHeadAttention")
+        return [softmax, add, div, scores, q_t, k_t, q_r, k_r, context, v_t, v_r, out_t, out_r], fused
+
+    replaced: dict[int, onnx.NodeProto] = {}
+    removed: set[int] = set()
+    for n in g.node:
+        found = block(n) if n.op_type == "Softmax" else None
+        if found:
+            nodes, fused = found
+            removed.update(id(m) for m in nodes)
+            replaced[id(nodes[-1])] = fused  # where the block's output was made
+    if not replaced:
+        return 0
+    nodes = [helper.make_node("Cast", ["attention_mask"], [MASK_INT32], to=TensorProto.INT32, name=MASK_INT32)]
+    nodes += [replaced.get(id(n), n) for n in g.node if id(n) not in removed or id(n) in replaced]
+    # The shape arithmetic that fed the removed Reshapes is left unused.
+    outputs = {o.name for o in g.output}
+    while True:
+        used = {i for n in nodes for i in n.input} | outputs
+        kept = [n for n in nodes if any(o in used for o in n.output)]
+        if len(kept) == len(nodes):
+            break
+        nodes = kept
+    del g.node[:]
+    g.node.extend(nodes)
+    del g.value_info[:]
+    used = {i for n in nodes for i in n.input}
+    inits = [i for i in g.initializer if i.name in used]
+    del g.initializer[:]
+    g.initializer.extend(inits)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    return len(replaced)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rewrite", required=True, help="a dynamically quantised model.onnx, rewritten in place")
+    ap.add_argument("--rewrite", required=True, help="a (dynamically) quantised model.onnx, rewritten in place")
     args = ap.parse_args()
     model = onnx.load(args.rewrite)
-    n = per_row_activations(model)
-    if n:
+    rows = per_row_activations(model)
+    blocks = fuse_attention(model)
+    if rows or blocks:
         onnx.checker.check_model(model)
         onnx.save(model, args.rewrite)
-    print(f"{args.rewrite}: {n} activation quantisations made per row")
+    print(f"{args.rewrite}: {rows} activation quantisations made per row, {blocks} attention blocks fused")
 
 
 if __name__ == "__main__":
