@@ -1178,6 +1178,18 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
 }
 
 #[tokio::test]
+async fn the_fifth_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-05 (fifth session) by a writer who was told only the
+    // format and the categories, committed before anything was measured on
+    // it, measured once as it came, never tuned on. Rules: 0.454 / 0.085 /
+    // 0.387; rules + the crisis model: 0.892 / 0.065 / 0.813.
+    let report = crisis_figures("tests/data/crisis/heldout5.jsonl", false).await;
+    assert_floors(&report, 0.45, 0.09, 0.38);
+    let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
+    assert_floors(&report, 0.89, 0.07, 0.81);
+}
+
+#[tokio::test]
 async fn the_development_crisis_figures_do_not_drop() {
     // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.994 / 0.021 / 1.000,
     // with its activations quantised per row 0.989 / 0.028 / 1.000.
