@@ -839,6 +839,54 @@ async fn regenerate_replaces_the_stored_reply_and_edits_in_place() {
     assert_eq!(turns[0].reply.as_deref(), Some("세 번째 답장"));
 }
 
+/// 🔄 shows the tag the reply was first shown with. Here no fine emotion is
+/// sure enough and the group shows because its emotions together are (0.2 +
+/// 0.15 + 0.1): the one emotion a turn stores (0.2) could not say that, so
+/// the message is read again, with the same earlier messages, and the
+/// language model is told the same group and candidates as the first time.
+#[tokio::test]
+async fn regenerate_shows_the_tag_first_shown() {
+    let (store, _dir) = support::db::sqlite_store().await;
+    let fake = FakeLlm::start().await;
+    let reader = Arc::new(
+        ScriptedReader::reading("E24")
+            .score(0.2)
+            .runners_up(&[("E25", 0.15), ("E26", 0.1)]),
+    );
+    let pipeline = test_pipeline(store, false, 1500, PromptFormat::Tagged)
+        .emotion(reader.clone())
+        .openai(&fake.base_url)
+        .build();
+    pipeline
+        .handle(dm("yuna", "어제 얘기 기억나?"))
+        .await
+        .unwrap();
+    let first = pipeline.handle(dm("yuna", "요즘 좀 그래")).await.unwrap();
+    let shown = first.emotion.map(|e| e.label.code);
+    assert_eq!(shown, Some("E20"), "the group, summed");
+    let first_prompt = FakeLlm::contents_of(&fake.requests().pop().unwrap(), "user")
+        .pop()
+        .unwrap();
+
+    let user = UserKey::new("test", "yuna");
+    let turn_id = first.turn_id.unwrap();
+    let again = pipeline
+        .act(&user, Action::Regenerate { turn_id }, None)
+        .await;
+    assert_eq!(again.emotion.map(|e| e.label.code), shown, "the same tag");
+    let again_prompt = FakeLlm::contents_of(&fake.requests().pop().unwrap(), "user")
+        .pop()
+        .unwrap();
+    let tag = |prompt: &str| prompt.split(']').next().unwrap_or_default().to_string();
+    assert_eq!(tag(&again_prompt), tag(&first_prompt), "{again_prompt}");
+    let read = reader.seen();
+    assert_eq!(
+        read.last().unwrap().context,
+        vec!["어제 얘기 기억나?".to_string()],
+        "read again with the message's own earlier ones"
+    );
+}
+
 #[tokio::test]
 async fn buttons_of_another_user_or_unknown_turns_change_nothing() {
     let (h, _dir) = sqlite_harness(1500).await;

@@ -193,11 +193,8 @@ impl Pipeline {
             }
         };
         let history = self.history(user, &target.chat_id, Some(target.id)).await;
-        let emotion = stored_emotion(&target);
-        let crisis = self
-            .crisis_again(&target.user_text, &history, emotion.as_ref())
-            .await;
-        let shown = self.shown_stored(emotion, &target.user_text);
+        let again = self.read_again(&target, &history).await;
+        let (crisis, shown) = (again.crisis, again.shown);
         if let Err(refusal) = self.reply_allowed(user).await {
             return self.held_back(refusal, &target.user_text, crisis, shown);
         }
@@ -205,9 +202,10 @@ impl Pipeline {
             message: &target.user_text,
             user_name: None,
             emotion: shown,
-            // Only the emotion is stored, not the reading's other likely ones.
-            candidates: Vec::new(),
-            no_strong_emotion: emotion.is_some() && can_read(&target.user_text) && shown.is_none(),
+            candidates: again.candidates,
+            no_strong_emotion: target.emotion_code.is_some()
+                && can_read(&target.user_text)
+                && shown.is_none(),
             avoid: target.reply.clone(),
             history: &history,
             crisis,
@@ -564,29 +562,52 @@ impl Pipeline {
         }
     }
 
-    /// The crisis reading of a message read before (a regenerated reply, a
-    /// redelivered message), with the stored emotion; when the learned signal
-    /// is on, read through the model again for it (nothing of it is stored).
-    /// Neither counted nor logged as a new crisis.
-    pub(super) async fn crisis_again(
-        &self,
-        text: &str,
-        history: &[Turn],
-        emotion: Option<&Emotion>,
-    ) -> Severity {
-        let reading = if self.safety.uses_learned_signal() {
-            self.read_message(text, history).await
-        } else {
-            None
-        };
-        self.safety
+    /// A stored turn read again to answer it once more (🔄, or a message
+    /// delivered twice), with `history`, the turns before it: its crisis
+    /// severity (neither counted nor logged as a new crisis) and the emotion
+    /// it was shown with. The model reads a message alike every time, alone
+    /// or batched with others, so with the same earlier messages it shows the
+    /// same tag, a group's probabilities summed as the first time (the one
+    /// emotion a turn stores cannot say what its group summed to). A
+    /// correction the person gave wins; a reading whose emotion is no longer
+    /// the stored one (another model since) gives way to the stored emotion.
+    pub(super) async fn read_again(&self, turn: &Turn, history: &[Turn]) -> ReadAgain {
+        let text = turn.user_text.as_str();
+        let emotion = stored_emotion(turn);
+        let reading = self.read_message(text, history).await;
+        let crisis = self
+            .safety
             .reassess(
                 text,
                 &earlier_texts(history),
-                emotion,
-                reading.as_ref().and_then(|r| r.crisis.as_ref()),
+                emotion.as_ref(),
+                reading
+                    .as_ref()
+                    .filter(|_| self.safety.uses_learned_signal())
+                    .and_then(|r| r.crisis.as_ref()),
             )
-            .severity
+            .severity;
+        let as_read = reading.as_ref().filter(|r| {
+            turn.corrected_code.is_none()
+                && turn.emotion_code.is_some()
+                && r.emotion().map(|e| e.label.code) == turn.emotion_code.as_deref()
+                && can_read(text)
+        });
+        match as_read {
+            Some(reading) => {
+                let shown = shown(&reading.emotions, self.options.shown_at);
+                ReadAgain {
+                    crisis,
+                    shown,
+                    candidates: crate::emotion::candidates(&reading.emotions, shown),
+                }
+            }
+            None => ReadAgain {
+                crisis,
+                shown: self.shown_stored(emotion, text),
+                candidates: Vec::new(),
+            },
+        }
     }
 
     /// Reads a message with the writer's last `context_utterances` messages
@@ -706,6 +727,16 @@ fn clip(text: &str, limit: usize) -> (&str, bool) {
         Some((end, _)) => (&text[..end], true),
         None => (text, false),
     }
+}
+
+/// What a stored turn reads as when it is answered again
+/// ([`Pipeline::read_again`]).
+pub(super) struct ReadAgain {
+    pub crisis: Severity,
+    /// The tag it was shown with.
+    pub shown: Option<Emotion>,
+    /// The other likely emotions the language model is told of.
+    pub candidates: Vec<Emotion>,
 }
 
 #[cfg(test)]

@@ -214,11 +214,12 @@ impl Pipeline {
             }
         };
         info!(platform = %message.platform, turn_id = turn.id, "message delivered again; answering from the store");
-        let emotion = stored_emotion(&turn);
-        // Assessed again so a crisis reply keeps its resources; not counted twice.
-        let crisis = self
-            .crisis_again(&turn.user_text, &[], emotion.as_ref())
+        // Read again with the turns before it, so a crisis reply keeps its
+        // resources (not counted twice) and the tag is the one first shown.
+        let history = self
+            .history(&message.user(), &message.chat_id, Some(turn.id))
             .await;
+        let again = self.read_again(&turn, &history).await;
         let written = conversation::Written {
             reply: turn.reply.clone().ok_or(ReplyError::Empty),
             generator: turn.generator.clone(),
@@ -228,8 +229,13 @@ impl Pipeline {
             // Written before: nothing more used.
             tokens: 0,
         };
-        let shown = self.shown_stored(emotion, &turn.user_text);
-        Some(self.conversation_reply(written, crisis, &turn.user_text, shown, Some(turn.id)))
+        Some(self.conversation_reply(
+            written,
+            again.crisis,
+            &turn.user_text,
+            again.shown,
+            Some(turn.id),
+        ))
     }
 
     /// An adapter could not deliver `outgoing` to `user` after its retries:
