@@ -338,7 +338,8 @@ def main() -> None:
         "classes": ch.CLASSES,
         "threshold": round(threshold, 4),
         "model": f"multilingual-e5-small's first {args.layers} layers (same tokenizer), mean pooling, linear; "
-                 f"fine-tuned {args.epochs} epochs, lr {args.lr}, word embeddings frozen; int8 per-channel",
+                 f"fine-tuned {args.epochs} epochs, lr {args.lr}, word embeddings frozen; int8 (weights per channel, "
+                 f"activations per token row: quantise.py)",
         "trained_on": [os.path.relpath(p) for p in args.train]
         + [f"{args.everyday_train} everyday sentences of the AI-Hub emotional-dialogue corpus (training dialogues)"],
         "threshold_from": f"{' + '.join(os.path.relpath(p) for p in args.dev)}: at most {args.max_dev_false_alarms:.1%} of not-crisis flagged "
