@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Category, CrisisAssessment, SetAside, assess, learned, sentences};
+use super::{Category, CrisisAssessment, Sentence, SetAside, assess, learned, sentences};
 use crate::emotion::{CrisisSignal, Emotion};
 
 /// How urgently a message asks for help. Ordered: a later variant is more urgent.
@@ -112,21 +112,28 @@ pub fn read(
     emotion: Option<&Emotion>,
     signal: Option<&CrisisSignal>,
 ) -> CrisisReading {
-    let mut reading = read_rules(text, earlier, emotion);
+    let forms = Forms::of(text);
+    let mut reading = read_rules(text, &forms, earlier, emotion);
     if let Some(signal) = signal {
         learned::clear(&mut reading, signal);
         learned::raise(&mut reading, signal);
 
         // What the model found is as urgent as the words say.
-        if reading.learned && reading.severity == Severity::Risk && imminent(text) {
+        if reading.learned && reading.severity == Severity::Risk && forms.imminent() {
             reading.severity = Severity::Imminent;
         }
     }
     reading
 }
 
-/// The rules' reading: the message, then the conversation.
-fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> CrisisReading {
+/// The rules' reading: the message (`text`, read in its `forms`), then the
+/// conversation.
+fn read_rules(
+    text: &str,
+    forms: &Forms,
+    earlier: &[&str],
+    emotion: Option<&Emotion>,
+) -> CrisisReading {
     let assessment = assess(text, emotion);
     let recent = &earlier[earlier.len().saturating_sub(EARLIER_MESSAGES)..];
     // Which recent messages are a crisis on their own (emotion unknown, so a
@@ -154,7 +161,7 @@ fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> Crisis
         CrisisAssessment::Crisis(category) => {
             reading.category = Some(category);
             // Danger now: the signs of it, or said to be now (`지금`, tonight).
-            reading.severity = if imminent(text) || imminent_before || now(text) {
+            reading.severity = if forms.imminent() || imminent_before || forms.now() {
                 Severity::Imminent
             } else {
                 Severity::Risk
@@ -163,19 +170,20 @@ fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> Crisis
         }
         // A character in a story is not someone to worry about.
         CrisisAssessment::SetAside(SetAside::OtherPerson)
-            if !death_reported(text) && !in_a_story(text) =>
+            if !forms.death_reported() && !forms.in_a_story() =>
         {
             reading.severity = Severity::Concern;
         }
-        _ if other_in_danger(text) && !in_a_story(text) => reading.severity = Severity::Concern,
+        _ if forms.other_in_danger() && !forms.in_a_story() => {
+            reading.severity = Severity::Concern;
+        }
         _ => {}
     }
     // Conversation-level: earlier risk raises an ambiguous message.
     let ambiguous = matches!(
         assessment,
         CrisisAssessment::SetAside(SetAside::OrdinaryContext)
-    ) || AFTER_RISK.is_match(&compact(text))
-        || AFTER_RISK.is_match(&spaced(text));
+    ) || forms.matches(&AFTER_RISK, &AFTER_RISK);
     let joined = || format!("{}\n{text}", recent.join("\n"));
     // A risk that shows only when the messages are read together.
     let together = || {
@@ -185,7 +193,7 @@ fn read_rules(text: &str, earlier: &[&str], emotion: Option<&Emotion>) -> Crisis
     if (risky_before && ambiguous) || (!recent.is_empty() && together()) {
         reading.from_conversation = true;
         reading.severity =
-            if imminent(text) || (risky_before && imminent(&joined())) || imminent_before {
+            if forms.imminent() || (risky_before && imminent(&joined())) || imminent_before {
                 Severity::Imminent
             } else {
                 Severity::Risk
@@ -202,46 +210,60 @@ fn first_category(text: &str) -> Option<Category> {
     }
 }
 
-/// Said to be now or tonight: with a crisis, danger now.
-fn now(text: &str) -> bool {
-    NOW.is_match(&compact(text)) || NOW.is_match(&spaced(text))
-}
-
 /// How many of the writer's recent messages are read with a new one.
 pub const EARLIER_MESSAGES: usize = 3;
 
 /// Signs of danger now: an attempt under way or just made, a dangerous place,
 /// a plan for today.
 pub fn imminent(text: &str) -> bool {
-    IMMINENT.is_match(&compact(text)) || IMMINENT_EN.is_match(&spaced(text))
+    Forms::of(text).imminent()
 }
 
-fn compact(text: &str) -> String {
-    sentences(text)
-        .iter()
-        .map(|s| s.compact.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A message normalised once into the two forms the patterns read: Korean
+/// matched without spaces, English with its spaces (sentences joined).
+struct Forms {
+    compact: String,
+    spaced: String,
 }
 
-fn spaced(text: &str) -> String {
-    sentences(text)
-        .iter()
-        .map(|s| s.spaced.as_str())
-        .collect::<Vec<_>>()
-        .join(" . ")
-}
+impl Forms {
+    fn of(text: &str) -> Forms {
+        let sentences = sentences(text);
+        let join = |form: fn(&Sentence) -> &str, by: &str| {
+            sentences.iter().map(form).collect::<Vec<_>>().join(by)
+        };
+        Forms {
+            compact: join(|s| s.compact.as_str(), " "),
+            spaced: join(|s| s.spaced.as_str(), " . "),
+        }
+    }
 
-fn death_reported(text: &str) -> bool {
-    DEATH_REPORTED.is_match(&compact(text)) || DEATH_REPORTED.is_match(&spaced(text))
-}
+    /// `korean` matches the compact form or `english` the spaced one.
+    fn matches(&self, korean: &Regex, english: &Regex) -> bool {
+        korean.is_match(&self.compact) || english.is_match(&self.spaced)
+    }
 
-fn in_a_story(text: &str) -> bool {
-    IN_A_STORY.is_match(&compact(text)) || IN_A_STORY.is_match(&spaced(text))
-}
+    /// Signs of danger now ([`imminent`]).
+    fn imminent(&self) -> bool {
+        self.matches(&IMMINENT, &IMMINENT_EN)
+    }
 
-fn other_in_danger(text: &str) -> bool {
-    OTHER_IN_DANGER.is_match(&compact(text)) || OTHER_IN_DANGER_EN.is_match(&spaced(text))
+    /// Said to be now or tonight: with a crisis, danger now.
+    fn now(&self) -> bool {
+        self.matches(&NOW, &NOW)
+    }
+
+    fn death_reported(&self) -> bool {
+        self.matches(&DEATH_REPORTED, &DEATH_REPORTED)
+    }
+
+    fn in_a_story(&self) -> bool {
+        self.matches(&IN_A_STORY, &IN_A_STORY)
+    }
+
+    fn other_in_danger(&self) -> bool {
+        self.matches(&OTHER_IN_DANGER, &OTHER_IN_DANGER_EN)
+    }
 }
 
 fn regex(pattern: &str) -> Regex {
