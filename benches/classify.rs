@@ -17,18 +17,13 @@ use maeum::emotion::{EmotionReader, Utterance};
 
 const ROUNDS: usize = 15;
 
-/// Everyday messages, short and long, with the speaker's earlier utterances.
+/// Everyday messages, short and long, one per line, each read with the
+/// speaker's earlier ones (`model/train/bench_original.py` reads the same).
+const DIALOGUE: &str = include_str!("everyday_messages.txt");
+
+/// The messages, each with up to two earlier utterances as context.
 fn messages() -> Vec<Utterance> {
-    let dialogue = [
-        "오늘 회사에서 발표를 망쳤어",
-        "팀장님이 다들 앞에서 한숨을 쉬더라",
-        "내가 이 일에 안 맞는 건 아닐까 싶어",
-        "그래도 동료가 커피 사주면서 괜찮다고 해줬어",
-        "주말에는 친구들이랑 바다 보러 가기로 했어. 벌써 설레!",
-        "요즘 잠을 잘 못 자서 하루 종일 멍해",
-        "엄마가 아프셔서 병원에 다녀왔는데 검사 결과가 괜찮대서 다행이야",
-        "친구가 내 비밀을 다른 사람한테 말해버렸어. 믿었는데 너무 배신감 느껴",
-    ];
+    let dialogue: Vec<&str> = DIALOGUE.lines().filter(|l| !l.is_empty()).collect();
     (0..dialogue.len())
         .map(|i| Utterance {
             text: dialogue[i].to_string(),

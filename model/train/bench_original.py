@@ -37,17 +37,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
-# Everyday messages, short and long (the same as benches/classify.rs).
-MESSAGES = [
-    "오늘 회사에서 발표를 망쳤어",
-    "팀장님이 다들 앞에서 한숨을 쉬더라",
-    "내가 이 일에 안 맞는 건 아닐까 싶어",
-    "그래도 동료가 커피 사주면서 괜찮다고 해줬어",
-    "주말에는 친구들이랑 바다 보러 가기로 했어. 벌써 설레!",
-    "요즘 잠을 잘 못 자서 하루 종일 멍해",
-    "엄마가 아프셔서 병원에 다녀왔는데 검사 결과가 괜찮대서 다행이야",
-    "친구가 내 비밀을 다른 사람한테 말해버렸어. 믿었는데 너무 배신감 느껴",
-]
+# Everyday messages, short and long: the ones `cargo bench --bench classify` reads.
+MESSAGES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benches", "everyday_messages.txt")
 
 
 def without_crisis(path: str):
@@ -113,19 +104,21 @@ def main() -> None:
         "onnx-emotion": lambda text: onnx_read(sessions["onnx-emotion"], text),
         "onnx-shipped": lambda text: onnx_read(sessions["onnx-shipped"], text),
     }
+    with open(MESSAGES_FILE, encoding="utf-8") as f:
+        messages = [line.strip() for line in f if line.strip()]
     times: dict[str, list[float]] = {name: [] for name in readers}
     for read in readers.values():
-        for text in MESSAGES[:3]:  # warm up
+        for text in messages[:3]:  # warm up
             read(text)
     for _ in range(args.rounds):
         for name, read in readers.items():
-            for text in MESSAGES:
+            for text in messages:
                 started = time.perf_counter()
                 read(text)
                 times[name].append(time.perf_counter() - started)
 
     base = statistics.median(times["pipeline"])
-    print(f"{len(MESSAGES)} messages x {args.rounds} rounds, one at a time, one thread, rounds interleaved")
+    print(f"{len(messages)} messages x {args.rounds} rounds, one at a time, one thread, rounds interleaved")
     print(f"{'reader':<14} {'load s':>7} {'median ms':>10} {'p90 ms':>8} {'vs pipeline':>12}")
     for name, t in times.items():
         median = statistics.median(t)
