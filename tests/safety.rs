@@ -1132,9 +1132,10 @@ async fn the_held_out_crisis_figures_do_not_drop() {
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
     assert_floors(&report, 0.63, 0.045, 0.41);
     // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917
-    // (the same with the model's activations quantised per row, 2026-12-05).
+    // (the same with the model's activations quantised per row, 2026-12-05);
+    // with the 8-layer crisis model (fifth session) 0.963 / 0.042 / 0.972.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
-    assert_floors(&report, 0.925, 0.06, 0.91);
+    assert_floors(&report, 0.96, 0.045, 0.97);
 }
 
 #[tokio::test]
@@ -1145,9 +1146,9 @@ async fn the_second_held_out_crisis_figures_do_not_drop() {
     assert_floors(&report, 0.53, 0.08, 0.34);
     // Rules + the crisis model: measured 0.939 / 0.064 / 0.860; with the
     // model's activations quantised per row (its reading independent of its
-    // batch), 0.944 / 0.071 / 0.900.
+    // batch), 0.944 / 0.071 / 0.900; the 8-layer crisis model 0.972 / 0.079 / 0.900.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.075, 0.89);
+    assert_floors(&report, 0.97, 0.08, 0.89);
 }
 
 #[tokio::test]
@@ -1158,9 +1159,10 @@ async fn the_third_held_out_crisis_figures_do_not_drop() {
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", false).await;
     assert_floors(&report, 0.475, 0.06, 0.32);
     // Rules + the crisis model: measured 0.946 / 0.055 / 0.899; per-row
-    // activations: 0.946 / 0.060 / 0.910.
+    // activations: 0.946 / 0.060 / 0.910; the 8-layer crisis model
+    // 0.971 / 0.075 / 0.944.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.065, 0.9);
+    assert_floors(&report, 0.97, 0.08, 0.94);
 }
 
 #[tokio::test]
@@ -1170,11 +1172,11 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
     // As it came: 0.933 / 0.055 / 0.865 with the crisis model. After the
     // negation rules tuned on other parts: rules 0.483 / 0.055 / 0.338;
     // rules + the crisis model 0.942 / 0.045 / 0.865; per-row activations
-    // 0.946 / 0.045 / 0.865.
+    // 0.946 / 0.045 / 0.865; the 8-layer crisis model 0.971 / 0.065 / 0.892.
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", false).await;
     assert_floors(&report, 0.48, 0.06, 0.33);
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
-    assert_floors(&report, 0.935, 0.05, 0.86);
+    assert_floors(&report, 0.97, 0.07, 0.89);
 }
 
 #[tokio::test]
@@ -1182,27 +1184,30 @@ async fn the_fifth_held_out_crisis_figures_do_not_drop() {
     // Written on 2026-12-05 (fifth session) by a writer who was told only the
     // format and the categories, committed before anything was measured on
     // it, measured once as it came, never tuned on. Rules: 0.454 / 0.085 /
-    // 0.387; rules + the crisis model: 0.892 / 0.065 / 0.813.
+    // 0.387; rules + the crisis model: 0.892 / 0.065 / 0.813; then with the
+    // 8-layer crisis model (chosen on the development parts) 0.967 / 0.070 / 0.893.
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", false).await;
     assert_floors(&report, 0.45, 0.09, 0.38);
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
-    assert_floors(&report, 0.89, 0.07, 0.81);
+    assert_floors(&report, 0.965, 0.075, 0.89);
 }
 
 #[tokio::test]
 async fn the_development_crisis_figures_do_not_drop() {
     // Rules: measured 0.949 / 0.007 / 0.880; with the crisis model 0.994 / 0.021 / 1.000,
-    // with its activations quantised per row 0.989 / 0.028 / 1.000.
+    // with its activations quantised per row 0.989 / 0.028 / 1.000, the
+    // 8-layer crisis model 0.994 / 0.021 / 1.000.
     let report = crisis_figures("tests/data/crisis/dev.jsonl", false).await;
     assert_floors(&report, 0.94, 0.01, 0.88);
     let report = crisis_figures("tests/data/crisis/dev.jsonl", true).await;
-    assert_floors(&report, 0.985, 0.03, 0.99);
+    assert_floors(&report, 0.99, 0.025, 0.99);
     // The second development part: rules 0.596 / 0.030 / 0.418; with the
-    // crisis model 0.983 / 0.015 / 0.978, per-row activations 0.983 / 0.020 / 0.967.
+    // crisis model 0.983 / 0.015 / 0.978, per-row activations 0.983 / 0.020 / 0.967,
+    // the 8-layer crisis model 1.000 / 0.020 / 0.989.
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
     assert_floors(&report, 0.59, 0.035, 0.41);
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;
-    assert_floors(&report, 0.98, 0.025, 0.95);
+    assert_floors(&report, 0.995, 0.025, 0.98);
 }
 
 /// What a companion hears all day must not get the crisis lines: greetings,

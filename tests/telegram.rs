@@ -1132,7 +1132,7 @@ async fn a_full_webhook_queue_answers_503_and_the_bot_keeps_serving() {
 async fn on_shutdown_the_reply_in_flight_is_still_sent() {
     let h = Harness::polling().await;
     h.llm.set_delay(Duration::from_millis(1500));
-    let asked = h.telegram.private_text(ALICE, "천천히 대답해도 돼");
+    let asked = h.telegram.private_text(ALICE, "오늘 저녁 뭐 먹을지 골라줘");
     wait_for_llm_requests(&h.llm, 1).await;
 
     let telegram = h.stop().await;

@@ -72,7 +72,7 @@ $PY "$here/evaluate.py" --model "$out" --onnx model.onnx --data "$data" --split 
 $PY "$here/evaluate.py" --model "$out" --onnx model_fp32.onnx --data "$data" --split "$work/split.json" --json "$work/eval_fp32.json"
 rm -f "$out/model_fp32.onnx"
 # 7. The crisis model (a second output of the same file, on the same tokens; docs/safety.md).
-$PY "$here/crisis_model.py" --model "$out" --base "$work/trim" --train "$root"/model/crisis/*.jsonl \
+$PY "$here/crisis_model.py" --model "$out" --base "$work/trim" \
   --dev "$root"/tests/data/crisis/dev.jsonl "$root"/tests/data/crisis/dev2.jsonl --everyday "$data" --device "$device"
 # 7b. The two probabilities the bot combines the crisis model with the rules at: read by
 #     the bot itself on the development parts and on everyday corpus sentences.
