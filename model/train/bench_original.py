@@ -41,22 +41,13 @@ import common  # noqa: E402
 MESSAGES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benches", "everyday_messages.txt")
 
 
-def without_crisis(path: str):
-    """The shipped graph with the crisis model's nodes and output removed."""
+def without_crisis(path: str) -> bytes:
+    """The shipped graph with the crisis model removed (crisis_model.strip)."""
     import onnx
+    from crisis_model import strip
 
     model = onnx.load(path)
-    g = model.graph
-    keep = [n for n in g.node if not n.name.startswith("/crisis_model/")]
-    del g.node[:]
-    g.node.extend(keep)
-    used = {i for n in g.node for i in n.input}
-    inits = [i for i in g.initializer if i.name in used]
-    del g.initializer[:]
-    g.initializer.extend(inits)
-    outputs = [o for o in g.output if o.name == "logits"]
-    del g.output[:]
-    g.output.extend(outputs)
+    strip(model)
     return model.SerializeToString()
 
 

@@ -57,16 +57,29 @@ def quantise(src: str, dst: str) -> None:
     onnx.save(model, dst)
 
 
-def per_row_activations(model: onnx.ModelProto) -> int:
-    """Rewrites the dynamic (per-tensor) activation quantisation in place; returns
-    how many quantisations were rewritten (0 when there is none left)."""
-    g = model.graph
-    inits = {i.name: i for i in g.initializer}
+def wiring(g: onnx.GraphProto) -> tuple[dict[str, onnx.NodeProto], dict[str, list[onnx.NodeProto]]]:
+    """Which node makes each tensor, and which nodes read it."""
     producers = {o: n for n in g.node for o in n.output}
     consumers: dict[str, list[onnx.NodeProto]] = {}
     for n in g.node:
         for i in n.input:
             consumers.setdefault(i, []).append(n)
+    return producers, consumers
+
+
+def use_contrib_ops(model: onnx.ModelProto) -> None:
+    """Declares ONNX Runtime's com.microsoft operators (MatMulIntegerToFloat,
+    MultiHeadAttention), once."""
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+
+
+def per_row_activations(model: onnx.ModelProto) -> int:
+    """Rewrites the dynamic (per-tensor) activation quantisation in place; returns
+    how many quantisations were rewritten (0 when there is none left)."""
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    producers, consumers = wiring(g)
     rewritten = sum(1 for n in g.node if n.op_type == "DynamicQuantizeLinear")
     if not rewritten:
         return 0
@@ -132,8 +145,7 @@ def per_row_activations(model: onnx.ModelProto) -> int:
     del g.node[:]
     g.node.extend(nodes)
     g.initializer.extend(numpy_helper.from_array(v, c(k)) for k, v in constants.items() if c(k) not in inits)
-    if not any(o.domain == "com.microsoft" for o in model.opset_import):
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    use_contrib_ops(model)
     return rewritten
 
 
@@ -141,11 +153,7 @@ def fuse_attention(model: onnx.ModelProto, num_heads: int = 12) -> int:
     """Replaces each exported self-attention block with one MultiHeadAttention
     (in place); returns how many were replaced (0 when none is left)."""
     g = model.graph
-    producers = {o: n for n in g.node for o in n.output}
-    consumers: dict[str, list[onnx.NodeProto]] = {}
-    for n in g.node:
-        for i in n.input:
-            consumers.setdefault(i, []).append(n)
+    producers, consumers = wiring(g)
     constants = {i.name: numpy_helper.to_array(i) for i in g.initializer}
     constants.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node if n.op_type == "Constant"})
 
@@ -206,8 +214,7 @@ def fuse_attention(model: onnx.ModelProto, num_heads: int = 12) -> int:
     inits = [i for i in g.initializer if i.name in used]
     del g.initializer[:]
     g.initializer.extend(inits)
-    if not any(o.domain == "com.microsoft" for o in model.opset_import):
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    use_contrib_ops(model)
     return len(replaced)
 
 
