@@ -2,10 +2,13 @@
 //! machine, for the shipped model and the tiny test model side by side.
 //!
 //! For each model: load time, then single-message latency (median and p90,
-//! one message with two utterances of context, as the bot reads them) and
+//! one message with two utterances of context, as the bot reads them; and the
+//! median of the same messages read alone, as a first message is) and
 //! batched throughput. Rounds alternate between the models so both see the
 //! same machine load; the ratio to the test model (whose network is almost
-//! free) shows how much of the time is the network itself.
+//! free) shows how much of the time is the network itself. A model directory
+//! with an n-gram model (`ngram.bin`) is measured with it and without it
+//! (`emotion.ngram = false`, the encoder alone).
 //! `MAEUM_BENCH_MODELS=dir1,dir2` measures other model directories.
 
 use std::path::PathBuf;
@@ -44,10 +47,11 @@ fn ms(d: Duration) -> f64 {
 }
 
 struct Measured {
-    dir: PathBuf,
+    name: String,
     reader: OnnxClassifier,
     load: Duration,
     singles: Vec<Duration>,
+    alone: Vec<Duration>,
     batches: Vec<Duration>,
 }
 
@@ -70,10 +74,20 @@ async fn main() {
     warm_settings.model_dir = dirs[0].clone();
     drop(OnnxClassifier::load(&warm_settings).expect("load the first model"));
 
+    let variants = dirs.iter().flat_map(|dir| {
+        let with_ngram = dir.join("ngram.bin").exists();
+        let name = dir.display().to_string();
+        let mut out = vec![(dir.clone(), with_ngram, name.clone())];
+        if with_ngram {
+            out.insert(0, (dir.clone(), false, format!("{name} (no n-gram)")));
+        }
+        out
+    });
     let mut models = Vec::new();
-    for dir in &dirs {
+    for (dir, ngram, name) in variants {
         let mut settings = defaults.emotion.clone();
         settings.model_dir = dir.clone();
+        settings.ngram = ngram;
         let started = Instant::now();
         let reader =
             OnnxClassifier::load(&settings).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -83,10 +97,11 @@ async fn main() {
             reader.read(m.clone(), 3).await.expect("warm-up read");
         }
         models.push(Measured {
-            dir: dir.clone(),
+            name,
             reader,
             load,
             singles: Vec::new(),
+            alone: Vec::new(),
             batches: Vec::new(),
         });
     }
@@ -97,6 +112,13 @@ async fn main() {
                 let started = Instant::now();
                 model.reader.read(m.clone(), 3).await.expect("read");
                 model.singles.push(started.elapsed());
+                let started = Instant::now();
+                model
+                    .reader
+                    .read(Utterance::alone(m.text.clone()), 3)
+                    .await
+                    .expect("read alone");
+                model.alone.push(started.elapsed());
             }
             let batch: Vec<Utterance> = messages.iter().cycle().take(32).cloned().collect();
             let started = Instant::now();
@@ -110,8 +132,8 @@ async fn main() {
         "emotion reader on this machine ({threads} intra-op thread(s), {ROUNDS} rounds, rounds interleaved)"
     );
     println!(
-        "{:<20} {:>9} {:>11} {:>9} {:>12} {:>15}",
-        "model", "load ms", "median ms", "p90 ms", "vs first", "batch-32 msg/s"
+        "{:<24} {:>9} {:>11} {:>9} {:>17} {:>12} {:>15}",
+        "model", "load ms", "median ms", "p90 ms", "alone median ms", "vs first", "batch-32 msg/s"
     );
     let baseline = {
         let mut s = models[0].singles.clone();
@@ -120,15 +142,17 @@ async fn main() {
     };
     for model in &mut models {
         model.singles.sort();
+        model.alone.sort();
         model.batches.sort();
         let median = percentile(&model.singles, 0.5);
         let batch = percentile(&model.batches, 0.5);
         println!(
-            "{:<20} {:>9.1} {:>11.2} {:>9.2} {:>11.1}x {:>15.0}",
-            model.dir.display(),
+            "{:<24} {:>9.1} {:>11.2} {:>9.2} {:>17.2} {:>11.2}x {:>15.0}",
+            model.name,
             ms(model.load),
             ms(median),
             ms(percentile(&model.singles, 0.9)),
+            ms(percentile(&model.alone, 0.5)),
             median.as_secs_f64() / baseline.as_secs_f64(),
             32.0 / batch.as_secs_f64()
         );

@@ -236,3 +236,41 @@ async fn two_workers_read_as_one_does() {
         }
     }
 }
+
+/// The character n-gram model (`model/ngram.bin`, `model/train/ensemble.py`)
+/// is mixed into the reading of a message read alone, and only there: with
+/// earlier messages the encoder alone read best on the validation dialogues.
+#[tokio::test]
+async fn the_ngram_model_is_mixed_into_a_message_read_alone() {
+    let mixed = shipped_model();
+    let mut settings = Settings::load_with(None, figment::Figment::new(), Default::default())
+        .expect("default settings")
+        .emotion;
+    assert!(settings.ngram, "the ensemble is the default");
+    settings.ngram = false;
+    let encoder = OnnxClassifier::load(&settings).expect("the shipped model loads");
+    let all = |u: Utterance| async {
+        let a = mixed.read(u.clone(), 60).await.unwrap().emotions;
+        let b = encoder.read(u, 60).await.unwrap().emotions;
+        let by_code = |r: &[maeum::emotion::Emotion]| {
+            let mut v: Vec<(&str, f32)> = r.iter().map(|e| (e.code(), e.score)).collect();
+            v.sort_by(|x, y| x.0.cmp(y.0));
+            v
+        };
+        (by_code(&a), by_code(&b))
+    };
+    let (a, b) = all(Utterance::alone("시험 망쳐서 너무 속상해")).await;
+    let moved = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| (x.1 - y.1).abs())
+        .fold(0f32, f32::max);
+    assert!(moved > 1e-3, "alone, the mix moved nothing: {moved}");
+    assert!((a.iter().map(|x| x.1).sum::<f32>() - 1.0).abs() < 1e-4);
+    let (a, b) = all(Utterance {
+        text: "시험 망쳐서 너무 속상해".into(),
+        context: vec!["오늘 수학 시험 봤어".into()],
+    })
+    .await;
+    assert_eq!(a, b, "with context the encoder reads alone");
+}

@@ -1146,9 +1146,11 @@ async fn the_second_held_out_crisis_figures_do_not_drop() {
     assert_floors(&report, 0.53, 0.08, 0.34);
     // Rules + the crisis model: measured 0.939 / 0.064 / 0.860; with the
     // model's activations quantised per row (its reading independent of its
-    // batch), 0.944 / 0.071 / 0.900; the 8-layer crisis model 0.972 / 0.079 / 0.900.
+    // batch), 0.944 / 0.071 / 0.900; the 8-layer crisis model 0.972 / 0.079 / 0.900;
+    // with the n-gram emotion model mixed in (the rules' emotion support moved
+    // one message) 0.972 / 0.086 / 0.900.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.97, 0.08, 0.89);
+    assert_floors(&report, 0.97, 0.09, 0.89);
 }
 
 #[tokio::test]

@@ -88,4 +88,15 @@ $PY "$here/crisis_thresholds.py" --dev "$work/dev.readings" "$work/dev2.readings
   --everyday "$work/everyday.readings" --config "$out/config.json"
 # 8. The "no particular emotion" reader beside the model (src/emotion/neutral.rs).
 $PY "$here/neutral.py" --data "$data" --split "$work/split.json" --out "$out/neutral.json"
+# 9. The character n-gram model mixed with the encoder (src/emotion/onnx/ngram.rs):
+#    the encoder's own readings of the validation and test dialogues (the mix off),
+#    then the n-gram model, its weights and figures (needs scikit-learn).
+$PY "$here/ensemble.py" --data "$data" --split "$work/split.json" --write-csv "$work/parts"
+for part in val test; do
+  for mode in "" --context; do
+    (cd "$root" && MAEUM__EMOTION__MODEL_DIR="$out" MAEUM__EMOTION__NGRAM=false cargo run --release --quiet -- \
+      eval --data "$work/parts/$part.csv" $mode --json --predictions "$work/parts/pred_${part}${mode:+_ctx}.jsonl" > /dev/null)
+  done
+done
+$PY "$here/ensemble.py" --data "$data" --split "$work/split.json" --predictions "$work/parts" --model "$out"
 $PY "$here/bench.py" --model "$out" --data "$data" --split "$work/split.json"

@@ -18,6 +18,9 @@ pub struct EmotionSettings {
     pub intra_threads: usize,
     /// Inference threads, each with its own session, sharing one queue.
     pub workers: usize,
+    /// Mix the model directory's n-gram model (`maeum.ngram` in its
+    /// config.json) into the encoder's reading; false reads with the encoder alone.
+    pub ngram: bool,
     /// The fine emotion is shown (and named to the LLM) from this probability
     /// up; below it only its group.
     pub fine_threshold: f32,

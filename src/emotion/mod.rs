@@ -7,6 +7,7 @@ pub mod neutral;
 pub mod onnx;
 pub mod runtime;
 pub mod taxonomy;
+mod tfidf;
 
 use async_trait::async_trait;
 use serde::Serialize;

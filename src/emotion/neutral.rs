@@ -13,10 +13,11 @@
 //! P(neutral) = sigmoid(w · x + b), neutral from the model's threshold
 //! (chosen on validation data, `model/README.md`).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
+
+use super::tfidf::{Analyzer, TfIdf};
 
 /// The file name beside the emotion model.
 pub const FILE_NAME: &str = "neutral.json";
@@ -47,8 +48,9 @@ struct NeutralFile {
 /// A loaded neutral reader.
 #[derive(Debug)]
 pub struct NeutralReader {
-    /// n-gram → (idf, weight).
-    features: HashMap<String, (f32, f32)>,
+    features: TfIdf,
+    /// One per feature of `features`.
+    weights: Vec<f32>,
     bias: f32,
     threshold: f32,
 }
@@ -95,24 +97,19 @@ impl NeutralReader {
     }
 
     fn from_parts(file: NeutralFile) -> Result<NeutralReader, String> {
-        if file.idf.len() != file.ngrams.len() || file.weights.len() != file.ngrams.len() {
+        if file.weights.len() != file.ngrams.len() {
             return Err(format!(
-                "{} n-grams, {} idf values, {} weights",
+                "{} n-grams but {} weights",
                 file.ngrams.len(),
-                file.idf.len(),
                 file.weights.len()
             ));
         }
         if !(0.0..=1.0).contains(&file.threshold) {
             return Err(format!("threshold {} is not a probability", file.threshold));
         }
-        let features = file
-            .ngrams
-            .into_iter()
-            .zip(file.idf.into_iter().zip(file.weights))
-            .collect();
         Ok(NeutralReader {
-            features,
+            features: TfIdf::new(Analyzer::WordBounded, NGRAM_SIZES, file.ngrams, file.idf)?,
+            weights: file.weights,
             bias: file.bias,
             threshold: file.threshold,
         })
@@ -120,23 +117,13 @@ impl NeutralReader {
 
     /// P(neutral) of `text`.
     pub fn probability(&self, text: &str) -> f32 {
-        let mut counts: HashMap<&str, u32> = HashMap::new();
-        let grams = ngrams(text);
-        for gram in &grams {
-            if let Some((key, _)) = self.features.get_key_value(gram.as_str()) {
-                *counts.entry(key.as_str()).or_default() += 1;
-            }
-        }
-        let mut norm = 0f32;
-        let mut dot = 0f32;
-        for (gram, count) in &counts {
-            let (idf, weight) = self.features[*gram];
-            let value = (1.0 + (*count as f32).ln()) * idf;
-            norm += value * value;
-            dot += value * weight;
-        }
-        let norm = norm.sqrt();
-        let z = self.bias + if norm > 0.0 { dot / norm } else { 0.0 };
+        let z = self.bias
+            + self
+                .features
+                .vector(text)
+                .iter()
+                .map(|&(i, value)| value * self.weights[i])
+                .sum::<f32>();
         1.0 / (1.0 + (-z).exp())
     }
 
@@ -150,39 +137,9 @@ impl NeutralReader {
     }
 }
 
-/// The character n-grams of `text`, as `model/train/neutral.py` computes them.
-fn ngrams(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for word in text.to_lowercase().split_whitespace() {
-        let padded: Vec<char> = std::iter::once(' ')
-            .chain(word.chars())
-            .chain(std::iter::once(' '))
-            .collect();
-        for n in NGRAM_SIZES {
-            if padded.len() <= n {
-                out.push(padded.iter().collect());
-                break;
-            }
-            out.extend(padded.windows(n).map(|w| w.iter().collect::<String>()));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ngrams_pad_each_word_and_a_short_word_counts_once() {
-        assert_eq!(
-            ngrams("Hi 너"),
-            [
-                " ", "h", "i", " ", " h", "hi", "i ", " hi", "hi ", " ", "너", " ", " 너", "너 ",
-                " 너 "
-            ]
-        );
-    }
 
     #[test]
     fn the_probability_follows_the_weights() {

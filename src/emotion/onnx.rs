@@ -3,10 +3,12 @@
 //!
 //! Inputs are the text pairs of [`Utterance::model_input`], tokenized and
 //! truncated by `encode`, run in batches by the `worker` thread; the logits
-//! become probabilities over the labels of `config.json`.
+//! become probabilities over the labels of `config.json`, mixed with the
+//! directory's character n-gram model when it has one (`ngram`).
 
 mod encode;
 mod model_dir;
+mod ngram;
 mod worker;
 
 use std::path::Path;
@@ -23,6 +25,7 @@ use super::{
 use crate::config::EmotionSettings;
 use encode::Encoder;
 use model_dir::{ModelConfig, ModelFiles};
+use ngram::{Ensemble, NgramModel};
 use worker::{Job, Row, Signature, Worker};
 
 /// Jobs that may wait for the worker, per input of a batch: enough for bursts,
@@ -37,6 +40,8 @@ pub struct OnnxClassifier {
     crisis_calibration: Option<(f32, f32)>,
     /// Calibrates the emotion probabilities (config.json `maeum.temperature`).
     temperature: f32,
+    /// The n-gram model mixed into the encoder's probabilities, when used.
+    ensemble: Option<Ensemble>,
     max_batch: usize,
     info: ModelInfo,
 }
@@ -53,6 +58,31 @@ impl OnnxClassifier {
         let pad_id = pad_id(&tokenizer, &config).map_err(|reason| dir_error(dir, reason))?;
         let max_tokens = max_tokens(settings.max_tokens, &config);
         let encoder = Encoder::new(tokenizer, max_tokens).map_err(EmotionError::Tokenizer)?;
+
+        let ensemble = match (&config.ngram, settings.ngram) {
+            (Some(mix), true) => {
+                let model = NgramModel::read(&dir.join(&mix.file))
+                    .map_err(|reason| dir_error(dir, format!("{}: {reason}", mix.file)))?;
+                if model.classes() != config.labels.len() {
+                    return Err(dir_error(
+                        dir,
+                        format!(
+                            "{} scores {} labels, config.json has {}",
+                            mix.file,
+                            model.classes(),
+                            config.labels.len()
+                        ),
+                    ));
+                }
+                Some(Ensemble {
+                    model,
+                    weight_alone: mix.weight_alone,
+                    weight_with_context: mix.weight_with_context,
+                    temperature_alone: mix.temperature_alone,
+                })
+            }
+            _ => None,
+        };
 
         let environment = runtime::environment(&settings.onnxruntime_path)?;
         let info = ModelInfo {
@@ -101,6 +131,7 @@ impl OnnxClassifier {
             max_batch,
             workers,
             crisis_head = config.crisis_head.is_some(),
+            ngram = ensemble.is_some(),
             intra_threads = settings.intra_threads,
             "emotion model loaded"
         );
@@ -111,14 +142,20 @@ impl OnnxClassifier {
                 .crisis_head
                 .map(|head| (head.threshold, head.clear_below)),
             temperature: config.temperature,
+            ensemble,
             max_batch,
             info,
         })
     }
 
-    fn reading(&self, row: &Row, top_k: usize) -> Reading {
+    /// The reading of one input, `(text, context)` as the model read it.
+    fn reading(&self, row: &Row, input: &(String, Option<String>), top_k: usize) -> Reading {
+        let probabilities = match &self.ensemble {
+            Some(ensemble) => ensemble.mix(&row.probabilities, &input.0, input.1.is_some()),
+            None => row.probabilities.clone(),
+        };
         Reading {
-            emotions: self.top(&temper(&row.probabilities, self.temperature), top_k),
+            emotions: self.top(&temper(&probabilities, self.temperature), top_k),
             crisis: row
                 .crisis
                 .zip(self.crisis_calibration)
@@ -153,20 +190,28 @@ impl EmotionReader for OnnxClassifier {
     ) -> Result<Vec<Reading>, EmotionError> {
         // Every chunk is queued before any answer is awaited, so the worker
         // can put chunks of this call and concurrent calls in one batch.
+        let inputs: Vec<(String, Option<String>)> =
+            utterances.iter().map(Utterance::model_input).collect();
         let mut answers = Vec::new();
-        for chunk in utterances.chunks(self.max_batch) {
+        for chunk in inputs.chunks(self.max_batch) {
             let (reply, answer) = oneshot::channel();
-            let inputs = chunk.iter().map(Utterance::model_input).collect();
             self.jobs
-                .send(Job { inputs, reply })
+                .send(Job {
+                    inputs: chunk.to_vec(),
+                    reply,
+                })
                 .await
                 .map_err(|_| EmotionError::WorkerGone)?;
             answers.push(answer);
         }
         let mut readings = Vec::with_capacity(utterances.len());
-        for answer in answers {
+        for (answer, chunk) in answers.into_iter().zip(inputs.chunks(self.max_batch)) {
             let rows = answer.await.map_err(|_| EmotionError::WorkerGone)??;
-            readings.extend(rows.iter().map(|row| self.reading(row, top_k)));
+            readings.extend(
+                rows.iter()
+                    .zip(chunk)
+                    .map(|(row, input)| self.reading(row, input, top_k)),
+            );
         }
         Ok(readings)
     }
@@ -239,8 +284,8 @@ mod tests {
             jobs,
             labels: TAXONOMY.iter().collect(),
             crisis_calibration: None,
-
             temperature: 1.0,
+            ensemble: None,
             max_batch: 4,
             info: ModelInfo {
                 name: "none".into(),

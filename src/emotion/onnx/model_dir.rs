@@ -66,6 +66,50 @@ pub(super) struct ModelConfig {
     /// The temperature that calibrates the emotion probabilities (fitted on
     /// validation dialogues; 1: as the model gives them).
     pub temperature: f32,
+    /// The n-gram model mixed with the encoder, when the directory has one.
+    pub ngram: Option<NgramMix>,
+}
+
+/// config.json's `maeum.ngram`: the n-gram model's file in the directory,
+/// the encoder's weight in the mix for a message read alone and with
+/// context, and the temperature of the mix read alone.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(super) struct NgramMix {
+    pub file: String,
+    pub weight_alone: f32,
+    pub weight_with_context: f32,
+    #[serde(default = "no_temperature")]
+    pub temperature_alone: f32,
+}
+
+fn no_temperature() -> f32 {
+    1.0
+}
+
+impl NgramMix {
+    fn validate(&self) -> Result<(), String> {
+        for (key, w) in [
+            ("weight_alone", self.weight_alone),
+            ("weight_with_context", self.weight_with_context),
+        ] {
+            if !(0.0..=1.0).contains(&w) {
+                return Err(format!("maeum.ngram.{key} is {w}, expected 0 to 1"));
+            }
+        }
+        if !(self.temperature_alone.is_finite() && self.temperature_alone > 0.0) {
+            return Err(format!(
+                "maeum.ngram.temperature_alone is {}, expected above 0",
+                self.temperature_alone
+            ));
+        }
+        if Path::new(&self.file).components().count() != 1 {
+            return Err(format!(
+                "maeum.ngram.file is {:?}, expected a file name in the model directory",
+                self.file
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// config.json's `maeum.crisis_head`: which output holds the head's four
@@ -119,6 +163,7 @@ struct RawMaeum {
     meaningful: Option<bool>,
     crisis_head: Option<CrisisHead>,
     temperature: Option<f32>,
+    ngram: Option<NgramMix>,
 }
 
 impl ModelConfig {
@@ -138,6 +183,7 @@ impl ModelConfig {
             meaningful: None,
             crisis_head: None,
             temperature: None,
+            ngram: None,
         });
         let temperature = maeum.temperature.unwrap_or(1.0);
         if !(temperature.is_finite() && temperature > 0.0) {
@@ -148,6 +194,9 @@ impl ModelConfig {
         if let Some(head) = &maeum.crisis_head {
             head.validate()?;
         }
+        if let Some(mix) = &maeum.ngram {
+            mix.validate()?;
+        }
         Ok(ModelConfig {
             labels,
             pad_token_id: raw.pad_token_id,
@@ -156,6 +205,7 @@ impl ModelConfig {
             meaningful: maeum.meaningful.unwrap_or(true),
             crisis_head: maeum.crisis_head,
             temperature,
+            ngram: maeum.ngram,
         })
     }
 }
