@@ -98,6 +98,14 @@ pub fn can_read(text: &str) -> bool {
         .any(|c| matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F))
 }
 
+/// Probabilities from logits, stable for large ones.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|&x| (x - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.into_iter().map(|e| e / sum).collect()
+}
+
 /// Probabilities scaled by a temperature (softmax of logits / `temperature`,
 /// from the probabilities): above 1 flattens, below 1 sharpens.
 pub fn temper(probabilities: &[f32], temperature: f32) -> Vec<f32> {
@@ -389,6 +397,17 @@ mod tests {
         assert!(can_read("I'm so 우울해"));
         assert!(!can_read("I had a long day"));
         assert!(!can_read("😢😢"));
+    }
+
+    #[test]
+    fn softmax_is_a_distribution_and_stable() {
+        let p = softmax(&[1000.0, 1000.0, -1000.0]);
+        assert!(
+            (p[0] - 0.5).abs() < 1e-6 && (p[1] - 0.5).abs() < 1e-6 && p[2] == 0.0,
+            "{p:?}"
+        );
+        let q = softmax(&[0.0, 2.0f32.ln()]);
+        assert!((q[1] / q[0] - 2.0).abs() < 1e-5, "{q:?}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod ngram;
 mod worker;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use ort::session::Session;
@@ -40,8 +41,6 @@ pub struct OnnxClassifier {
     crisis_calibration: Option<(f32, f32)>,
     /// Calibrates the emotion probabilities (config.json `maeum.temperature`).
     temperature: f32,
-    /// The n-gram model mixed into the encoder's probabilities, when used.
-    ensemble: Option<Ensemble>,
     max_batch: usize,
     info: ModelInfo,
 }
@@ -74,12 +73,12 @@ impl OnnxClassifier {
                         ),
                     ));
                 }
-                Some(Ensemble {
+                Some(Arc::new(Ensemble {
                     model,
                     weight_alone: mix.weight_alone,
                     weight_with_context: mix.weight_with_context,
                     temperature_alone: mix.temperature_alone,
-                })
+                }))
             }
             _ => None,
         };
@@ -93,7 +92,7 @@ impl OnnxClassifier {
         let max_batch = settings.max_batch.max(1);
         let workers = settings.workers.max(1);
         let (jobs, queue) = mpsc::channel(max_batch * workers * QUEUED_JOBS_PER_BATCH_INPUT);
-        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        let queue = Arc::new(std::sync::Mutex::new(queue));
         for index in 0..workers {
             let session = Session::builder(&environment)
                 .and_then(|b| Ok(b.with_intra_threads(settings.intra_threads)?))
@@ -112,6 +111,7 @@ impl OnnxClassifier {
                 num_labels: config.labels.len(),
                 pad_id,
                 max_batch,
+                ensemble: ensemble.clone(),
             };
             let queue = queue.clone();
             std::thread::Builder::new()
@@ -142,20 +142,14 @@ impl OnnxClassifier {
                 .crisis_head
                 .map(|head| (head.threshold, head.clear_below)),
             temperature: config.temperature,
-            ensemble,
             max_batch,
             info,
         })
     }
 
-    /// The reading of one input, `(text, context)` as the model read it.
-    fn reading(&self, row: &Row, input: &(String, Option<String>), top_k: usize) -> Reading {
-        let probabilities = match &self.ensemble {
-            Some(ensemble) => ensemble.mix(&row.probabilities, &input.0, input.1.is_some()),
-            None => row.probabilities.clone(),
-        };
+    fn reading(&self, row: &Row, top_k: usize) -> Reading {
         Reading {
-            emotions: self.top(&temper(&probabilities, self.temperature), top_k),
+            emotions: self.top(&temper(&row.probabilities, self.temperature), top_k),
             crisis: row
                 .crisis
                 .zip(self.crisis_calibration)
@@ -190,28 +184,20 @@ impl EmotionReader for OnnxClassifier {
     ) -> Result<Vec<Reading>, EmotionError> {
         // Every chunk is queued before any answer is awaited, so the worker
         // can put chunks of this call and concurrent calls in one batch.
-        let inputs: Vec<(String, Option<String>)> =
-            utterances.iter().map(Utterance::model_input).collect();
         let mut answers = Vec::new();
-        for chunk in inputs.chunks(self.max_batch) {
+        for chunk in utterances.chunks(self.max_batch) {
             let (reply, answer) = oneshot::channel();
+            let inputs = chunk.iter().map(Utterance::model_input).collect();
             self.jobs
-                .send(Job {
-                    inputs: chunk.to_vec(),
-                    reply,
-                })
+                .send(Job { inputs, reply })
                 .await
                 .map_err(|_| EmotionError::WorkerGone)?;
             answers.push(answer);
         }
         let mut readings = Vec::with_capacity(utterances.len());
-        for (answer, chunk) in answers.into_iter().zip(inputs.chunks(self.max_batch)) {
+        for answer in answers {
             let rows = answer.await.map_err(|_| EmotionError::WorkerGone)??;
-            readings.extend(
-                rows.iter()
-                    .zip(chunk)
-                    .map(|(row, input)| self.reading(row, input, top_k)),
-            );
+            readings.extend(rows.iter().map(|row| self.reading(row, top_k)));
         }
         Ok(readings)
     }
@@ -285,7 +271,6 @@ mod tests {
             labels: TAXONOMY.iter().collect(),
             crisis_calibration: None,
             temperature: 1.0,
-            ensemble: None,
             max_batch: 4,
             info: ModelInfo {
                 name: "none".into(),

@@ -13,8 +13,8 @@
 
 use std::path::Path;
 
-use crate::emotion::temper;
 use crate::emotion::tfidf::{Analyzer, TfIdf};
+use crate::emotion::{softmax, temper};
 
 const MAGIC: &[u8; 8] = b"MAEUMNG1";
 
@@ -86,13 +86,6 @@ impl NgramModel {
         }
         softmax(&logits)
     }
-}
-
-fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-    let sum: f32 = exp.iter().sum();
-    exp.into_iter().map(|e| e / sum).collect()
 }
 
 /// The n-gram model with the weights the encoder's probabilities get.

@@ -13,7 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::encode::Encoder;
 use super::model_dir::CrisisHead;
-use crate::emotion::EmotionError;
+use super::ngram::Ensemble;
+use crate::emotion::{EmotionError, softmax};
 
 /// What the model gave for one input: probabilities over the labels, and
 /// the crisis head's four probabilities when the model has that head.
@@ -151,6 +152,8 @@ pub(super) struct Worker {
     pub num_labels: usize,
     pub pad_id: i64,
     pub max_batch: usize,
+    /// The n-gram model mixed into each row here, off the async runtime.
+    pub ensemble: Option<Arc<Ensemble>>,
 }
 
 /// The queue the workers share: one takes a batch at a time, then lets go
@@ -183,7 +186,7 @@ impl Worker {
                 .map(|(text, context)| self.encoder.encode(text, context.as_deref()))
                 .collect();
             match encoded {
-                Ok(encodings) => ready.push((job.reply, encodings)),
+                Ok(encodings) => ready.push((job.reply, encodings, job.inputs)),
                 Err(e) => {
                     let _ = job.reply.send(Err(EmotionError::Tokenizer(e)));
                 }
@@ -193,19 +196,25 @@ impl Worker {
             return;
         }
 
-        let encodings: Vec<&Encoding> = ready.iter().flat_map(|(_, e)| e).collect();
+        let encodings: Vec<&Encoding> = ready.iter().flat_map(|(_, e, _)| e).collect();
         match self.infer(&encodings) {
             Ok(rows) => {
                 let mut rows = rows.into_iter();
-                for (reply, encodings) in ready {
-                    let answer: Vec<Row> = rows.by_ref().take(encodings.len()).collect();
+                for (reply, encodings, inputs) in ready {
+                    let mut answer: Vec<Row> = rows.by_ref().take(encodings.len()).collect();
+                    if let Some(ensemble) = &self.ensemble {
+                        for (row, (text, context)) in answer.iter_mut().zip(&inputs) {
+                            row.probabilities =
+                                ensemble.mix(&row.probabilities, text, context.is_some());
+                        }
+                    }
                     // The caller may have given up waiting; nothing to do then.
                     let _ = reply.send(Ok(answer));
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, inputs = encodings.len(), "emotion inference failed");
-                for (reply, _) in ready {
+                for (reply, _, _) in ready {
                     let _ = reply.send(Err(EmotionError::Inference(e.clone())));
                 }
             }
@@ -323,13 +332,6 @@ fn next_batch(
     Some(batch)
 }
 
-fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f32> = logits.iter().map(|&x| (x - max).exp()).collect();
-    let sum: f32 = exps.iter().sum();
-    exps.into_iter().map(|e| e / sum).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,16 +384,5 @@ mod tests {
         let batch = next_batch(&mut rx, &mut None, 8).unwrap();
         assert_eq!(batch.len(), 2);
         assert!(batch.iter().all(|j| !j.reply.is_closed()));
-    }
-
-    #[test]
-    fn softmax_is_a_distribution_and_stable() {
-        let p = softmax(&[1000.0, 1000.0, -1000.0]);
-        assert!(
-            (p[0] - 0.5).abs() < 1e-6 && (p[1] - 0.5).abs() < 1e-6 && p[2] == 0.0,
-            "{p:?}"
-        );
-        let q = softmax(&[0.0, 2.0f32.ln()]);
-        assert!((q[1] / q[0] - 2.0).abs() < 1e-5, "{q:?}");
     }
 }
