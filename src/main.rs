@@ -56,8 +56,8 @@ enum Command {
         /// Read each utterance with the speaker's earlier utterances, as the bot does.
         #[arg(long)]
         context: bool,
-        /// Print one summary object: n, top1, top3, fine58, group6, macro_f1,
-        /// calibration.
+        /// Print one summary object: n, top1, top3, fine58, group6,
+        /// group6_summed, macro_f1, calibration.
         #[arg(long)]
         json: bool,
         /// Utterances sent to the model at a time.

@@ -291,7 +291,14 @@ fn the_binary_prints_a_json_summary() {
         assert_eq!(stdout.lines().count(), 1, "one object: {stdout}");
         let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(summary["n"], 5);
-        for key in ["top1", "top3", "fine58", "group6", "macro_f1"] {
+        for key in [
+            "top1",
+            "top3",
+            "fine58",
+            "group6",
+            "group6_summed",
+            "macro_f1",
+        ] {
             let value = summary[key]
                 .as_f64()
                 .unwrap_or_else(|| panic!("{key} in {summary}"));

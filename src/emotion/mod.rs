@@ -49,6 +49,17 @@ pub fn shown(emotions: &[Emotion], at: ShownAt) -> Option<Emotion> {
     if best.score >= at.fine {
         return Some(*best);
     }
+    let (group, score) = likeliest_group(emotions)?;
+    (score >= at.group).then(|| Emotion {
+        label: group.label(),
+        score,
+    })
+}
+
+/// The group whose emotions' probabilities sum highest, with that sum;
+/// `None` for an empty reading.
+pub fn likeliest_group(emotions: &[Emotion]) -> Option<(EmotionGroup, f32)> {
+    emotions.first()?;
     let mut sums = [0f32; 6];
     for emotion in emotions {
         if let Some(i) = EmotionGroup::ALL
@@ -59,10 +70,7 @@ pub fn shown(emotions: &[Emotion], at: ShownAt) -> Option<Emotion> {
         }
     }
     let (index, score) = sums.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
-    (*score >= at.group).then(|| Emotion {
-        label: EmotionGroup::ALL[index].label(),
-        score: *score,
-    })
+    Some((EmotionGroup::ALL[index], *score))
 }
 
 /// The fewest candidates worth naming, and the most; a candidate below

@@ -1,13 +1,14 @@
 //! Scoring predictions: accuracy over the 60 codes (top-1, top-3), over the 58
 //! fine names (E43/E51 고립된 and E34/E59 혼란스러운 count as one), over the 6
-//! groups, macro-F1 over the codes, a per-class table and accuracy by turn.
+//! groups (of the top code, and by summed probability), macro-F1 over the
+//! codes, a per-class table and accuracy by turn.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::Example;
-use crate::emotion::{Emotion, TAXONOMY};
+use crate::emotion::{Emotion, TAXONOMY, likeliest_group};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassRow {
@@ -37,6 +38,9 @@ pub struct Summary {
     pub top3: f64,
     pub fine58: f64,
     pub group6: f64,
+    /// The group with the largest summed probability: the group the bot
+    /// names when it is not sure of the fine emotion (`emotion::shown`).
+    pub group6_summed: f64,
     /// Mean F1 over the codes that occur as gold or prediction.
     pub macro_f1: f64,
 }
@@ -64,7 +68,7 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
     let mut support = [0usize; 60];
     let mut predicted = [0usize; 60];
     let mut correct = [0usize; 60];
-    let (mut top1, mut top3, mut fine, mut group) = (0, 0, 0, 0);
+    let (mut top1, mut top3, mut fine, mut group, mut group_summed) = (0, 0, 0, 0, 0);
     let mut turns: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
 
     for (example, prediction) in examples
@@ -82,6 +86,9 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
             predicted[index(best.label.code).unwrap_or(0)] += 1;
             fine += usize::from(best.label.sub == gold.sub);
             group += usize::from(best.label.group == gold.group);
+        }
+        if prediction.and_then(|p| likeliest_group(p)).map(|(g, _)| g) == Some(gold.group) {
+            group_summed += 1;
         }
         if hit {
             top1 += 1;
@@ -133,6 +140,7 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
             top3: ratio(top3, n),
             fine58: ratio(fine, n),
             group6: ratio(group, n),
+            group6_summed: ratio(group_summed, n),
             macro_f1,
         },
         per_class,
@@ -155,7 +163,12 @@ impl std::fmt::Display for Report {
         writeln!(f, "top-1      {}   (60 codes)", pct(s.top1))?;
         writeln!(f, "top-3      {}", pct(s.top3))?;
         writeln!(f, "fine-58    {}   (fine emotion names)", pct(s.fine58))?;
-        writeln!(f, "group-6    {}", pct(s.group6))?;
+        writeln!(
+            f,
+            "group-6    {}   (group of the top code; {} by summed probability)",
+            pct(s.group6),
+            pct(s.group6_summed)
+        )?;
         writeln!(f, "macro-F1   {:.4}", s.macro_f1)?;
         writeln!(f, "\nby turn")?;
         for row in &self.by_turn {
@@ -236,6 +249,7 @@ mod tests {
         assert_eq!(r.summary.top3, 0.5);
         assert_eq!(r.summary.fine58, 0.5);
         assert_eq!(r.summary.group6, 0.5);
+        assert_eq!(r.summary.group6_summed, 0.5);
         // Classes present: E24 (p 1, r .5, f1 2/3), E20 (p 0), E43 (r 0), E51 (p 0), E60 (r 0), E10 (p 0).
         assert!(
             (r.summary.macro_f1 - (2.0 / 3.0) / 6.0).abs() < 1e-12,
@@ -282,5 +296,29 @@ mod tests {
                 .support,
             2
         );
+    }
+
+    #[test]
+    fn the_summed_group_can_differ_from_the_top_codes_group() {
+        let scored = |pairs: &[(&str, f32)]| -> Vec<Emotion> {
+            pairs
+                .iter()
+                .map(|(code, score)| Emotion {
+                    label: EmotionLabel::by_code(code).unwrap(),
+                    score: *score,
+                })
+                .collect()
+        };
+        // Top code E10 (분노), but 슬픔 (E20…) holds more in all: the bot
+        // would name 슬픔, and gold is 슬픔.
+        let r = evaluate(
+            &[example("E24", 1), example("E24", 1)],
+            &[
+                scored(&[("E10", 0.3), ("E24", 0.25), ("E25", 0.25), ("E60", 0.2)]),
+                scored(&[("E10", 0.5), ("E24", 0.3), ("E60", 0.2)]),
+            ],
+        );
+        assert_eq!(r.summary.group6, 0.0);
+        assert_eq!(r.summary.group6_summed, 0.5);
     }
 }
