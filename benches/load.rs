@@ -17,7 +17,7 @@
 //! `postgres://postgres@127.0.0.1:5432/test`); each run creates and drops its
 //! own database there. Settings: `BENCH_USERS`, `BENCH_MESSAGES`,
 //! `BENCH_BURST`, `BENCH_LLM_DELAY_MS`, `BENCH_SET_<VARIABLE>` (set for
-//! `maeum run`), `BENCH_THINK_MS` (0: every user
+//! `maeum run`), `BENCH_MAEUM_BIN` (another build to run), `BENCH_THINK_MS` (0: every user
 //! writes again at once — then the classifier, one model read per message on
 //! this machine's cores, is what limits throughput) in the environment.
 
@@ -85,7 +85,11 @@ fn start_maeum(
     data: &std::path::Path,
     database_url: Option<&str>,
 ) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_maeum"));
+    // `BENCH_MAEUM_BIN`: another build of maeum (e.g. the commit before a
+    // change), to compare two builds side by side.
+    let binary =
+        std::env::var_os("BENCH_MAEUM_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_maeum").into());
+    let mut command = Command::new(binary);
     command
         .arg("run")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
