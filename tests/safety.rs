@@ -174,6 +174,8 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("I would never kill myself", Some("E63")),
     ("예전엔 죽고 싶었는데 지금은 괜찮아", Some("E67")),
     ("자해할 생각은 전혀 없어 그냥 좀 지쳤어", Some("E32")),
+    ("죽고 싶단 생각은 없어, 그냥 쉬고 싶어", Some("E32")),
+    ("자해하고 싶은 마음은 하나도 없어 걱정 마", Some("E63")),
     ("극단적인 생각 같은 건 안 해, 걱정하지 마", Some("E63")),
     ("이건 자해가 아니라 그냥 고양이한테 긁힌 거야", Some("E50")),
     (
@@ -1199,11 +1201,13 @@ async fn the_fourth_development_crisis_figures_do_not_drop() {
     // Written on 2026-12-05 (seventh session) by a writer who saw neither
     // the detector nor any set, committed before anything was measured on
     // it; kept to judge crisis retrains. As it came: rules 0.596 / 0.060 /
-    // 0.414; rules + the crisis model 0.988 / 0.045 / 0.943.
+    // 0.414; rules + the crisis model 0.988 / 0.045 / 0.943. After the
+    // negations 「…단 생각은 없어」, 「…은 마음은 하나도 없어」: false alarms
+    // 0.050 (rules) and 0.035.
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", false).await;
     assert_floors(&report, 0.59, 0.065, 0.41);
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", true).await;
-    assert_floors(&report, 0.985, 0.05, 0.94);
+    assert_floors(&report, 0.985, 0.04, 0.94);
 }
 
 #[tokio::test]
