@@ -119,6 +119,8 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("I think about dying every day", Some("E24")),
     ("Im gonna end it tonight", Some("E24")),
     ("I'm tired of living", Some("E24")),
+    ("should I cut down or across, which is quicker", None),
+    ("going down the arm vertically this time", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -212,6 +214,8 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("마포대교 지나가는 중인데 야경 예쁘다", Some("E60")),
     ("쟤가 자해공갈단이래", Some("E10")),
     ("I cut myself while cooking dinner", Some("E50")),
+    ("do you cut a steak across or along the grain", Some("E60")),
+    ("cutting my bangs vertically or across? help", Some("E34")),
     ("I hurt myself at the gym yesterday", Some("E48")),
     ("I overdosed on caffeine today lol", Some("E65")),
     (
@@ -1202,12 +1206,13 @@ async fn the_fourth_development_crisis_figures_do_not_drop() {
     // the detector nor any set, committed before anything was measured on
     // it; kept to judge crisis retrains. As it came: rules 0.596 / 0.060 /
     // 0.414; rules + the crisis model 0.988 / 0.045 / 0.943. After the
-    // negations 「…단 생각은 없어」, 「…은 마음은 하나도 없어」: false alarms
-    // 0.050 (rules) and 0.035.
+    // negations 「…단 생각은 없어」, 「…은 마음은 하나도 없어」 and the question
+    // of which way to cut: rules 0.600 / 0.050 / 0.425, rules + the crisis
+    // model 0.992 / 0.035 / 0.954.
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", false).await;
     assert_floors(&report, 0.59, 0.065, 0.41);
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", true).await;
-    assert_floors(&report, 0.985, 0.04, 0.94);
+    assert_floors(&report, 0.99, 0.04, 0.95);
 }
 
 #[tokio::test]

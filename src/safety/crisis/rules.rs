@@ -86,7 +86,7 @@ impl Context {
                 r"퇴사|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
-                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
+                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training|onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
             }
             Context::Treat => {
                 r"\b(?:caffeine|coffee|sugar|candy|chocolate|netflix|lol|lmao|anime|k-?dramas?|content|memes|cuteness|dopamine|carbs|pizza|cake|vitamins?)\b"
@@ -810,6 +810,22 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
     ),
+    // Which way to cut a wrist or an arm: "down the arm, not across".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:wrists?|arms?|veins?)\b[^.?]{0,20}\b(?:vertically|lengthwise|down the (?:arm|wrist|vein)|along the (?:arm|wrist|vein))\b",
+    )
+    .unless(&[C::Accident]),
+    // The same asked as a choice with nothing named: "is it faster to cut
+    // vertically or across?" — strong, as the model reads it as nothing;
+    // hair, food and wood in the sentence explain it away.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\bcut(?:ting)? (?:vertically|horizontally|lengthwise|down(?:wards)?|across|sideways)\b[^.?]{0,12}\b(?:or|vs\.?|versus|instead of)\b[^.?]{0,12}\b(?:vertically|horizontally|lengthwise|down(?:wards)?|across|sideways)\b",
+    )
+    .unless(&[C::Accident]),
     // Means at hand now: "60 of my antidepressants lined up", "the blade is in my hand".
     en(
         PlanOrMeans,
