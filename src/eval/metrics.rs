@@ -87,9 +87,11 @@ pub fn evaluate(examples: &[Example], predictions: &[Vec<Emotion>]) -> Report {
             fine += usize::from(best.label.sub == gold.sub);
             group += usize::from(best.label.group == gold.group);
         }
-        if prediction.and_then(|p| likeliest_group(p)).map(|(g, _)| g) == Some(gold.group) {
-            group_summed += 1;
-        }
+        group_summed += usize::from(
+            prediction
+                .and_then(|p| likeliest_group(p))
+                .is_some_and(|(g, _)| g == gold.group),
+        );
         if hit {
             top1 += 1;
             correct[gold_index] += 1;

@@ -61,6 +61,9 @@ pub(super) enum Context {
     Workshop,
     /// 번개탄 as a barbecue fuel: `번개탄 구이`.
     Grill,
+    /// Things cut every day — food, hair, wood, cloth: "cut the steak
+    /// across the grain", "cut my bangs vertically".
+    Cutting,
     /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes a wish
     /// borderline, never clears it: sad, hurt or despairing, it still counts.
     Laughter,
@@ -86,7 +89,7 @@ impl Context {
                 r"퇴사|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
-                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training|onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
+                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
             }
             Context::Treat => {
                 r"\b(?:caffeine|coffee|sugar|candy|chocolate|netflix|lol|lmao|anime|k-?dramas?|content|memes|cuteness|dopamine|carbs|pizza|cake|vitamins?)\b"
@@ -123,12 +126,15 @@ impl Context {
                 r"체험|프로그램|수업|교육|워크숍|워크샵|죽음준비|웰다잉|임종|\b(?:workshop|exercise|class|program)\b"
             }
             Context::Grill => r"구이|고기|캠핑|바베큐|숯불|화로|식당|맛집|삼겹살|갈비",
+            Context::Cutting => {
+                r"\b(?:onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
+            }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
         }
     }
 
-    pub(super) const ALL: [Context; 20] = [
+    pub(super) const ALL: [Context; 21] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -148,6 +154,7 @@ impl Context {
         Context::Scam,
         Context::Workshop,
         Context::Grill,
+        Context::Cutting,
         Context::Laughter,
     ];
 
@@ -816,16 +823,16 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:wrists?|arms?|veins?)\b[^.?]{0,20}\b(?:vertically|lengthwise|down the (?:arm|wrist|vein)|along the (?:arm|wrist|vein))\b",
     )
-    .unless(&[C::Accident]),
+    .unless(&[C::Accident, C::Cutting]),
     // The same asked as a choice with nothing named: "is it faster to cut
     // vertically or across?" — strong, as the model reads it as nothing;
-    // hair, food and wood in the sentence explain it away.
+    // food, hair, wood or an accident in the sentence explain it away.
     en(
         PlanOrMeans,
         Strong,
         r"\bcut(?:ting)? (?:vertically|horizontally|lengthwise|down(?:wards)?|across|sideways)\b[^.?]{0,12}\b(?:or|vs\.?|versus|instead of)\b[^.?]{0,12}\b(?:vertically|horizontally|lengthwise|down(?:wards)?|across|sideways)\b",
     )
-    .unless(&[C::Accident]),
+    .unless(&[C::Accident, C::Cutting]),
     // Means at hand now: "60 of my antidepressants lined up", "the blade is in my hand".
     en(
         PlanOrMeans,
