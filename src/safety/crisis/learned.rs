@@ -70,8 +70,14 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
     }
     if reading.is_crisis() {
         // The rules' kind of crisis stands; the head may only add urgency.
-        if learned == Severity::Imminent && reading.severity == Severity::Risk {
-            reading.severity = Severity::Imminent;
+        // Whose danger it is, the head reads better than the rules' subject
+        // heuristic (「형이 먼저 간다」 is the writer, not an older brother):
+        // when the rules read worry for someone else and the head reads the
+        // writer's own risk, the writer's risk counts.
+        if matches!(reading.severity, Severity::Concern | Severity::Risk)
+            && learned > reading.severity
+        {
+            reading.severity = learned;
         }
         return;
     }
@@ -185,6 +191,30 @@ mod tests {
         raise(&mut reading, &signal([0.01, 0.0, 0.09, 0.9]));
         assert_eq!(reading.severity, Severity::Imminent);
         assert!(reading.learned);
+    }
+
+    #[test]
+    fn it_reads_whose_danger_it_is() {
+        let worry = || CrisisReading {
+            severity: Severity::Concern,
+            assessment: CrisisAssessment::SetAside(SetAside::OtherPerson),
+            ..CrisisReading::none()
+        };
+        // The rules took the writer for someone else; the head reads the writer at risk.
+        let mut reading = worry();
+        raise(&mut reading, &signal([0.02, 0.08, 0.1, 0.8]));
+        assert_eq!(reading.severity, Severity::Imminent);
+        assert!(!reading.learned, "the rules found a crisis");
+        let mut reading = worry();
+        raise(&mut reading, &signal([0.02, 0.08, 0.8, 0.1]));
+        assert_eq!(reading.severity, Severity::Risk);
+        // The head reads worry for someone else too, or nothing: worry stands.
+        let mut reading = worry();
+        raise(&mut reading, &signal([0.02, 0.9, 0.05, 0.03]));
+        assert_eq!(reading.severity, Severity::Concern);
+        let mut reading = worry();
+        raise(&mut reading, &signal([0.95, 0.01, 0.02, 0.02]));
+        assert_eq!(reading.severity, Severity::Concern);
     }
 
     #[test]

@@ -109,7 +109,8 @@ pub enum SetAside {
     OrdinaryContext,
     /// Past and resolved (`예전엔 … 지금은 괜찮아`).
     Past,
-    /// A borderline phrase without a sad or hurt emotion or words of despair.
+    /// A borderline phrase without a sad or hurt emotion or words of despair,
+    /// or a phrase of danger said laughing or about embarrassment.
     NotSupported,
 }
 
@@ -132,8 +133,20 @@ impl CrisisAssessment {
 
 /// Assesses one message, with the emotion read from it when there is one.
 pub fn assess(text: &str, emotion: Option<&Emotion>) -> CrisisAssessment {
+    assess_after(text, &[], emotion)
+}
+
+/// [`assess`], with the ordinary contexts that reach back
+/// ([`Context::reaches_back`]) also looked for in the writer's `earlier`
+/// messages: "moving out tomorrow" and then "thanks for everything guys".
+pub(super) fn assess_after(
+    text: &str,
+    earlier: &[&str],
+    emotion: Option<&Emotion>,
+) -> CrisisAssessment {
     let sentences = sentences(text);
-    let message = Message::new(&sentences);
+    let mut message = Message::new(&sentences);
+    message.earlier = earlier.iter().flat_map(|e| self::sentences(e)).collect();
     let mut first_set_aside = None;
     for sentence in &sentences {
         for rule in RULES_COMPILED.iter() {
@@ -360,6 +373,10 @@ struct Message {
     death_mentioned: bool,
     despair: bool,
     resolved: bool,
+    /// The sentences of the writer's earlier messages, where an ordinary
+    /// context that reaches back is also looked for (empty unless
+    /// `assess_after` was given some).
+    earlier: Vec<Sentence>,
 }
 
 impl Message {
@@ -373,6 +390,7 @@ impl Message {
             death_mentioned: any(&MARKERS.death),
             despair: any(&MARKERS.despair),
             resolved: any(&MARKERS.resolved),
+            earlier: Vec::new(),
         }
     }
 }
@@ -449,22 +467,37 @@ fn judge(
     if rule.topic && is_topic(rule.lang, sentence, found, first_person) {
         return Judgement::SetAside(SetAside::Topic);
     }
-    if rule.unless.iter().any(|c| c.found_in(sentence)) {
+    if rule.unless.iter().any(|c| {
+        c.found_in(sentence) || (c.reaches_back() && message.earlier.iter().any(|e| c.found_in(e)))
+    }) {
         return Judgement::SetAside(SetAside::OrdinaryContext);
     }
     if past && message.resolved {
         return Judgement::SetAside(SetAside::Past);
     }
-    let strength = if rule.hyperbole.iter().any(|c| c.found_in(sentence)) {
+    // Said laughing, or in a sentence about a story, a script, a song or a
+    // game (any phrase), or for a wish to die about embarrassment
+    // (`쪽팔려서 죽고 싶다ㅋㅋ`, "want to walk into the sea lol"), a phrase of
+    // danger is borderline; and a sad emotion does not lift it back, as
+    // embarrassment reads sad or hurt as often as not. It still counts as a
+    // crisis, but one the crisis model may clear (weak evidence): people in
+    // danger laugh and quote songs too ("gonna end it lol. not joking"), and
+    // the model reads those as the crises they are.
+    let hyperbole = [Context::Laughter, Context::Story]
+        .into_iter()
+        .chain(rule.hyperbole.iter().copied())
+        .any(|c| c.found_in(sentence));
+    let strength = if hyperbole {
         Strength::Borderline
     } else {
         rule.strength
     };
-    let supported = match emotion {
-        // The classifier failed: a borderline phrase counts (err on the side of care).
-        None => true,
-        Some(emotion) => emotion_supports(emotion) || message.despair,
-    };
+    let supported = !hyperbole
+        && match emotion {
+            // The classifier failed: a borderline phrase counts (err on the side of care).
+            None => true,
+            Some(emotion) => emotion_supports(emotion) || message.despair,
+        };
     if strength == Strength::Strong || supported {
         Judgement::Crisis(rule.category)
     } else {

@@ -64,9 +64,15 @@ pub(super) enum Context {
     /// Things cut every day — food, hair, wood, cloth: "cut the steak
     /// across the grain", "cut my bangs vertically".
     Cutting,
-    /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes a wish
-    /// borderline, never clears it: sad, hurt or despairing, it still counts.
+    /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes every phrase
+    /// borderline, never clears it: it still counts, unless the crisis model
+    /// reads plainly none.
     Laughter,
+    /// A story, a script, a song or a game the sentence is about: `영화 주인공이
+    /// … 장면`, "a scene with a suicide note", 「이 노래 가사 중에」. Like laughter,
+    /// makes every phrase borderline and never clears it. (Korean is matched
+    /// without spaces, so 가사 only with what follows it: 내가 사라져도 is no song.)
+    Story,
 }
 
 impl Context {
@@ -131,10 +137,13 @@ impl Context {
             }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
+            Context::Story => {
+                r"연극|대본|희곡|대사|드라마|영화|소설|웹툰|만화|애니|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데)|게임속|게임에서|장면|\b(?:movie|film|episode|novel|fiction|characters?|screenplay|script|scene|lyrics?|anime|manga|respawn|in the game|short story)\b"
+            }
         }
     }
 
-    pub(super) const ALL: [Context; 21] = [
+    pub(super) const ALL: [Context; 22] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -156,6 +165,7 @@ impl Context {
         Context::Grill,
         Context::Cutting,
         Context::Laughter,
+        Context::Story,
     ];
 
     pub(super) fn regex(self) -> &'static Regex {
@@ -164,6 +174,13 @@ impl Context {
             .position(|c| *c == self)
             .unwrap_or_default();
         &CONTEXTS[index]
+    }
+
+    /// Whether the context explains a phrase also from the writer's earlier
+    /// messages: only leaving (a goodbye after "moving out tomorrow"). A task
+    /// or a place said earlier does not explain a method question after it.
+    pub(super) fn reaches_back(self) -> bool {
+        self == Context::Farewell
     }
 
     pub(super) fn found_in(self, sentence: &Sentence) -> bool {
@@ -181,7 +198,8 @@ pub(super) struct Rule {
     pub(super) pattern: &'static str,
     /// Contexts in which the phrase is ordinary speech.
     pub(super) unless: &'static [Context],
-    /// Contexts in which the phrase is hyperbole: borderline then.
+    /// Contexts in which the phrase is hyperbole: borderline then (laughter
+    /// and a story are for every phrase: `judge`).
     pub(super) hyperbole: &'static [Context],
     /// A noun that also names a topic of talk (news, fiction, study).
     pub(super) topic: bool,
@@ -244,7 +262,7 @@ pub(super) const RULES: &[Rule] = &[
     // 죽고 싶어, 죽고싶다, 뒤지고 싶다 (slang), 죽고파. Shame as the cause is hyperbole.
     ko(Ideation, Strong, r"(?:죽|뒤지|디지)(?:고|구)(?:싶|시퍼|시프|파|프다)")
         .unless(&[C::Idiom])
-        .hyperbole(&[C::Embarrassment, C::Laughter]),
+        .hyperbole(&[C::Embarrassment]),
     // 자살하고 싶어, 자살할까, 자살이라도 해야 하나, 자살 마렵다.
     ko(
         Ideation,
@@ -583,7 +601,7 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:want|wanna|wanted|would like|need) to die\b|\bwish (?:i was|i were|to be|i could be) dead\b|\bwish i could die\b|\bbetter off dead\b",
     )
     .unless(&[C::Idiom])
-    .hyperbole(&[C::Embarrassment, C::Laughter]),
+    .hyperbole(&[C::Embarrassment]),
     en(
         Ideation,
         Strong,
@@ -785,7 +803,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:took|swallowed|taken|downed) (?:like |about |all |every |everything|them all|\d+)[^.]{0,30}|\btook them all\b|\bcut too deep\b|\bwon't stop bleeding\b|\bbleeding a lot\b|\btried to hang\b|\bdid it\b",
+        r"\b(?:took|swallowed|taken|downed) (?:like |about |all |every |everything|them all|\d+)[^.]{0,30}|\btook them all\b|\bcut too deep\b|\bwon't stop bleeding\b|\bbleeding a lot\b|\btried to hang\b|\btried to jump(?: (?:off|from) (?:the |a |my )?(?:bridge|roof|rooftop|building|ledge|balcony|window|cliff|overpass)| but\b| and (?:failed|couldn't)|[.,!]|$)|\bdid it\b",
     )
     .unless(&[C::Accident, C::Treat, C::Task]),
     en(

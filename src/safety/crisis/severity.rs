@@ -18,7 +18,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Category, CrisisAssessment, Sentence, SetAside, assess, learned, sentences};
+use super::{
+    Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
+};
 use crate::emotion::{CrisisSignal, Emotion};
 
 /// How urgently a message asks for help. Ordered: a later variant is more urgent.
@@ -70,6 +72,14 @@ pub struct CrisisReading {
     /// model's reading of this one (with them as its context) counts from a
     /// lower probability (`learned::AFTER_RISK`).
     pub risk_before: bool,
+    /// One of those messages also spoke of danger now (`imminent`): what the
+    /// model finds in this one is as urgent.
+    pub imminent_before: bool,
+    /// The message's phrase of danger is one an ordinary context in the
+    /// writer's earlier messages explains ("moving out tomorrow", then
+    /// "thanks for everything guys"): weak evidence, as the same words in a
+    /// moving day's goodbye and in a last goodbye differ only in what came before.
+    pub explained_before: bool,
 }
 
 impl CrisisReading {
@@ -83,6 +93,8 @@ impl CrisisReading {
             learned: false,
             cleared_by_model: false,
             risk_before: false,
+            imminent_before: false,
+            explained_before: false,
         }
     }
 
@@ -94,6 +106,7 @@ impl CrisisReading {
         self.is_crisis()
             && (self.assessment == CrisisAssessment::SetAside(SetAside::NotSupported)
                 || self.from_conversation
+                || self.explained_before
                 || (self.severity == Severity::Concern && self.category.is_none()))
     }
 
@@ -118,8 +131,13 @@ pub fn read(
         learned::clear(&mut reading, signal);
         learned::raise(&mut reading, signal);
 
-        // What the model found is as urgent as the words say.
-        if reading.learned && reading.severity == Severity::Risk && forms.imminent() {
+        // What the model found is as urgent as the words say: signs of
+        // danger now, or said to be now or before the night is out, here or
+        // in a risky message just before.
+        if reading.learned
+            && reading.severity == Severity::Risk
+            && (forms.imminent() || forms.now() || reading.imminent_before)
+        {
             reading.severity = Severity::Imminent;
         }
     }
@@ -147,6 +165,7 @@ fn read_rules(
     let mut reading = CrisisReading {
         assessment,
         risk_before: risky_before,
+        imminent_before,
         ..CrisisReading::none()
     };
     // A borderline phrase the emotion did not support still counts: a missed
@@ -160,6 +179,8 @@ fn read_rules(
     match assessment {
         CrisisAssessment::Crisis(category) => {
             reading.category = Some(category);
+            reading.explained_before =
+                !recent.is_empty() && !assess_after(text, recent, emotion).is_crisis();
             // Danger now: the signs of it, or said to be now (`지금`, tonight).
             reading.severity = if forms.imminent() || imminent_before || forms.now() {
                 Severity::Imminent
@@ -279,7 +300,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|피나",
         r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
         // a dangerous place now
-        r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에)",
+        r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
         r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
         // a plan for now
         r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
@@ -302,20 +323,21 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:on|at|off|near|standing on|sitting on|on top of|edge of|ledge of|over) (?:the |a |this |my )?(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony|platform|top floor|window ?sill)\b",
         r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b|\b(?:came|drove|walked|climbed) (?:up |out )?(?:here |there )?to jump\b|\b(?:in my hand|lined up) right now\b",
         r"|\b(?:tonight|right now|rn|today|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
-        r"|\b(?:end|die|kill|jump|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
+        r"|\b(?:end|die|kill|jump|hang|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
         r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find (?:it|them|me|my \w+) in the morning|take care of my (?:cat|dog|pets?|kids?))\b|\bwrote (?:\w+ )?(?:letters?|notes?) (?:to|for)\b|\bwrote everyone\b",
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
         // soon, affairs put in order, the means set up, an attempt just made
-        r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:tied|ready|up)\b|\b(?:rope|noose) tied\b",
-        r"|\bwhen i'm gone\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
+        r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
+        r"|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
     ))
 });
 
-/// Now, tonight, straight away (Korean without spaces, English words).
+/// Now, tonight, straight away, before the night is out (Korean without
+/// spaces, English words).
 static NOW: LazyLock<Regex> = LazyLock::new(|| {
     // English "now" alone is also a span ("for a while now"): not counted.
     regex(
-        r"지금|당장|오늘밤|이따|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now)\b",
+        r"지금|당장|오늘밤|이따|오늘안에|오늘중으로|자정전|자정까지|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up))\b",
     )
 });
 
