@@ -1078,6 +1078,12 @@ fn severity_in_english_and_korean() {
             "i want to die. the rope is already tied",
             Severity::Imminent,
         ),
+        // The one a goodbye speaks to is not its subject; someone named before it is.
+        ("love you all. goodbye everyone", Severity::Imminent),
+        (
+            "my sister keeps saying goodbye everyone in the family chat and won't pick up",
+            Severity::Concern,
+        ),
         ("배고파 죽겠다", Severity::None),
         ("I'm dying to see that movie", Severity::None),
     ];

@@ -306,7 +306,14 @@ impl Sentence {
     }
 
     fn has_token(&self, words: &[&str]) -> bool {
-        self.tokens.iter().any(|t| words.contains(&t.as_str()))
+        self.count_tokens(words) > 0
+    }
+
+    fn count_tokens(&self, words: &[&str]) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| words.contains(&t.as_str()))
+            .count()
     }
 
     fn first_person(&self) -> bool {
@@ -447,7 +454,17 @@ fn judge(
                 && match nearest_subject(before) {
                     Some(Subject::Other) => true,
                     Some(Subject::Me) => false,
-                    None => !first_person && sentence.has_token(EN_OTHER_PERSON),
+                    // Someone named anywhere in the sentence, but not the
+                    // one the phrase speaks to ("goodbye everyone").
+                    None => {
+                        !first_person
+                            && sentence.count_tokens(EN_OTHER_PERSON)
+                                > found
+                                    .as_str()
+                                    .split(' ')
+                                    .filter(|w| EN_OTHER_PERSON.contains(w))
+                                    .count()
+                    }
                 };
             let past = MARKERS.past_sentence.is_match(&sentence.spaced)
                 || found.as_str().starts_with("wanted");
