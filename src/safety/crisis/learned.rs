@@ -6,12 +6,15 @@
 //! also reads risk spread over a conversation.
 //!
 //! It raises readings: a crisis the rules found on a plain phrase of danger
-//! stays a crisis. It lowers only a rules reading that rests on weak evidence
-//! (a borderline phrase the emotion did not support, the conversation, worry
-//! for someone else with no phrase of danger) and only when it reads the
-//! message as plainly none — lyrics quoted, a game's 자살각, a chat's
-//! "thanks for everything today". Both thresholds were chosen on the
-//! development parts of the evaluation set (docs/safety.md has the figures).
+//! stays a crisis, and the model may add urgency, or read the writer's own
+//! danger where the rules read worry for someone else. It lowers only a rules
+//! reading that rests on weak evidence (a borderline phrase the emotion did
+//! not support, a phrase said laughing or about a story, a goodbye that
+//! leaving said before explains, the conversation, worry for someone else
+//! with no phrase of danger) and only when it reads the message as plainly
+//! none — lyrics quoted, a game's 자살각, a chat's "thanks for everything
+//! today". Both thresholds were chosen on the development parts of the
+//! evaluation set (docs/safety.md has the figures).
 
 use super::{CrisisAssessment, CrisisReading, SetAside, Severity};
 use crate::emotion::CrisisSignal;
