@@ -110,7 +110,8 @@ pub enum SetAside {
     /// Past and resolved (`예전엔 … 지금은 괜찮아`).
     Past,
     /// A borderline phrase without a sad or hurt emotion or words of despair,
-    /// or a phrase of danger said laughing or about embarrassment.
+    /// or any phrase made borderline by its sentence (said laughing, about a
+    /// story, or in one of the rule's own hyperbole contexts).
     NotSupported,
 }
 
@@ -493,13 +494,13 @@ fn judge(
         return Judgement::SetAside(SetAside::Past);
     }
     // Said laughing, or in a sentence about a story, a script, a song or a
-    // game (any phrase), or for a wish to die about embarrassment
-    // (`쪽팔려서 죽고 싶다ㅋㅋ`, "want to walk into the sea lol"), a phrase of
-    // danger is borderline; and a sad emotion does not lift it back, as
-    // embarrassment reads sad or hurt as often as not. It still counts as a
-    // crisis, but one the crisis model may clear (weak evidence): people in
-    // danger laugh and quote songs too ("gonna end it lol. not joking"), and
-    // the model reads those as the crises they are.
+    // game (any phrase), or in the rule's own hyperbole contexts (a wish to
+    // die about embarrassment: `쪽팔려서 죽고 싶다ㅋㅋ`), a phrase of danger is
+    // borderline; and a sad emotion does not lift it back, as embarrassment
+    // reads sad or hurt as often as not. It still counts as a crisis, but one
+    // the crisis model may clear (weak evidence): people in danger laugh and
+    // quote songs too ("gonna end it lol. not joking"), and the model reads
+    // those as the crises they are.
     let hyperbole = [Context::Laughter, Context::Story]
         .into_iter()
         .chain(rule.hyperbole.iter().copied())
