@@ -72,16 +72,11 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
         return;
     }
     if reading.is_crisis() {
-        // The rules' kind of crisis stands; the head may only add urgency.
-        // Whose danger it is, the head reads better than the rules' subject
-        // heuristic (「형이 먼저 간다」 is the writer, not an older brother):
-        // when the rules read worry for someone else and the head reads the
-        // writer's own risk, the writer's risk counts.
-        if matches!(reading.severity, Severity::Concern | Severity::Risk)
-            && learned > reading.severity
-        {
-            reading.severity = learned;
-        }
+        // The rules' crisis stands; the head may only make it more urgent:
+        // risk to imminent, or worry for someone else to the writer's own
+        // risk — whose danger it is, the head reads better than the rules'
+        // subject heuristic (「형이 먼저 간다」 is the writer, not an older brother).
+        reading.severity = reading.severity.max(learned);
         return;
     }
     if matches!(

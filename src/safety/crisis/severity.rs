@@ -132,12 +132,10 @@ pub fn read(
         learned::clear(&mut reading, signal);
         learned::raise(&mut reading, signal);
 
-        // What the model found is as urgent as the words say: signs of
-        // danger now, or said to be now or before the night is out, here or
-        // in a risky message just before.
+        // What the model found is as urgent as the words say.
         if reading.learned
             && reading.severity == Severity::Risk
-            && (forms.imminent() || forms.now() || reading.imminent_before)
+            && danger_now(&forms, reading.imminent_before)
         {
             reading.severity = Severity::Imminent;
         }
@@ -182,8 +180,7 @@ fn read_rules(
             reading.category = Some(category);
             reading.explained_before =
                 !recent.is_empty() && !assess_after(text, recent, emotion).is_crisis();
-            // Danger now: the signs of it, or said to be now (`지금`, tonight).
-            reading.severity = if forms.imminent() || imminent_before || forms.now() {
+            reading.severity = if danger_now(forms, imminent_before) {
                 Severity::Imminent
             } else {
                 Severity::Risk
@@ -222,6 +219,13 @@ fn read_rules(
             };
     }
     reading
+}
+
+/// Danger now, for a message read as a crisis: its signs of it, its saying
+/// it is now or tonight (`지금`, "before morning"), or a risky message of
+/// danger now just before it.
+fn danger_now(forms: &Forms, imminent_before: bool) -> bool {
+    forms.imminent() || forms.now() || imminent_before
 }
 
 /// The category of the first phrase found when the emotion is ignored.
