@@ -124,11 +124,44 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("ㅈㄱㅅㄷ 장난 아니고 진짜야", Some("E24")),
     ("죽고 싶다 웃는 거 아님", None),
     ("i tried to jump but my legs froze", Some("E24")),
+    // A question answered yes, or not answered no, keeps its phrase.
+    (
+        "should i just kill myself? no one would notice",
+        Some("E24"),
+    ),
+    ("자살할까? 아니 진짜 할 거야", Some("E24")),
+    // Means and method questions in other words; imagining one's death;
+    // tired of living itself; insurance left behind; not minding an accident.
+    ("got the charcoal and duct tape in my car", None),
+    ("if i mix my pills with vodka will it kill me", None),
+    ("오늘 오디할까 고민 중 약 많음", None),
+    ("매일 밤 죽는 상상을 해", Some("E24")),
+    ("지쳤어 사는 것 자체에", Some("E24")),
+    ("내가 죽으면 보험금이라도 남겠지", Some("E24")),
+    ("at least she'd get the life insurance", Some("E24")),
+    (
+        "honestly if the plane went down i wouldn't even mind",
+        Some("E24"),
+    ),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
 /// fiction, news, negations, resolved past, ordinary contexts.
 const NEGATIVES: &[(&str, Option<&str>)] = &[
+    // The same words in everyday use, or a wish taken back as resolved.
+    ("bought charcoal and tape for the bbq party", None),
+    ("got charcoal for the barbecue tonight", None),
+    ("주말에 오디 따러 가자", None),
+    ("what does life insurance cover", None),
+    (
+        "너무 지쳐서 사라지고 싶었는데 떡볶이 먹고 나니까 이제 살 것 같아",
+        Some("E24"),
+    ),
+    // A question the next sentence answers no.
+    ("극단적인 선택? 그런 거 안 해 나는 버틸 거야", Some("E24")),
+    ("자살? 절대 안 해", Some("E24")),
+    ("suicidal? no, just really tired", Some("E24")),
+    ("kill myself? nah i'd never", None),
     // Idioms with death words.
     ("죽을 만큼 맛있어", Some("E64")),
     ("배고파 죽겠다", Some("E13")),
@@ -1151,6 +1184,11 @@ fn a_goodbye_that_leaving_explains_in_the_message_before_is_weak_evidence() {
         (
             "그동안 고마웠어 다들 잘 지내",
             "다음 주에 유학 가",
+            "요즘 너무 힘들어",
+        ),
+        (
+            "사장님한테 마지막 인사 드리고 왔어 그동안 감사했다고",
+            "알바 오늘까지만 하고 관둬",
             "요즘 너무 힘들어",
         ),
         (

@@ -210,6 +210,8 @@ struct Markers {
     ko_relative: Regex,
     ko_negation: Regex,
     ko_explained_away: Regex,
+    ko_answered_no: Regex,
+    en_answered_no: Regex,
     ko_double_negation: Regex,
     en_negation_after: Regex,
     ko_question_ending: Regex,
@@ -231,6 +233,8 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_relative: regex(KO_RELATIVE),
     ko_negation: regex(KO_NEGATION),
     ko_explained_away: regex(KO_EXPLAINED_AWAY),
+    ko_answered_no: regex(KO_ANSWERED_NO),
+    en_answered_no: regex(EN_ANSWERED_NO),
     ko_double_negation: regex(KO_DOUBLE_NEGATION),
     ko_question_ending: regex(KO_QUESTION_ENDING),
     ko_past_ending: regex(KO_PAST_ENDING),
@@ -260,6 +264,9 @@ struct Sentence {
     tokens: Vec<String>,
     /// Ended with a question mark.
     question: bool,
+    /// A question the next sentence answers no: `극단적인 선택? 그런 거 안 해`,
+    /// "suicidal? no, just tired". Its phrases are negated.
+    answered_no: bool,
 }
 
 impl Sentence {
@@ -303,6 +310,7 @@ impl Sentence {
             compact,
             tokens,
             question,
+            answered_no: false,
         }
     }
 
@@ -372,6 +380,12 @@ fn sentences(text: &str) -> Vec<Sentence> {
     }
     if !current.trim().is_empty() {
         out.push(Sentence::new(&current, false));
+    }
+    for i in 1..out.len() {
+        let answer = &out[i];
+        let no = MARKERS.ko_answered_no.is_match(&answer.compact)
+            || MARKERS.en_answered_no.is_match(&answer.spaced);
+        out[i - 1].answered_no = out[i - 1].question && no;
     }
     out
 }
@@ -476,7 +490,7 @@ fn judge(
             (negated, someone_else, past)
         }
     };
-    if negated {
+    if negated || sentence.answered_no {
         return Judgement::SetAside(SetAside::Negated);
     }
     if someone_else {

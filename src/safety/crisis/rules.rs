@@ -4,6 +4,7 @@
 
 use regex::Regex;
 
+use super::words::{story_media_en, story_media_ko};
 use super::{CONTEXTS, Category, Sentence};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +93,7 @@ impl Context {
                 r"고기|바베큐|삼겹살|별보|별구경|별이|불꽃|빨래|사진|담배|바람쐬|바람좀쐬|텃밭|화분|파티|캠핑|노을|야경|일출|일몰|운동|공사|수리|안테나|점심|커피|맥주|치킨|피크닉|고양이|정원|루프탑|카페|선탠|일광욕|산책|자전거|러닝|드라이브|달구경|통화|\b(?:bbq|barbecue|party|drinks|beers?|stars|sunset|sunrise|view|smoking|smoke|picnic|photos?|pictures|fireworks|lunch|dinner|garden|fresh air|yoga|bar|cafe|concert|walk|jog|run|bike|fishing|selfie)\b"
             }
             Context::Farewell => {
-                r"퇴사|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
+                r"퇴사|관두|관뒀|관둬|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
                 r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
@@ -138,7 +139,12 @@ impl Context {
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
             Context::Story => {
-                r"연극|대본|희곡|대사|드라마|영화|소설|웹툰|만화|애니|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데)|게임속|게임에서|장면|\b(?:movie|film|episode|novel|fiction|characters?|screenplay|script|scene|lyrics?|anime|manga|respawn|in the game|short story)\b"
+                concat!(
+                    story_media_ko!(),
+                    r"|대본|희곡|대사|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데)|게임속|게임에서|장면|\b(?:",
+                    story_media_en!(),
+                    r"|fiction|characters?|screenplay|script|scene|lyrics?|respawn|in the game|short story)\b"
+                )
             }
         }
     }
@@ -567,6 +573,28 @@ pub(super) const RULES: &[Rule] = &[
     .unless(&[C::Outing, C::Commute]),
     // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
     ko(Ideation, Strong, r"죽고십|죽고시퍼|현생하차|인생하차|세상하차|살고싶지않|사는게지옥"),
+    // 오디 is an overdose (OD) when it is done: 오디할까, 오디했어.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"오디(?:할까|하고싶|해버릴|해야겠|하려|할거|할꺼|했어)",
+    ),
+    // Imagining one's death or funeral; tired of living itself; insurance money left behind.
+    ko(
+        PassiveWish,
+        Borderline,
+        r"죽는상상|내장례식(?:엔|에|에는|을|를)?[가-힣]{0,6}(?:누가|올까|오려나|몇명|상상|생각)",
+    ),
+    ko(
+        Hopelessness,
+        Borderline,
+        r"사는(?:것|게)자체(?:에|가|를|에서)?(?:지쳤|지쳐|지친|싫|버거|고통|힘들|무의미)|(?:지쳤|지쳐|싫어|싫다|버거워|지겨워)[가-힣]{0,3}사는(?:것|게)자체",
+    ),
+    ko(
+        Burden,
+        Borderline,
+        r"죽으면[가-힣]{0,6}보험금|보험금(?:이라도)?(?:남기|받게해|타게해)|자살[가-힣]{0,4}보험(?:금)?(?:나와|나오|받을수|돼|되)",
+    ),
     // 살기 싫어 — unless it is where to live (서울 살기 싫어).
     ko(Ideation, Strong, r"살기싫").unless(&[C::Residence, C::Task]),
     // Wanting to vanish, being a burden, no way out, stopping.
@@ -767,7 +795,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:guaranteed|enough|certain|sure) to (?:be )?(?:fatal|die|kill)\b|\b\d+(?:st|nd|rd|th)? floor enough\b|\bkill me if i (?:take|drink|mix|swallow)\b|\bdrowning (?:is )?peaceful\b|\b(?:hanging|drowning|jumping) or (?:hanging|drowning|jumping)\b|\bcan a train kill\b",
+        r"\b(?:guaranteed|enough|certain|sure) to (?:be )?(?:fatal|die|kill)\b|\b\d+(?:st|nd|rd|th)? floor enough\b|\bkill me if i (?:take|drink|mix|swallow)\b|\bif i (?:take|drink|mix|swallow)\b[^.?]{0,60}\b(?:will|would|could) (?:it|that|this|they) kill me\b|\bdrowning (?:is )?peaceful\b|\b(?:hanging|drowning|jumping) or (?:hanging|drowning|jumping)\b|\bcan a train kill\b",
     ),
     en(
         PlanOrMeans,
@@ -789,6 +817,18 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:being here (?:much |any )?longer|disappear forever|no way out|i'm done|what's (?:even )?the point|not be(?:ing)? (?:here|around) (?:much longer|anymore)|won't be around|stopped being a problem|stop being a problem)\b",
     )
     .unless(&[C::Task, C::Escape]),
+    // Not minding an accident, wondering about one's own funeral.
+    en(
+        PassiveWish,
+        Borderline,
+        r"\bif (?:the|my|a) (?:plane|car|bus|train|flight) (?:went down|crashed|crashes|goes down|hit me)\b[^.]{0,40}\b(?:wouldn't (?:even )?mind|wouldn't care|would be (?:fine|relieved|a relief))\b|\bwouldn't (?:even )?mind (?:dying|not waking up|if i died|if i didn't wake up|getting hit)\b|\bwho would (?:even )?(?:come|show up) to my funeral\b|\b(?:think|thinking|planning|plan) (?:about )?my (?:own )?funeral\b",
+    ),
+    // Life insurance as a reason: "at least she'd get the life insurance".
+    en(
+        Burden,
+        Borderline,
+        r"\blife insurance\b[^.]{0,60}\b(?:suicide|kill myself|if i die|if i died|when i'm gone|after i'm gone)\b|\b(?:suicide|kill myself)\b[^.]{0,40}\blife insurance\b|\b(?:she'd|he'd|they'd|she would|he would|they would|family would|kids would) (?:at least )?get (?:the|my) (?:life )?insurance\b",
+    ),
     en(
         PlanOrMeans,
         Strong,
@@ -797,9 +837,17 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:stockpiled|stockpiling|saving up|saved up|kept them all|hidden under|bought (?:a )?rope|bought charcoal|razor blades|enough (?:of my )?(?:meds|pills))\b|\bknow the code\b|\bnot for camping\b|\bi know what i'm going to do\b",
+        r"\b(?:stockpiled|stockpiling|saving up|saved up|kept them all|hidden under|bought (?:a )?rope|razor blades|enough (?:of my )?(?:meds|pills))\b|\bknow the code\b|\bnot for camping\b|\bi know what i'm going to do\b",
     )
     .unless(&[C::Gear]),
+    // Charcoal bought, with tape or in a car: the means of carbon monoxide,
+    // unless it is for a barbecue or a party.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\bbought charcoal\b|\bcharcoal\b[^.?]{0,40}\b(?:duct )?tape\b|\b(?:duct )?tape\b[^.?]{0,40}\bcharcoal\b|\bcharcoal\b[^.?]{0,30}\b(?:in|into) (?:my|the) (?:car|trunk)\b",
+    )
+    .unless(&[C::Outing]),
     en(
         PlanOrMeans,
         Strong,

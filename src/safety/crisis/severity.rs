@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::words::{story_media_en, story_media_ko};
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
 };
@@ -355,9 +356,13 @@ static DEATH_REPORTED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Told as a scene of a story: `드라마에서 … 장면`, "in the movie".
 static IN_A_STORY: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:드라마|영화|소설|웹툰|만화|애니|연극|뮤지컬|게임)(?:에서|속|에나오는|의주인공)|장면|\b(?:in|from) (?:the|that|this|a) (?:movie|film|show|series|episode|book|novel|anime|manga|play|game|story)\b|\bscene\b",
-    )
+    regex(concat!(
+        r"(?:",
+        story_media_ko!(),
+        r"|뮤지컬|게임)(?:에서|속|에나오는|의주인공)|장면|\b(?:in|from) (?:the|that|this|a) (?:",
+        story_media_en!(),
+        r"|show|series|book|play|game|story)\b|\bscene\b",
+    ))
 });
 
 /// Someone the writer knows speaks of dying or hurting themselves.

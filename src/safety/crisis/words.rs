@@ -18,17 +18,49 @@ pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:[가-힣]{0,8}?(?:안|않|못)
 /// The phrase explained away later in its sentence: `…사라지고 싶다 싶은데 그런 의미는 아니고`.
 pub(super) const KO_EXPLAINED_AWAY: &str =
     r"그런(?:의미|뜻|말|생각)(?:는|은|이|가|로|으로)?(?:아니|한거아니|한게아니)";
+/// A question answered no in the next sentence: `극단적인 선택? 그런 거 안 해`,
+/// `자살? 절대 안 해`. A bare 아니 is not enough (it also starts "no, really…").
+pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안|없|들지않)|^(?:절대|전혀)(?:안|없|아님|아냐|아니야)";
+/// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never".
+/// A bare "no" is not enough ("no one would notice").
+pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:i'm not|im not|i am not|i'd never|i would never|i won't|never|not|just|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe)\b|^(?:of course not|absolutely not|hell no|not at all)\s*$";
 /// Asked of someone: 죽고 싶냐, 죽고 싶니.
 pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
 /// Past tense right after the phrase: 죽고 싶었어.
 pub(super) const KO_PAST_ENDING: &str = r"^었";
 /// Someone else as a subject or topic: 친구가, 엄마는, 주인공이, 그 사람이.
 pub(super) const KO_OTHER_SUBJECT: &str = r"^(?:친구|걔|얘|쟤|그애|사람|그분|그녀|그|엄마|아빠|어머니|아버지|부모님|언니|오빠|누나|형|동생|남동생|여동생|동료|선배|후배|남친|여친|남자친구|여자친구|남편|아내|와이프|애인|누가|누군가|사람들|이웃|반친구|학생|환자|아들|딸|할머니|할아버지|삼촌|이모|고모|사촌|팀장님?|부장님?|상사|선생님|교수님|친척|지인|동기|룸메|룸메이트|걔네|애기|아기|주인공|캐릭터|배우|연예인|가수|아이돌|유튜버|작가)(?:들)?(?:이가|께서|가|이|는|은|도|이도|이는)$";
+/// The kinds of story a sentence can be about, the words every use of them
+/// shares: topics of talk (here), a story's scene (`severity.rs`) and the
+/// story context that makes a phrase weak evidence (`rules.rs`). Korean is
+/// matched without spaces.
+macro_rules! story_media_ko {
+    () => {
+        "연극|드라마|영화|소설|웹툰|만화|애니"
+    };
+}
+pub(super) use story_media_ko;
+
+/// [`story_media_ko`] in English (`\b`-bounded where used).
+macro_rules! story_media_en {
+    () => {
+        "movie|film|episode|novel|anime|manga"
+    };
+}
+pub(super) use story_media_en;
+
 /// Fiction, news and study.
-pub(super) const KO_TOPIC: &str = r"연극|대본|희곡|시나리오|대사|드라마|영화|소설|웹툰|만화|애니|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사";
+pub(super) const KO_TOPIC: &str = concat!(
+    story_media_ko!(),
+    r"|대본|희곡|시나리오|대사|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사"
+);
 /// A topic noun followed by what is said about it: 자해 관련 기사, 자살 시도에 대한 다큐.
 pub(super) const KO_TOPIC_AFTER: &str = r"^(?:를|을|에)?(?:관련|에관한|에대한|관한|대한|기사|뉴스|영상|다큐|책|통계|예방|교육|캠페인|문제|률|사건|장면)";
-pub(super) const EN_TOPIC: &str = r"\b(?:movie|film|show|series|episode|book|novel|story|character|news|article|headline|documentary|game|song|lyrics|anime|manga|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b";
+pub(super) const EN_TOPIC: &str = concat!(
+    r"\b(?:",
+    story_media_en!(),
+    r"|show|series|book|story|character|news|article|headline|documentary|game|song|lyrics|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b"
+);
 /// Negation shortly before an English phrase, within its clause.
 pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|n't|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*)\s*$";
 /// Negation right after an English phrase: "depressed yes, suicidal no".
@@ -39,7 +71,7 @@ pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|�
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
-pub(super) const RESOLVED: &str = r"지금은(?:잘지내|안해|안함|멀쩡)|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
+pub(super) const RESOLVED: &str = r"지금은(?:잘지내|안해|안함|멀쩡)|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|(?:이제|이제야|이제좀|나니까|고나니|나서|덕분에)살것같|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
 pub(super) const PAST_SENTENCE: &str = r"오래전(?:일|얘기|이야기)|\bsince my last\b|예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\byears ago\b|\bwhen i was\b";
 
 pub(super) const KO_FIRST_PERSON: &[&str] = &[
