@@ -1308,9 +1308,9 @@ fn assert_floors(
 
 #[tokio::test]
 async fn the_held_out_crisis_figures_do_not_drop() {
-    // Rules alone: measured 0.637 / 0.042 / 0.417.
+    // Rules alone: measured 0.637 / 0.042 / 0.417; ninth session 0.644 / 0.042 / 0.417.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
-    assert_floors(&report, 0.63, 0.045, 0.41);
+    assert_floors(&report, 0.64, 0.045, 0.41);
     // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917
     // (the same with the model's activations quantised per row, 2026-12-05);
     // with the 8-layer crisis model (fifth session) 0.963 / 0.042 / 0.972;
@@ -1323,7 +1323,8 @@ async fn the_held_out_crisis_figures_do_not_drop() {
 #[tokio::test]
 async fn the_second_held_out_crisis_figures_do_not_drop() {
     // This part was written after the first held-out part's figures had been
-    // seen, and never tuned on. Rules: measured 0.533 / 0.079 / 0.340.
+    // seen, and never tuned on. Rules: measured 0.533 / 0.079 / 0.340;
+    // ninth session 0.539 / 0.079 / 0.340.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", false).await;
     assert_floors(&report, 0.53, 0.08, 0.34);
     // Rules + the crisis model: measured 0.939 / 0.064 / 0.860; with the
@@ -1371,7 +1372,8 @@ async fn the_fifth_held_out_crisis_figures_do_not_drop() {
     // it, measured once as it came, never tuned on. Rules: 0.454 / 0.085 /
     // 0.387; rules + the crisis model: 0.892 / 0.065 / 0.813; then with the
     // 8-layer crisis model (chosen on the development parts) 0.967 / 0.070 / 0.893;
-    // eighth session 0.967 / 0.035 / 0.907 (rules 0.454 / 0.080 / 0.387).
+    // eighth session 0.967 / 0.035 / 0.907 (rules 0.454 / 0.080 / 0.387);
+    // ninth session unchanged with the model (rules 0.454 / 0.085 / 0.387).
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", false).await;
     assert_floors(&report, 0.45, 0.085, 0.38);
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
@@ -1389,10 +1391,12 @@ async fn the_fourth_development_crisis_figures_do_not_drop() {
     // model 0.992 / 0.035 / 0.954. Eighth session (laughter, a story and
     // leaving said before as weak evidence; the model's urgency kept; 'not
     // joking'): rules 0.604 / 0.050 / 0.425, with the model 0.996 / 0.015 / 1.000.
+    // Ninth session (a question answered no, quitting a job said before):
+    // rules 0.608 / 0.050 / 0.425, with the model 1.000 / 0.010 / 1.000.
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", false).await;
     assert_floors(&report, 0.60, 0.055, 0.42);
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", true).await;
-    assert_floors(&report, 0.995, 0.02, 0.99);
+    assert_floors(&report, 0.995, 0.015, 0.99);
 }
 
 #[tokio::test]
@@ -1407,7 +1411,8 @@ async fn the_development_crisis_figures_do_not_drop() {
     // The second development part: rules 0.596 / 0.030 / 0.418; with the
     // crisis model 0.983 / 0.015 / 0.978, per-row activations 0.983 / 0.020 / 0.967,
     // the 8-layer crisis model 1.000 / 0.020 / 0.989; eighth session
-    // 1.000 / 0.010 / 1.000 (rules 0.596 / 0.030 / 0.429).
+    // 1.000 / 0.010 / 1.000 (rules 0.596 / 0.030 / 0.429); ninth session
+    // unchanged with the model (rules 0.600 / 0.030 / 0.429).
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
     assert_floors(&report, 0.59, 0.035, 0.42);
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;
