@@ -130,6 +130,9 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         Some("E24"),
     ),
     ("자살할까? 아니 진짜 할 거야", Some("E24")),
+    ("자살할까? 그런 거 하나도 안 무서워", Some("E24")),
+    ("should i kill myself? nah not tonight", None),
+    ("kill myself? no, i'm not kidding", None),
     // Means and method questions in other words; imagining one's death;
     // tired of living itself; insurance left behind; not minding an accident.
     ("got the charcoal and duct tape in my car", None),

@@ -19,11 +19,13 @@ pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:[가-힣]{0,8}?(?:안|않|못)
 pub(super) const KO_EXPLAINED_AWAY: &str =
     r"그런(?:의미|뜻|말|생각)(?:는|은|이|가|로|으로)?(?:아니|한거아니|한게아니)";
 /// A question answered no in the next sentence: `극단적인 선택? 그런 거 안 해`,
-/// `자살? 절대 안 해`. A bare 아니 is not enough (it also starts "no, really…").
-pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안|없|들지않)|^(?:절대|전혀)(?:안|없|아님|아냐|아니야)";
+/// `자살? 절대 안 해`. A bare 아니 is not enough (it also starts "no, really…"),
+/// nor a 안 before something else (`그런 거 안 무서워`).
+pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안해|안함|안할|안들|없어|없음|없다|없고|들지않)|^(?:절대|전혀)(?:안해|안함|안할|아님|아냐|아니야|없어|없음)";
 /// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never".
-/// A bare "no" is not enough ("no one would notice").
-pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:i'm not|im not|i am not|i'd never|i would never|i won't|never|not|just|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe)\b|^(?:of course not|absolutely not|hell no|not at all)\s*$";
+/// A bare "no" is not enough ("no one would notice"), nor "not tonight",
+/// "never mind" or "i'm not kidding".
+pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$";
 /// Asked of someone: 죽고 싶냐, 죽고 싶니.
 pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
 /// Past tense right after the phrase: 죽고 싶었어.
