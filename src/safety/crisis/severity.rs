@@ -18,7 +18,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::words::{story_media_en, story_media_ko};
+use super::words::{
+    EN_SAFE, KO_SAFE, SAFE_QUALIFIED, SAFE_TAKEN_BACK, story_media_en, story_media_ko,
+};
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
 };
@@ -131,12 +133,19 @@ pub fn read(
     let mut reading = read_rules(text, &forms, earlier, emotion);
     if let Some(signal) = signal {
         learned::clear(&mut reading, signal);
-        learned::raise(&mut reading, signal);
+        // The writer's own word that they are safe, with no phrase of danger
+        // found, outweighs the model's guess (「아무리 힘들어도 내 목숨은
+        // 소중해」, "i'm not okay but i'm not in danger").
+        if reading.is_crisis() || !forms.affirms_safety() {
+            learned::raise(&mut reading, signal);
+        }
 
-        // What the model found is as urgent as the words say.
-        if reading.learned
-            && reading.severity == Severity::Risk
-            && danger_now(&forms, reading.imminent_before)
+        // What the model found is as urgent as the words say (the model read
+        // it with the earlier messages, so a 「해볼게」 it raises follows
+        // risk); and any crisis is as urgent as the model reads it.
+        if reading.severity == Severity::Risk
+            && ((reading.learned && danger_now(&forms, true, reading.imminent_before))
+                || learned::reads_danger_now(signal))
         {
             reading.severity = Severity::Imminent;
         }
@@ -181,7 +190,7 @@ fn read_rules(
             reading.category = Some(category);
             reading.explained_before =
                 !recent.is_empty() && !assess_after(text, recent, emotion).is_crisis();
-            reading.severity = if danger_now(forms, imminent_before) {
+            reading.severity = if danger_now(forms, risky_before, imminent_before) {
                 Severity::Imminent
             } else {
                 Severity::Risk
@@ -212,21 +221,25 @@ fn read_rules(
     };
     if (risky_before && ambiguous) || (!recent.is_empty() && together()) {
         reading.from_conversation = true;
-        reading.severity =
-            if forms.imminent() || (risky_before && imminent(&joined())) || imminent_before {
-                Severity::Imminent
-            } else {
-                Severity::Risk
-            };
+        reading.severity = if forms.imminent()
+            || (risky_before && imminent(&joined()))
+            || imminent_before
+            || forms.commits()
+        {
+            Severity::Imminent
+        } else {
+            Severity::Risk
+        };
     }
     reading
 }
 
 /// Danger now, for a message read as a crisis: its signs of it, its saying
-/// it is now or tonight (`지금`, "before morning"), or a risky message of
-/// danger now just before it.
-fn danger_now(forms: &Forms, imminent_before: bool) -> bool {
-    forms.imminent() || forms.now() || imminent_before
+/// it is now or tonight (`지금`, "before morning"), a risky message of
+/// danger now just before it, or a risky message just before and this one
+/// saying the writer will do it (「약 다 먹으면 죽을까」 … 「해볼게」).
+fn danger_now(forms: &Forms, risk_before: bool, imminent_before: bool) -> bool {
+    forms.imminent() || forms.now() || imminent_before || (risk_before && forms.commits())
 }
 
 /// The category of the first phrase found when the emotion is ignored.
@@ -288,6 +301,27 @@ impl Forms {
         self.matches(&IN_A_STORY, &IN_A_STORY)
     }
 
+    /// Says the writer will do it, try it, see it through: after a risky
+    /// message, a plan for now ([`COMMITS`]).
+    fn commits(&self) -> bool {
+        self.matches(&COMMITS, &COMMITS)
+    }
+
+    /// Says the writer is safe or wants to live, not only for now, with no
+    /// "but" after it.
+    fn affirms_safety(&self) -> bool {
+        if self.matches(&SAFE_QUALIFIED_RE, &SAFE_QUALIFIED_RE) {
+            return false;
+        }
+        let last_unretracted = |pattern: &Regex, form: &str| {
+            pattern
+                .find_iter(form)
+                .last()
+                .is_some_and(|m| !SAFE_TAKEN_BACK_RE.is_match(&form[m.end()..]))
+        };
+        last_unretracted(&SAFE_KO, &self.compact) || last_unretracted(&SAFE_EN, &self.spaced)
+    }
+
     fn other_in_danger(&self) -> bool {
         self.matches(&OTHER_IN_DANGER, &OTHER_IN_DANGER_EN)
     }
@@ -303,7 +337,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         // pills or poison taken, a cut made, bleeding
         r"(?:약|알약|수면제|진통제|타이레놀|신경안정제|우울증약|농약|락스|세제|독)[을를이가]?(?:다|전부|한통|한움큼|잔뜩|많이|왕창|몽땅|통째로|[0-9]+알|[가-힣]{0,4}알)?(?:다)?(?:먹었|삼켰|털어넣었|마셨|먹고있|먹는중|먹어버렸)",
-        r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|피나",
+        r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|(?:^|[^코])피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|(?:^|[^코])피나",
         r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
         // a dangerous place now
         r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
@@ -312,7 +346,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
         // a farewell said now, a plan for when no one is watching
         r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
-        r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|안녕히계세요|먼저갈게|먼저가서미안",
+        r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|마지막(?:편지|쪽지|인사)[를을]?(?:남겼|써놨|썼|보냈)|안녕히계세요|먼저갈게|먼저가서미안",
         // affairs put in order for those left, a farewell already written, the means set up
         r"|유서[를을]?(?:쓰는중|쓰고있)|(?:끈|줄|밧줄|로프)[을를]?(?:묶어놨|걸어놨|매놨|묶어뒀)|먼저간다|내가없어도(?:울지|슬퍼하지)",
         r"|(?:비번|비밀번호|통장|보험|서류)[가-힣]{0,12}(?:풀어놓|정리해뒀|정리해놨|알려두|적어두|적어놨|찾기쉽게)|내일이면(?:알겠|다들|모두)",
@@ -364,6 +398,21 @@ static IN_A_STORY: LazyLock<Regex> = LazyLock::new(|| {
         r"|show|series|book|play|game|story)\b|\bscene\b",
     ))
 });
+
+/// The writer saying they will do it (Korean without spaces, English words):
+/// alone nothing, after a risky message a plan for now.
+static COMMITS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"해볼게|해볼래|해봐야지|해보려고|확인해볼|시도해볼|실행할|실행한다|하러갈게|해버릴|\b(?:(?:gonna|going to|i'll|i will|about to|ready to) (?:\w+ )?(?:do it|try it|make sure|go through with|test it|check)|(?:doing|trying) it)\b",
+    )
+});
+
+/// A statement of safety ([`Forms::affirms_safety`]), what qualifies it and
+/// what takes it back (words.rs).
+static SAFE_KO: LazyLock<Regex> = LazyLock::new(|| regex(KO_SAFE));
+static SAFE_EN: LazyLock<Regex> = LazyLock::new(|| regex(EN_SAFE));
+static SAFE_QUALIFIED_RE: LazyLock<Regex> = LazyLock::new(|| regex(SAFE_QUALIFIED));
+static SAFE_TAKEN_BACK_RE: LazyLock<Regex> = LazyLock::new(|| regex(SAFE_TAKEN_BACK));
 
 /// Someone the writer knows speaks of dying or hurting themselves.
 static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {

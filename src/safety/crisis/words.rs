@@ -26,6 +26,17 @@ pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|�
 /// A bare "no" is not enough ("no one would notice"), nor "not tonight",
 /// "never mind" or "i'm not kidding".
 pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$";
+/// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
+/// "i'm not in danger"): with no phrase of danger, taken at their word.
+/// Korean is matched without spaces.
+pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거";
+/// [`KO_SAFE`] in English.
+pub(super) const EN_SAFE: &str = r"\b(?:i want to live|i wanna live|(?:i'm|im|i am) (?:not in (?:any )?danger|safe|not suicidal|not going to (?:hurt|kill) myself|not gonna (?:hurt|kill) myself)|i(?:'d| would) never (?:hurt|kill) myself|want to see how (?:it|things|life) turns? out|nothing else going on)\b";
+/// What makes a statement of safety only for now or unsure.
+pub(super) const SAFE_QUALIFIED: &str = r"아직은|일단은|지금은|오늘은|당분간|모르겠|\b(?:for now|right now|at the moment|for the moment|yet|tonight|not sure|idk|i think)\b";
+/// What takes a statement of safety back when it follows it: `안전해 근데 …`,
+/// "i'm safe but …".
+pub(super) const SAFE_TAKEN_BACK: &str = r"근데|그런데|하지만|그렇지만|\b(?:but|though|except)\b";
 /// Asked of someone: 죽고 싶냐, 죽고 싶니.
 pub(super) const KO_QUESTION_ENDING: &str = r"^(?:냐|니|나요|니까)";
 /// Past tense right after the phrase: 죽고 싶었어.
