@@ -224,6 +224,7 @@ struct Markers {
     death: Regex,
     despair: Regex,
     resolved: Regex,
+    relapse: Regex,
     past_sentence: Regex,
 }
 
@@ -247,6 +248,7 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     death: regex(DEATH),
     despair: regex(DESPAIR),
     resolved: regex(RESOLVED),
+    relapse: regex(RELAPSE),
     past_sentence: regex(PAST_SENTENCE),
 });
 
@@ -411,7 +413,8 @@ impl Message {
         Message {
             death_mentioned: any(&MARKERS.death),
             despair: any(&MARKERS.despair),
-            resolved: any(&MARKERS.resolved),
+            // Resolved only when no sentence says it came back.
+            resolved: any(&MARKERS.resolved) && !any(&MARKERS.relapse),
             earlier: Vec::new(),
         }
     }

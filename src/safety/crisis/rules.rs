@@ -823,6 +823,20 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"\bif (?:the|my|a) (?:plane|car|bus|train|flight) (?:went down|crashed|crashes|goes down|hit me)\b[^.]{0,40}\b(?:wouldn't (?:even )?mind|wouldn't care|would be (?:fine|relieved|a relief))\b|\bwouldn't (?:even )?mind (?:dying|not waking up|if i died|if i didn't wake up|getting hit)\b|\bwho would (?:even )?(?:come|show up) to my funeral\b|\b(?:think|thinking|planning|plan) (?:about )?my (?:own )?funeral\b",
     ),
+    // Death as the only way out or as relief; no more fighting it.
+    en(
+        PassiveWish,
+        Strong,
+        r"\b(?:only|no) way out (?:is |but |except |other than )?(?:dying|death|to die|suicide)\b|\b(?:death|dying) (?:feels|sounds|seems|would (?:feel|be)) like (?:a |such a )?(?:relief|peace|rest|freedom|mercy)\b|\bnot (?:afraid|scared) of (?:death|dying) anymore\b|\bnot (?:going to|gonna) fight (?:it|this) anymore\b",
+    )
+    .unless(&[C::Task]),
+    // Asking not to be stopped, the notes written: a plan made.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:don't|do not|dont) (?:try to )?(?:talk|stop) me(?: out of it)?\b|\bmade (?:my )?peace with (?:it|dying|death|my decision)\b|\b(?:the |my )?notes? (?:is|are) (?:written|done|ready)\b",
+    )
+    .unless(&[C::Task, C::Leap]),
     // Life insurance as a reason: "at least she'd get the life insurance".
     en(
         Burden,
@@ -874,7 +888,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         SelfHarm,
         Strong,
-        r"\b(?:attempted|an attempt|tried once|hospitalized)\b[^.]{0,60}\b(?:back|again|slipping|should have finished)\b|\b(?:relapse|urge to cut)\b",
+        r"\b(?:attempted|an attempt|tried once|hospitalized)\b[^.]{0,60}\b(?:back|again|slipping|should have finished)\b|\b(?:relapse[ds]?|urge to cut)\b",
     ),
     // Asking whether a lethal method works or hurts: "does carbon monoxide in a
     // closed garage actually work", "would hanging hurt".

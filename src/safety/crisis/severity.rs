@@ -212,7 +212,8 @@ fn read_rules(
     let ambiguous = matches!(
         assessment,
         CrisisAssessment::SetAside(SetAside::OrdinaryContext)
-    ) || forms.matches(&AFTER_RISK, &AFTER_RISK);
+    ) || forms.matches(&AFTER_RISK, &AFTER_RISK)
+        || forms.commits();
     let joined = || format!("{}\n{text}", recent.join("\n"));
     // A risk that shows only when the messages are read together.
     let together = || {
