@@ -157,6 +157,20 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("please don't try to talk me out of it", None),
     ("the notes are written and sealed", Some("E24")),
     ("죽고 싶은 생각이 안 들 때가 없어", Some("E24")),
+    // Attempts and farewells said sideways: pills with drink or many with a
+    // wish to sleep, a car filling with smoke, the family away as the time,
+    // a message to pass on, a hanging that failed, the last talk.
+    ("수면제를 소주랑 같이 먹었어", None),
+    ("약을 잔뜩 먹었는데 이제 좀 졸려 안 깼으면", Some("E24")),
+    ("차 안에 번개탄 연기가 차오르고 있어", None),
+    ("부모님 여행 가는 날 하려고", None),
+    ("누가 나 찾으면 강아지 밥 잘 챙겨달라고 전해줘", None),
+    ("the rope held but the knot slipped", None),
+    (
+        "if anyone asks, tell my sister she can have my guitar",
+        None,
+    ),
+    ("this is my last conversation with anyone", Some("E24")),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -305,6 +319,11 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
         "i used to think about dying a lot but that's not me anymore",
         Some("E24"),
     ),
+    // The same words in a dentist's chair, a party, a gym, a smoky car.
+    ("사랑니 뽑은 데서 피가 계속 나", None),
+    ("엄마 여행 가는 날 친구들이랑 파티 할 거야", None),
+    ("if anyone asks, i'm at the gym", None),
+    ("차에서 담배 연기 빼려고 창문 열었어", None),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),

@@ -90,13 +90,13 @@ impl Context {
                 r"여행|훌쩍|휴가|무인도|잠수|해외|\b(?:vacation|holiday|trip|for a while|for a (?:week|few days)|weekend|off the grid|island)\b"
             }
             Context::Outing => {
-                r"고기|바베큐|삼겹살|별보|별구경|별이|불꽃|빨래|사진|담배|바람쐬|바람좀쐬|텃밭|화분|파티|캠핑|노을|야경|일출|일몰|운동|공사|수리|안테나|점심|커피|맥주|치킨|피크닉|고양이|정원|루프탑|카페|선탠|일광욕|산책|자전거|러닝|드라이브|달구경|통화|\b(?:bbq|barbecue|party|drinks|beers?|stars|sunset|sunrise|view|smoking|smoke|picnic|photos?|pictures|fireworks|lunch|dinner|garden|fresh air|yoga|bar|cafe|concert|walk|jog|run|bike|fishing|selfie)\b"
+                r"고기|바베큐|삼겹살|치맥|피맥|돗자리|버스킹|공연|축제|별보|별구경|별이|불꽃|빨래|사진|담배|바람쐬|바람좀쐬|텃밭|화분|파티|캠핑|노을|야경|일출|일몰|운동|공사|수리|안테나|점심|커피|맥주|치킨|피크닉|고양이|정원|루프탑|카페|선탠|일광욕|산책|자전거|러닝|드라이브|달구경|통화|\b(?:bbq|barbecue|party|drinks|beers?|stars|sunset|sunrise|view|smoking|smoke|picnic|photos?|pictures|fireworks|lunch|dinner|garden|fresh air|yoga|bar|cafe|concert|walk|jog|run|bike|fishing|selfie)\b"
             }
             Context::Farewell => {
-                r"퇴사|관두|관뒀|관둬|졸업|이사|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
+                r"퇴사|관두|관뒀|관둬|졸업|이사|이삿|블로그|계정|탈퇴|접는다|접을게|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
-                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|\b(?:shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
+                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|사랑니|치과|발치|잇몸|코피|생리|수술|헌혈|\b(?:tooth|teeth|dentist|wisdom|surgery|stitches|nosebleed|period|shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
             }
             Context::Treat => {
                 r"\b(?:caffeine|coffee|sugar|candy|chocolate|netflix|lol|lmao|anime|k-?dramas?|content|memes|cuteness|dopamine|carbs|pizza|cake|vitamins?)\b"
@@ -541,8 +541,41 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:수면제|진통제|타이레놀|신경안정제|우울증약)[을를]?(?:다|전부|한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:약|알약)[을를]?(?:한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:락스|농약|세제)[을를]?(?:마셨|먹었)|번개탄[을를]?(?:피웠|피워)|목(?:을)?맸|(?:^|[^코])피(?:가)?(?:많이|계속|안멈|멈추지)",
+        r"(?:수면제|진통제|타이레놀|신경안정제|우울증약)[을를]?(?:다|전부|한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:약|알약)[을를]?(?:한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:락스|농약|세제)[을를]?(?:마셨|먹었)|번개탄[을를]?(?:피웠|피워)|목(?:을)?맸",
     ),
+    // Bleeding that will not stop, unless from a tooth pulled, a nose or an accident.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:^|[^코])피(?:가)?(?:많이|계속|안멈|멈추지)",
+    )
+    .unless(&[C::Accident]),
+    // Tenth session: pills taken with alcohol or many with a wish to sleep; a
+    // car filling with smoke; the family away as the time; pills saved
+    // instead of taken; a message left to be passed on; the last talk; no
+    // tomorrow; thanking everyone while putting things in order.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:수면제|약|알약|진통제|신경안정제)[을를이가]?[가-힣]{0,4}(?:술|소주|맥주|와인|양주)(?:이랑|랑|하고|과|에)[가-힣]{0,4}(?:먹었|삼켰|털어넣|마셨)|약[을를]?(?:좀)?(?:많이|잔뜩|왕창)(?:먹었|삼켰)[가-힣]{0,14}(?:별일없|괜찮겠|자고싶|푹자|안깨|어지러|눈이?감|깨지않)|약[가-힣]{0,3}안먹고[가-힣]{0,6}(?:모으|모아|쌓아)|한통(?:다|거의)?(?:참|찼|모였)",
+    ),
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"차(?:에|안에|안)(?:서)?[가-힣]{0,3}(?:연기|가스|번개탄)",
+    )
+    .unless(&[C::Outing]),
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:엄마|아빠|부모님|가족|다들|식구|룸메)[가-힣]{0,3}(?:출장|여행|외출|집비우|없는|잠들|자는|나가는)[가-힣]{0,6}(?:날|때|밤|동안|틈)(?:에)?(?:할거야|하려고|할래|실행|해야지|하면돼)|(?:나한텐|나한테는|나는|난|나에겐|나에게는)내일이없",
+    ),
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:누가|누군가|나찾는사람)[가-힣]{0,6}(?:물어보면|찾으면|있으면)[가-힣]{0,20}(?:전해줘|해줘|말해줘|부탁)|마지막대화|마지막으로대화|(?:다들|사람들|모두)(?:한테|에게)[가-힣]{0,4}(?:고맙다고|미안하다고)[가-힣]{0,4}(?:하고다|말하고다|인사하고다|하는중|다니)",
+    )
+    .unless(&[C::Farewell]),
     // Farewells with things put in order: 편지 써놨어, 물건 다 줬어, 유서; 먼저 갈게
     // with an apology or love (alone it is everyday leave-taking: 피곤해서 먼저 갈게).
     ko(
@@ -830,6 +863,19 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:only|no) way out (?:is |but |except |other than )?(?:dying|death|to die|suicide)\b|\b(?:death|dying) (?:feels|sounds|seems|would (?:feel|be)) like (?:a |such a )?(?:relief|peace|rest|freedom|mercy)\b|\bnot (?:afraid|scared) of (?:death|dying) anymore\b|\bnot (?:going to|gonna) fight (?:it|this) anymore\b",
     )
     .unless(&[C::Task]),
+    // Tenth session: a hanging that failed, pills with alcohol, a message left
+    // about a pet or for someone, the last talk.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\bknot slipped\b|\bkicked (?:over )?the chair\b|\bchair (?:got )?kicked (?:over|away)\b|\b(?:took|downed|swallowed|had)\b[^.]{0,25}\b(?:pills|meds|tablets|xanax|benzos)\b[^.]{0,20}\b(?:with|and) (?:a bottle of |some |the |half a bottle of )?(?:vodka|wine|whiskey|alcohol|booze|liquor|soju)\b|\bif (?:anyone|someone|somebody) asks\b[^.]{0,60}\b(?:my (?:cat|dog|pet|plants?|kids?)|tell (?:them|her|him|my))\b",
+    ),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:our|my) last (?:chat|conversation|talk)\b",
+    )
+    .unless(&[C::Farewell]),
     // Asking not to be stopped, the notes written: a plan made.
     en(
         PlanOrMeans,

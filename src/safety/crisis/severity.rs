@@ -353,6 +353,9 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:비번|비밀번호|통장|보험|서류)[가-힣]{0,12}(?:풀어놓|정리해뒀|정리해놨|알려두|적어두|적어놨|찾기쉽게)|내일이면(?:알겠|다들|모두)",
         // an attempt just made, a wound left untreated
         r"|(?:어제|방금|아까|지난밤)[가-힣]{0,8}(?:시도했|시도하다)|꿰매야|숨이(?:잘)?안쉬어",
+        // pills with alcohol or many of them, a car filling with smoke, a
+        // message left to be passed on, the last talk
+        r"|(?:술|소주|맥주|와인|양주)(?:이랑|랑|하고|과|에)[가-힣]{0,4}(?:먹었|삼켰|털어넣|마셨)|약[을를]?(?:좀)?(?:많이|잔뜩|왕창)(?:먹었|삼켰)|차(?:에|안에|안)(?:서)?[가-힣]{0,3}(?:연기|가스|번개탄)|(?:누가|누군가|나찾는사람)[가-힣]{0,6}(?:물어보면|찾으면)|마지막대화",
     ))
 });
 
@@ -369,7 +372,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
         // soon, affairs put in order, the means set up, an attempt just made
         r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
-        r"|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
+        r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
     ))
 });
 
