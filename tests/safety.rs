@@ -1442,7 +1442,8 @@ fn assert_floors(
 
 #[tokio::test]
 async fn the_held_out_crisis_figures_do_not_drop() {
-    // Rules alone: measured 0.637 / 0.042 / 0.417; ninth session 0.644 / 0.042 / 0.417.
+    // Rules alone: measured 0.637 / 0.042 / 0.417; ninth session 0.644 / 0.042 / 0.417;
+    // tenth 0.650 / 0.042 / 0.417 (with the model unchanged).
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", false).await;
     assert_floors(&report, 0.64, 0.045, 0.41);
     // The shipped settings (rules + the crisis model): measured 0.931 / 0.058 / 0.917
@@ -1458,30 +1459,33 @@ async fn the_held_out_crisis_figures_do_not_drop() {
 async fn the_second_held_out_crisis_figures_do_not_drop() {
     // This part was written after the first held-out part's figures had been
     // seen, and never tuned on. Rules: measured 0.533 / 0.079 / 0.340;
-    // ninth session 0.539 / 0.079 / 0.340.
+    // ninth session 0.539 / 0.079 / 0.340; tenth 0.544 / 0.071 / 0.340.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", false).await;
-    assert_floors(&report, 0.53, 0.08, 0.34);
+    assert_floors(&report, 0.54, 0.075, 0.34);
     // Rules + the crisis model: measured 0.939 / 0.064 / 0.860; with the
     // model's activations quantised per row (its reading independent of its
     // batch), 0.944 / 0.071 / 0.900; the 8-layer crisis model 0.972 / 0.079 / 0.900;
     // with the n-gram emotion model mixed in (the rules' emotion support moved
-    // one message) 0.972 / 0.086 / 0.900; eighth session 0.972 / 0.057 / 0.920.
+    // one message) 0.972 / 0.086 / 0.900; eighth session 0.972 / 0.057 / 0.920;
+    // tenth (statements of safety, negations, the model's imminent from 0.1)
+    // 0.972 / 0.050 / 0.940.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.97, 0.06, 0.91);
+    assert_floors(&report, 0.97, 0.055, 0.93);
 }
 
 #[tokio::test]
 async fn the_third_held_out_crisis_figures_do_not_drop() {
     // Written on 2026-12-05 by a writer who saw only the format, committed
     // before anything was measured on it, never tuned on. Rules: measured
-    // 0.479 / 0.055 / 0.326.
+    // 0.479 / 0.055 / 0.326; tenth session 0.4875 / 0.055 / 0.337.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", false).await;
-    assert_floors(&report, 0.475, 0.06, 0.32);
+    assert_floors(&report, 0.485, 0.06, 0.33);
     // Rules + the crisis model: measured 0.946 / 0.055 / 0.899; per-row
     // activations: 0.946 / 0.060 / 0.910; the 8-layer crisis model
-    // 0.971 / 0.075 / 0.944; eighth session 0.967 / 0.060 / 0.944.
+    // 0.971 / 0.075 / 0.944; eighth session 0.967 / 0.060 / 0.944; tenth
+    // 0.967 / 0.060 / 0.955.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.065, 0.94);
+    assert_floors(&report, 0.965, 0.065, 0.95);
 }
 
 #[tokio::test]
@@ -1492,11 +1496,12 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
     // negation rules tuned on other parts: rules 0.483 / 0.055 / 0.338;
     // rules + the crisis model 0.942 / 0.045 / 0.865; per-row activations
     // 0.946 / 0.045 / 0.865; the 8-layer crisis model 0.971 / 0.065 / 0.892;
-    // eighth session 0.971 / 0.050 / 0.919.
+    // eighth session 0.971 / 0.050 / 0.919; tenth session: rules 0.492 /
+    // 0.050 / 0.351, with the model 0.971 / 0.045 / 0.932.
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", false).await;
-    assert_floors(&report, 0.48, 0.06, 0.33);
+    assert_floors(&report, 0.49, 0.055, 0.35);
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
-    assert_floors(&report, 0.97, 0.055, 0.91);
+    assert_floors(&report, 0.97, 0.05, 0.93);
 }
 
 #[tokio::test]
@@ -1507,11 +1512,12 @@ async fn the_fifth_held_out_crisis_figures_do_not_drop() {
     // 0.387; rules + the crisis model: 0.892 / 0.065 / 0.813; then with the
     // 8-layer crisis model (chosen on the development parts) 0.967 / 0.070 / 0.893;
     // eighth session 0.967 / 0.035 / 0.907 (rules 0.454 / 0.080 / 0.387);
-    // ninth session unchanged with the model (rules 0.454 / 0.085 / 0.387).
+    // ninth session unchanged with the model (rules 0.454 / 0.085 / 0.387);
+    // tenth 0.967 / 0.030 / 0.907 (rules 0.458 / 0.080 / 0.387).
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", false).await;
-    assert_floors(&report, 0.45, 0.085, 0.38);
+    assert_floors(&report, 0.455, 0.08, 0.38);
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.04, 0.90);
+    assert_floors(&report, 0.965, 0.035, 0.90);
 }
 
 #[tokio::test]
@@ -1527,8 +1533,9 @@ async fn the_fourth_development_crisis_figures_do_not_drop() {
     // joking'): rules 0.604 / 0.050 / 0.425, with the model 0.996 / 0.015 / 1.000.
     // Ninth session (a question answered no, quitting a job said before):
     // rules 0.608 / 0.050 / 0.425, with the model 1.000 / 0.010 / 1.000.
+    // Tenth session: rules 0.6125 / 0.050 / 0.425, with the model unchanged.
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", false).await;
-    assert_floors(&report, 0.60, 0.055, 0.42);
+    assert_floors(&report, 0.61, 0.055, 0.42);
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", true).await;
     assert_floors(&report, 0.995, 0.015, 0.99);
 }
@@ -1546,11 +1553,12 @@ async fn the_development_crisis_figures_do_not_drop() {
     // crisis model 0.983 / 0.015 / 0.978, per-row activations 0.983 / 0.020 / 0.967,
     // the 8-layer crisis model 1.000 / 0.020 / 0.989; eighth session
     // 1.000 / 0.010 / 1.000 (rules 0.596 / 0.030 / 0.429); ninth session
-    // unchanged with the model (rules 0.600 / 0.030 / 0.429).
+    // unchanged with the model (rules 0.600 / 0.030 / 0.429); tenth 1.000 /
+    // 0.005 / 1.000 (a statement of safety no longer raised by the model).
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", false).await;
     assert_floors(&report, 0.59, 0.035, 0.42);
     let report = crisis_figures("tests/data/crisis/dev2.jsonl", true).await;
-    assert_floors(&report, 0.995, 0.015, 0.99);
+    assert_floors(&report, 0.995, 0.01, 0.99);
 }
 
 /// What a companion hears all day must not get the crisis lines: greetings,
