@@ -550,10 +550,12 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:^|[^코])피(?:가)?(?:많이|계속|안멈|멈추지)",
     )
     .unless(&[C::Accident]),
-    // Tenth session: pills taken with alcohol or many with a wish to sleep; a
-    // car filling with smoke; the family away as the time; pills saved
-    // instead of taken; a message left to be passed on; the last talk; no
-    // tomorrow; thanking everyone while putting things in order.
+    // Attempts and farewells said sideways, as an aside: pills taken with
+    // alcohol or many with a wish to sleep; a car filling with smoke; the
+    // family away as the time; pills saved instead of taken; a message left
+    // to be passed on; the last talk; no tomorrow; thanking everyone while
+    // putting things in order. (The attempts are also signs of danger now in
+    // severity.rs, which reads urgency, not whether it is a crisis.)
     ko(
         PlanOrMeans,
         Strong,
@@ -863,8 +865,8 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:only|no) way out (?:is |but |except |other than )?(?:dying|death|to die|suicide)\b|\b(?:death|dying) (?:feels|sounds|seems|would (?:feel|be)) like (?:a |such a )?(?:relief|peace|rest|freedom|mercy)\b|\bnot (?:afraid|scared) of (?:death|dying) anymore\b|\bnot (?:going to|gonna) fight (?:it|this) anymore\b",
     )
     .unless(&[C::Task]),
-    // Tenth session: a hanging that failed, pills with alcohol, a message left
-    // about a pet or for someone, the last talk.
+    // The same in English: a hanging that failed, pills with alcohol, a
+    // message left about a pet or for someone, the last talk.
     en(
         PlanOrMeans,
         Strong,
