@@ -208,19 +208,22 @@ fn read_rules(
         }
         _ => {}
     }
-    // Conversation-level: earlier risk raises an ambiguous message.
-    let ambiguous = matches!(
-        assessment,
-        CrisisAssessment::SetAside(SetAside::OrdinaryContext)
-    ) || forms.matches(&AFTER_RISK, &AFTER_RISK)
-        || forms.commits();
+    // Conversation-level: earlier risk raises an ambiguous message. Read
+    // only after a risky message (most messages have none before them).
+    let ambiguous = || {
+        matches!(
+            assessment,
+            CrisisAssessment::SetAside(SetAside::OrdinaryContext)
+        ) || forms.matches(&AFTER_RISK, &AFTER_RISK)
+            || forms.commits()
+    };
     let joined = || format!("{}\n{text}", recent.join("\n"));
     // A risk that shows only when the messages are read together.
     let together = || {
         assess(&joined(), emotion).is_crisis()
             && !recent.iter().any(|e| assess(e, emotion).is_crisis())
     };
-    if (risky_before && ambiguous) || (!recent.is_empty() && together()) {
+    if (risky_before && ambiguous()) || (!recent.is_empty() && together()) {
         reading.from_conversation = true;
         reading.severity = if forms.imminent()
             || (risky_before && imminent(&joined()))
