@@ -171,6 +171,28 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         None,
     ),
     ("this is my last conversation with anyone", Some("E24")),
+    // Eleventh session: an attempt survived and regretted, a dangerous place
+    // without the nerve yet, a farewell to be read later, pills bought across
+    // pharmacies, no one would notice, slang (강종, "beans").
+    ("응급실에서 깨어나 보니 또 살아있더라", None),
+    ("그때 누가 신고 안 했으면 다 끝났을 텐데", Some("E24")),
+    ("마포대교 위인데 아직 용기가 안 나", None),
+    ("이 편지 읽을 때쯤이면 난 여기 없을 거야", None),
+    ("약국 여러 군데 돌면서 수면제 조금씩 모았어", None),
+    ("나 하나 없어져도 아무도 모를걸", Some("E24")),
+    ("그냥 인생 강종하고 싶다", Some("E24")),
+    (
+        "woke up in the icu and honestly disappointed it didn't work",
+        None,
+    ),
+    ("by the time you read this it'll be over", None),
+    ("gave my switch to my cousin, won't need it where i'm going", None),
+    (
+        "bought tylenol at three different pharmacies so nobody got suspicious",
+        None,
+    ),
+    ("went to beans again last night", Some("E24")),
+    ("on the roof of my building but can't find the nerve", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -324,6 +346,14 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("엄마 여행 가는 날 친구들이랑 파티 할 거야", None),
     ("if anyone asks, i'm at the gym", None),
     ("차에서 담배 연기 빼려고 창문 열었어", None),
+    // Eleventh session: a kitchen cut, a rumour about a star, a song asked
+    // about, a knife for cooking, a drink finished, a rooftop bar.
+    ("칼질하다가 손가락 베였는데 피가 계속 나", None),
+    ("그 유튜버 극단적 선택했다는 거 루머였대", None),
+    ("'영원히 잠들고 싶어' 가사 나오는 노래 제목 뭐였지", Some("E60")),
+    ("요리하려고 칼 새로 샀어 생선 손질용", None),
+    ("is the rooftop bar open on mondays", None),
+    ("picked friday for the party", None),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),

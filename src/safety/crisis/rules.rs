@@ -96,7 +96,7 @@ impl Context {
                 r"퇴사|관두|관뒀|관둬|졸업|이사|이삿|블로그|계정|탈퇴|접는다|접을게|전학|송별|입대|전역|유학|출국|이직|발령|은퇴|종강|이민|결혼|마지막출근|마지막수업|마지막날|회사|학교|동아리|모임|단톡|방송|연재|시즌|휴가|여행|다음에(?:또)?(?:봐|봬|뵈|만나)|또(?:봐|봬|뵈|만나)|내일(?:봐|봬|뵈)|\b(?:leaving|graduat\w*|moving|farewell|retir\w*|last day|vacation|trip|quit\w*|new job|semester|season|stream|channel|server|group|see (?:you|ya|u)|catch you later|until next time|talk (?:to you )?(?:later|tomorrow|soon))\b"
             }
             Context::Accident => {
-                r"넘어|다쳤|부딪|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|사랑니|치과|발치|잇몸|코피|생리|수술|헌혈|\b(?:tooth|teeth|dentist|wisdom|surgery|stitches|nosebleed|period|shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
+                r"넘어|다쳤|부딪|칼질|설거지|손가락|베일뻔|벨뻔|긁혔|요리|칼에베|종이에|축구|자전거|운동하다|실수로|모르고|사랑니|치과|발치|잇몸|코피|생리|수술|헌혈|\b(?:tooth|teeth|dentist|wisdom|surgery|stitches|nosebleed|period|shaving|cooking|cook|chopping|kitchen|knife slipped|paper|by accident|accidentally|glass|nail|edge|stove|pan|oven|iron|gym|workout|lifting|playing|soccer|football|basketball|tennis|running|fell|tripped|slipped|ankle|knee|back|shoulder|skateboard\w*|bike|hiking|climbing|sunburn\w*|hot|coffee|tea|soup|candle|fireworks|practice|training)\b"
             }
             Context::Treat => {
                 r"\b(?:caffeine|coffee|sugar|candy|chocolate|netflix|lol|lmao|anime|k-?dramas?|content|memes|cuteness|dopamine|carbs|pizza|cake|vitamins?)\b"
@@ -134,14 +134,14 @@ impl Context {
             }
             Context::Grill => r"구이|고기|캠핑|바베큐|숯불|화로|식당|맛집|삼겹살|갈비",
             Context::Cutting => {
-                r"\b(?:onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
+                r"요리|손질|주방|부엌|도마|과일|생선|채소|야채|\b(?:onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
             }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
             Context::Story => {
                 concat!(
                     story_media_ko!(),
-                    r"|대본|희곡|대사|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데)|게임속|게임에서|장면|\b(?:",
+                    r"|대본|희곡|대사|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데|나오|에나오|있는)|노래제목|무슨노래|노래이름|게임속|게임에서|장면|\b(?:",
                     story_media_en!(),
                     r"|fiction|characters?|screenplay|script|scene|lyrics?|respawn|in the game|short story)\b"
                 )
@@ -325,7 +325,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         Ideation,
         Strong,
-        r"나도(?:그러고싶|그러고파|그렇게하고싶|따라가고싶|따라죽|그럴까|같이가고싶|그렇게될까)|따라가고싶|따라죽고싶|곁으로가고싶|곁에가고싶|옆으로가고싶",
+        r"나도(?:그러고싶|그러고파|그렇게하고싶|따라가고싶|따라죽|그럴까|같이가고싶|그렇게될까)|따라가고싶|따라죽고싶|곁으로가고싶|곁에가고싶|옆으로가고싶|(?:곧|이제|나도)(?:만나러|보러|곁으로)갈(?:게|께|거)",
     )
     .after_death(),
     // ----- Korean: not wanting to exist -----
@@ -535,7 +535,7 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"(?:밧줄|로프|번개탄|연탄|농약|수면제|약|알약|커터칼|면도칼|칼|청테이프)[을를이가도]?[가-힣0-9]{0,8}(?:사놨|사뒀|사왔|샀|모으|모아|모았|챙겨놨|숨겨|넣어뒀|준비했|준비됐|준비돼|준비완료|구했|주문했)",
     )
-    .unless(&[C::Gear, C::Grill, C::Task]),
+    .unless(&[C::Gear, C::Grill, C::Task, C::Cutting]),
     ko(PlanOrMeans, Strong, r"(?:필요할때|혹시몰라서|그때)쓰려고|충분히모였|다챙겨놨|한꺼번에다먹으면"),
     // An attempt made or under way: 수면제 30알 먹었어, 락스 마셨어, 번개탄 피웠어, 목 맸는데.
     ko(
@@ -570,7 +570,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:엄마|아빠|부모님|가족|다들|식구|룸메)[가-힣]{0,3}(?:출장|여행|외출|집비우|없는|잠들|자는|나가는)[가-힣]{0,6}(?:날|때|밤|동안|틈)(?:에)?(?:할거야|하려고|할래|실행|해야지|하면돼)|(?:나한텐|나한테는|나는|난|나에겐|나에게는)내일이없",
+        r"(?:엄마|아빠|부모님|가족|다들|식구|룸메)[가-힣]{0,3}(?:출장|여행|외출|집비우|없는|잠들|자는|나가는)[가-힣]{0,6}(?:날|때|밤|동안|틈)(?:에)?(?:할거야|하려고|할래|실행|해야지|하면돼)|(?:나한텐|나한테는|나는|난|나에겐|나에게는)내일이없|내일(?:이|은|도|따윈)(?:없을|안올)(?:거|것)",
     ),
     ko(
         PlanOrMeans,
@@ -603,11 +603,11 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Borderline,
-        r"(?:다리|대교|옥상|선로|철로|난간|절벽|베란다|낭떠러지)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
+        r"(?:다리|대교|옥상|선로|철로|난간|절벽|베란다|낭떠러지|꼭대기|최상층)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
     )
     .unless(&[C::Outing, C::Commute]),
     // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
-    ko(Ideation, Strong, r"죽고십|죽고시퍼|현생하차|인생하차|세상하차|살고싶지않|사는게지옥"),
+    ko(Ideation, Strong, r"죽고십|죽고시퍼|현생하차|인생하차|세상하차|(?:인생|현생|삶|생)[을를]?강종|인생강제종료|살고싶지않|사는게지옥"),
     // 오디 is an overdose (OD) when it is done: 오디할까, 오디했어.
     ko(
         PlanOrMeans,
@@ -644,6 +644,51 @@ pub(super) const RULES: &[Rule] = &[
         SelfHarm,
         Strong,
         r"(?:시도한적|시도했었|응급실)[가-힣]{0,20}(?:또|다시|요즘|그때처럼)|또긋고|다시긋고|긋고싶",
+    ),
+    // An attempt survived and regretted: 병원에서 눈 떴을 때 실패했네, 경찰이
+    // 안 잡았으면 고생 안 할 텐데; and, of a try, 두 번 실패했으니 세 번째는 제대로.
+    ko(
+        SelfHarm,
+        Strong,
+        r"(?:눈떴|눈을떴|깨어났|깨어나보니|깨보니|눈떠보니|정신차려보니)[가-힣0-9]{0,15}(?:실패|살아있|또살았|왜살았|안죽었|못죽었)|(?:안잡았으면|안말렸으면|안구했으면|안살렸으면|못찾았으면|발견못했으면|구조안됐으면|신고안했으면)[가-힣]{0,15}(?:고생|끝났|편했|좋았|없었|안할텐|안했을)",
+    ),
+    ko(
+        SelfHarm,
+        Borderline,
+        r"(?:[두세네몇]번|또|이번에도)(?:이나)?실패[가-힣]{0,12}(?:제대로|확실히|확실하게)",
+    )
+    .unless(&[C::Task]),
+    // At a dangerous place without the nerve yet (다리 위 30분째, 용기가 안 나),
+    // or where a window opens at the top.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:다리|대교|옥상|난간|한강|철로|선로|철길|꼭대기|최상층|창문|베란다|절벽|낭떠러지)[가-힣0-9]{0,24}(?:용기가?(?:안나|안생|없)|뛸용기|발이안떨어)|(?:꼭대기|최상층|옥상)[가-힣0-9]{0,12}(?:창문|창|문)이?(?:열리|열려)",
+    )
+    .unless(&[C::Outing, C::Leap, C::Task]),
+    // A farewell to be read later: 이거 읽을 때쯤이면 난 없을 거야.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:읽을|볼|들을|받을|확인할)때(?:쯤|즈음)?(?:이면|엔|에는|에|면)?[가-힣]{0,6}(?:없을|없겠|떠났|세상에없|여기없)",
+    ),
+    // Pills bought a little at a time so no one notices: 약국 여러 군데 돌면서.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"약국[가-힣0-9]{0,10}(?:돌면서|돌아다니|돌아서|나눠서)[가-힣0-9]{0,10}(?:수면제|진통제|타이레놀|약)[가-힣0-9]{0,6}(?:샀|사모|모으|모았|사왔)|(?:수면제|진통제|타이레놀)[가-힣0-9]{0,10}(?:약국|군데)[가-힣0-9]{0,10}(?:나눠|돌면서|돌아서)|(?:안들키게|눈치못채게|의심안하게|티안나게)[가-힣0-9]{0,10}(?:수면제|진통제|타이레놀|약을|약)",
+    ),
+    // No one would notice: 아무도 나 없어진 거 모를걸.
+    ko(
+        PassiveWish,
+        Strong,
+        r"(?:아무도|누구도)[가-힣]{0,6}(?:없어진|사라진|죽은|죽어도|없어져도|사라져도)[가-힣]{0,4}(?:모를|모르겠|신경안|눈치못|상관안)",
+    ),
+    // A psychiatric ward left with nothing changed.
+    ko(
+        SelfHarm,
+        Borderline,
+        r"(?:정신병동|폐쇄병동|정신과병동)[가-힣]{0,10}(?:퇴원|나왔)[가-힣]{0,15}(?:그대로|달라진|똑같|여전히|또)",
     ),
     // ----- Korean: asking for a crisis line -----
     ko(
@@ -986,6 +1031,57 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"\byeet(?:ing)? my ?self (?:off|from|out (?:of )?(?:a |the )?window|into traffic|in front)\b",
     ),
+    // An attempt survived and regretted (not explained by work: "didn't
+    // work"); next time done right; a psychiatric ward left unchanged.
+    en(
+        SelfHarm,
+        Strong,
+        r"\bwoke up (?:in|at) (?:the )?(?:hospital|er|icu|emergency)\b[^.]{0,40}\b(?:failed|disappointed|still alive|didn't work|wish i hadn't)\b|\bif (?:they|he|she|someone|nobody|no one|my \w+) (?:hadn't|had not|didn't|did not|never) (?:found|stopped|saved|caught|called)\b[^.]{0,30}\bme\b[^.]{0,40}\b(?:over|done|dead|gone|better|peace)\b",
+    ),
+    en(
+        SelfHarm,
+        Borderline,
+        r"\bnext time i'?ll (?:do it right|make sure|get it right|finish it)\b",
+    )
+    .unless(&[C::Task]),
+    en(
+        SelfHarm,
+        Borderline,
+        r"\b(?:discharged|released|let out|got out)\b[^.]{0,20}\b(?:psych|psychiatric|mental health) (?:ward|unit|hospital)\b|\b(?:psych|psychiatric) (?:ward|hold|unit)\b[^.]{0,40}\b(?:nothing changed|nothing's changed|still the same|again)\b",
+    ),
+    // At a dangerous place without the nerve yet; a farewell to be read
+    // later; not needing things "where i'm going".
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony)\b[^.]{0,40}\b(?:can'?t|cannot|couldn'?t|don'?t|didn'?t|haven'?t) (?:find |get |work up |muster )?(?:the )?(?:nerve|courage|guts)\b",
+    )
+    .unless(&[C::Outing, C::Leap]),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\b(?:won'?t|don'?t|will not|do not) need (?:it|them|this|that|these|those|any of (?:it|this|them)|\w+(?: \w+)?) where i'?m going\b",
+    )
+    .unless(&[C::Escape, C::Farewell]),
+    // Pills bought across shops so no one notices.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:\d|two|three|four|several|different|diff|multiple|a few)\b[^.]{0,12}\b(?:pharmacies|chemists|drugstores)\b[^.]{0,60}\b(?:pills|paracetamol|tylenol|ibuprofen|painkillers|notice|suspicious)\b|\bso (?:they|no one|nobody|the pharmacist|the cashier) (?:wouldn'?t|won'?t|doesn'?t|didn'?t) (?:notice|ask|suspect|get suspicious)\b[^.]{0,40}\b(?:pills|paracetamol|tylenol|painkillers|meds)\b",
+    ),
+    // Cutting slang: to the beans, styro.
+    en(
+        SelfHarm,
+        Strong,
+        r"\b(?:to|hit|reached|at) (?:beans|styro|styrofoam)\b",
+    ),
+    // A day chosen: "i've picked friday".
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\b(?:picked|chosen|chose|decided on) (?:a |the |my )?(?:date|day|friday|monday|tuesday|wednesday|thursday|saturday|sunday)\b",
+    )
+    .unless(&[C::Task, C::Routine, C::Escape, C::Farewell, C::Outing]),
     // ----- English: asking for a crisis line -----
     en(
         HelpSeeking,

@@ -344,7 +344,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|(?:^|[^코])피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|(?:^|[^코])피나",
         r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
         // a dangerous place now
-        r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
+        r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|꼭대기|최상층|비상계단|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
         r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
         // a plan for now
         r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
@@ -359,6 +359,8 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // pills with alcohol or many of them, a car filling with smoke, a
         // message left to be passed on, the last talk
         r"|(?:술|소주|맥주|와인|양주)(?:이랑|랑|하고|과|에)[가-힣]{0,4}(?:먹었|삼켰|털어넣|마셨)|약[을를]?(?:좀)?(?:많이|잔뜩|왕창)(?:먹었|삼켰)|차(?:에|안에|안)(?:서)?[가-힣]{0,3}(?:연기|가스|번개탄)|(?:누가|누군가|나찾는사람)[가-힣]{0,6}(?:물어보면|찾으면)|마지막대화",
+        // a farewell to be read later, a plan for when the drink is finished
+        r"|(?:읽을|볼|들을|받을|확인할)때(?:쯤|즈음)?(?:이면|엔|에는|에|면)?[가-힣]{0,6}(?:없을|없겠|떠났|세상에없|여기없)|(?:다|마저)(?:마시|먹|피우|비우)(?:면|고나면|고나서)[가-힣]{0,4}(?:하려고|할거|할게|실행|갈게|끝낼)",
     ))
 });
 
@@ -375,7 +377,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
         // soon, affairs put in order, the means set up, an attempt just made
         r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
-        r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b",
+        r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b|\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\bwhere i\'?m going\b",
     ))
 });
 
@@ -424,7 +426,7 @@ static SAFE_TAKEN_BACK_RE: LazyLock<Regex> = LazyLock::new(|| regex(SAFE_TAKEN_B
 /// Someone the writer knows speaks of dying or hurting themselves.
 static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:친구|걔|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|룸메|동료|애인|남편|아내|딸|아들)[가-힣]{0,12}(?:죽고싶|자살하|자해|죽겠다고|죽을거|뛰어내리|약을?(?:먹었|모으)|유서|손목|사라지고싶|살기싫|칼자국|흉터|끝내겠|다끝내|죽겠대|죽는대|옥상|연락이안|전화를안)",
+        r"(?:친구|걔|동생|언니|오빠|누나|형|엄마|아빠|남친|여친|남자친구|여자친구|룸메|동료|애인|남편|아내|딸|아들)[가-힣]{0,12}(?:죽고싶|자살하|자해|죽겠다고|죽을거|뛰어내리|약을?(?:먹었|모으)|유서|손목|사라지고싶|살기싫|칼자국|흉터|끝내겠|다끝내|죽겠대|죽는대|옥상|연락이안|전화를안|나없어도|내가없어도|나없으면)",
     )
 });
 
@@ -438,8 +440,8 @@ static OTHER_IN_DANGER_EN: LazyLock<Regex> = LazyLock::new(|| {
 /// up, "it's decided".
 static AFTER_RISK: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"주문했|도착|충분|시원|안무서|말리지|소원|들어줘야|잘있어|잘지내|안녕|고마웠|미안했|미안해|사랑해|그동안|마지막|못하겠|더는|이제그만|끝이야|끝낼|결심|정했|준비|다정리|정리했|괜찮아질|걱정마|찾지마|아무것도|소용없|상관없|어차피|그냥자고|영원히|갈게|떠날",
-        r"|\b(?:enough|miss me|quiet up here|find it|find me|in the morning|bye|goodbye|farewell|thank you for everything|thanks for everything|love you all|sorry for everything|i'm done|im done|can't anymore|cant anymore|no point|it's decided|made up my mind|ready|don't look for me|it doesn't matter|whatever happens|forever|not for camping|not for)\b",
+        r"주문했|도착|충분|시원|안무서|말리지|소원|들어줘야|잘있어|잘지내|안녕|고마웠|미안했|미안해|사랑해|그동안|마지막|못하겠|더는|이제그만|끝이야|끝낼|결심|정했|준비|다정리|정리했|괜찮아질|걱정마|찾지마|아무것도|소용없|상관없|어차피|그냥자고|영원히|갈게|떠날|궁금해서|그냥궁금",
+        r"|\b(?:enough|miss me|quiet up here|find it|find me|in the morning|bye|goodbye|farewell|thank you for everything|thanks for everything|love you all|sorry for everything|i'm done|im done|can't anymore|cant anymore|no point|it's decided|made up my mind|ready|don't look for me|it doesn't matter|whatever happens|forever|not for camping|not for|just (?:curious|asking|wondering))\b",
     ))
 });
 

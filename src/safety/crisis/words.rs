@@ -29,7 +29,7 @@ pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolute
 /// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
 /// "i'm not in danger"): with no phrase of danger, taken at their word.
 /// Korean is matched without spaces.
-pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거|(?:절대|나는|난|나)안죽|안죽어걱정|걱정마안죽|(?:죽는|죽을)일은(?:절대)?없|죽겠다는(?:뜻|말|의미)(?:은|는|이)?아니|(?:자살|죽|자해)[가-힣]{0,2}리가없|안전한(?:곳|데)에있|(?:먹으려는|죽으려는|하려는)(?:거|게|건)아니|(?:먹으려는|죽으려는|하려는)(?:거|게|건)?아님";
+pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거|(?:절대|나는|난|나)안죽|안죽어걱정|걱정마안죽|(?:죽는|죽을)일은(?:절대)?없|죽겠다는(?:뜻|말|의미)(?:은|는|이)?아니|(?:자살|죽|자해)[가-힣]{0,2}리가없|안전한(?:곳|데)에있|(?:먹으려는|죽으려는|하려는)(?:거|게|건)아니|(?:먹으려는|죽으려는|하려는)(?:거|게|건)?아님|나쁜(?:생각|마음)(?:은|도)?(?:절대|전혀)?안(?:해|함|할|먹)|(?:다는|단|한다는|린다는)게아니(?:고|라|야)";
 /// [`KO_SAFE`] in English.
 pub(super) const EN_SAFE: &str = r"\b(?:i want to live|i wanna live|(?:i'm|im|i am) (?:not in (?:any )?danger|safe|not suicidal|not going to (?:hurt|kill) myself|not gonna (?:hurt|kill) myself)|i(?:'d| would) never (?:hurt|kill) myself|want to see how (?:it|things|life) turns? out|nothing else going on|(?:it|that|suicide|killing myself|self harm) (?:has )?never crossed my mind|(?:i )?won't (?:do anything to|hurt) myself|i(?:'d| would) never (?:do that|leave my)|(?:i'd|i would) rather fight|(?:i've |i have )?(?:got )?too much to live for|not giving up on life|i love my life|(?:i'm|im|i am) doing (?:really |pretty |so )?(?:well|good|great|better) now)\b";
 /// What makes a statement of safety only for now or unsure.
@@ -65,21 +65,21 @@ pub(super) use story_media_en;
 /// Fiction, news and study.
 pub(super) const KO_TOPIC: &str = concat!(
     story_media_ko!(),
-    r"|대본|희곡|시나리오|대사|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사"
+    r"|대본|희곡|시나리오|대사|뉴스|기사|다큐|주인공|캐릭터|등장인물|배우|연예인|아이돌|가사|노래|책에서|책속|유튜브|방송|예능|게임속|게임에서|역사|통계|률|캠페인|예방교육|교육|강의|수업|논문|리포트|보고서|과제|연구|토론|발표|사건|시사|유튜버|루머|소문|찌라시|카더라"
 );
 /// A topic noun followed by what is said about it: 자해 관련 기사, 자살 시도에 대한 다큐.
 pub(super) const KO_TOPIC_AFTER: &str = r"^(?:를|을|에)?(?:관련|에관한|에대한|관한|대한|기사|뉴스|영상|다큐|책|통계|예방|교육|캠페인|문제|률|사건|장면)";
 pub(super) const EN_TOPIC: &str = concat!(
     r"\b(?:",
     story_media_en!(),
-    r"|show|series|book|story|character|news|article|headline|documentary|game|song|lyrics|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign)\b"
+    r"|show|series|book|story|character|news|article|headline|documentary|game|song|lyrics|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign|rumou?rs?|gossip)\b"
 );
 /// Negation shortly before an English phrase, within its clause.
 pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|n't|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*|\bnever (?:once |really |ever |even |seriously )?(?:thought|considered|tried|wanted)(?: about| of)?(?: \w+)?|\bnot (?:saying|like) (?:that )?i (?:want|wanna|need|am going|'m going) to|\bnever (?:once |even |ever |really )?crossed my mind to)\s*$";
 /// Negation right after an English phrase: "depressed yes, suicidal no".
 pub(super) const EN_NEGATION_AFTER: &str = r"^[\s?,:-]*(?:thoughts?\s+)?(?:and |but )?(?:honestly |truthfully |tbh |actually )?(?:no|nope|not really|not at all)\s*(?:[.,!;]|$)|^\s*,?\s*but (?:i'm|im|i am) (?:honestly |really |actually |definitely )?not\s*(?:[.,!;]|$)|^\s*,?\s*(?:(?:it|that|all|things)\s+)?i (?:meant|mean) (?:my |the |a |this )?\w+(?: \w+)?,? not (?:my )?(?:life|myself|me)\b|^\s*(?:is|was|'s|are)\s+(?:not|never|no longer)\s+(?:an option|on the table|happening|something i\b)|^\s*(?:isn't|is not|wasn't|ain't)\s+(?:an option|on the table|happening|something i\b|for me)|^\s*(?:has|have|had)\s+never\s+(?:once |even |ever |really )?(?:crossed|been an option)|^\s*never (?:once |even |ever )?crossed";
 /// A death mentioned anywhere in the message.
-pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|떠나보냈|하늘나라|장례|사망|숨졌|목숨을끊었|\b(?:died|passed away|passed|killed (?:him|her|them)sel(?:f|ves)|suicide|funeral|lost my)\b";
+pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|떠나보냈|하늘나라|무지개다리|장례|사망|숨졌|목숨을끊었|\b(?:died|passed away|passed|killed (?:him|her|them)sel(?:f|ves)|suicide|funeral|lost my)\b";
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
