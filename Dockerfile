@@ -39,7 +39,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /src/maeum /usr/local/bin/maeum
 COPY --from=onnxruntime /src/runtime/ runtime/
-COPY model/model.onnx model/tokenizer.json model/config.json model/neutral.json model/ngram.bin model/
+COPY model/model.onnx model/tokenizer.json model/config.json model/neutral.json model/ngram.bin model/crisis_ngram.bin model/
 # SQLite and the opt-out marker key live here when DATABASE_URL / MAEUM_MARKER_KEY
 # are not set: mount a volume on it.
 RUN mkdir -p data && chown maeum:maeum data

@@ -118,6 +118,48 @@ async fn the_shipped_model_carries_its_crisis_head() {
     }
 }
 
+/// The crisis model's lexical partner (`model/crisis_ngram.bin`,
+/// model/train/crisis_ngram.py) reads the message's own words into the
+/// signal, with the threshold of config.json: a plain crisis in either
+/// language reads far above everyday talk, and context does not change it
+/// (it reads the message alone; the encoder reads the conversation).
+#[tokio::test]
+async fn the_shipped_crisis_signal_carries_the_lexical_reading() {
+    let model = shipped_model();
+    let lexical = |u: Utterance| {
+        let model = &model;
+        async move {
+            let signal = model.read(u, 1).await.unwrap().crisis.unwrap();
+            assert_eq!(
+                signal.lexical_threshold, 0.75,
+                "config.json's lexical.threshold"
+            );
+            assert!((0.0..=1.0).contains(&signal.lexical), "{signal:?}");
+            signal.lexical
+        }
+    };
+    for (crisis, everyday) in [
+        ("죽고 싶어 진짜 다 끝내고 싶다", "오늘 점심 뭐 먹지"),
+        (
+            "i want to kill myself tonight",
+            "what should i cook for dinner",
+        ),
+    ] {
+        let (c, e) = (
+            lexical(Utterance::alone(crisis)).await,
+            lexical(Utterance::alone(everyday)).await,
+        );
+        assert!(c > 0.75 && e < 0.25, "{crisis}: {c}, {everyday}: {e}");
+    }
+    let alone = lexical(Utterance::alone("죽고 싶어")).await;
+    let with_context = lexical(Utterance {
+        text: "죽고 싶어".into(),
+        context: vec!["오늘 날씨 좋다".into()],
+    })
+    .await;
+    assert_eq!(alone, with_context);
+}
+
 /// A message's reading must not depend on the messages read beside it. The
 /// model quantises activations per token row (model/train/quantise.py), not
 /// per batch, and padding is masked, so messages read one by one and inside

@@ -186,7 +186,10 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         None,
     ),
     ("by the time you read this it'll be over", None),
-    ("gave my switch to my cousin, won't need it where i'm going", None),
+    (
+        "gave my switch to my cousin, won't need it where i'm going",
+        None,
+    ),
     (
         "bought tylenol at three different pharmacies so nobody got suspicious",
         None,
@@ -350,7 +353,10 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     // about, a knife for cooking, a drink finished, a rooftop bar.
     ("칼질하다가 손가락 베였는데 피가 계속 나", None),
     ("그 유튜버 극단적 선택했다는 거 루머였대", None),
-    ("'영원히 잠들고 싶어' 가사 나오는 노래 제목 뭐였지", Some("E60")),
+    (
+        "'영원히 잠들고 싶어' 가사 나오는 노래 제목 뭐였지",
+        Some("E60"),
+    ),
     ("요리하려고 칼 새로 샀어 생선 손질용", None),
     ("is the rooftop bar open on mondays", None),
     ("picked friday for the party", None),
@@ -1480,9 +1486,11 @@ async fn the_held_out_crisis_figures_do_not_drop() {
     // (the same with the model's activations quantised per row, 2026-12-05);
     // with the 8-layer crisis model (fifth session) 0.963 / 0.042 / 0.972;
     // with laughter, a story and leaving said before as weak evidence and the
-    // model's urgency kept (eighth session) 0.963 / 0.025 / 0.972.
+    // model's urgency kept (eighth session) 0.963 / 0.025 / 0.972; with the
+    // lexical model beside the encoder (eleventh session) 0.975 / 0.025 / 0.972
+    // (rules alone 0.656 / 0.042 / 0.417).
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
-    assert_floors(&report, 0.96, 0.03, 0.97);
+    assert_floors(&report, 0.97, 0.03, 0.97);
 }
 
 #[tokio::test]
@@ -1498,9 +1506,10 @@ async fn the_second_held_out_crisis_figures_do_not_drop() {
     // with the n-gram emotion model mixed in (the rules' emotion support moved
     // one message) 0.972 / 0.086 / 0.900; eighth session 0.972 / 0.057 / 0.920;
     // tenth (statements of safety, negations, the model's imminent from 0.1)
-    // 0.972 / 0.050 / 0.940.
+    // 0.972 / 0.050 / 0.940; the lexical model beside the encoder (eleventh)
+    // 0.983 / 0.050 / 0.960.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.97, 0.055, 0.93);
+    assert_floors(&report, 0.98, 0.055, 0.95);
 }
 
 #[tokio::test]
@@ -1513,9 +1522,10 @@ async fn the_third_held_out_crisis_figures_do_not_drop() {
     // Rules + the crisis model: measured 0.946 / 0.055 / 0.899; per-row
     // activations: 0.946 / 0.060 / 0.910; the 8-layer crisis model
     // 0.971 / 0.075 / 0.944; eighth session 0.967 / 0.060 / 0.944; tenth
-    // 0.967 / 0.060 / 0.955.
+    // 0.967 / 0.060 / 0.955; eleventh, the lexical model beside the encoder
+    // 0.971 / 0.060 / 0.966 (rules 0.492 / 0.055 / 0.337).
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.065, 0.95);
+    assert_floors(&report, 0.97, 0.065, 0.96);
 }
 
 #[tokio::test]
@@ -1527,11 +1537,13 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
     // rules + the crisis model 0.942 / 0.045 / 0.865; per-row activations
     // 0.946 / 0.045 / 0.865; the 8-layer crisis model 0.971 / 0.065 / 0.892;
     // eighth session 0.971 / 0.050 / 0.919; tenth session: rules 0.492 /
-    // 0.050 / 0.351, with the model 0.971 / 0.045 / 0.932.
+    // 0.050 / 0.351, with the model 0.971 / 0.045 / 0.932; eleventh, rules
+    // 0.500 / 0.050 / 0.351, with the lexical model beside the encoder
+    // 0.979 / 0.055 / 0.932 (two more false alarms, five more crises).
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", false).await;
     assert_floors(&report, 0.49, 0.055, 0.35);
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
-    assert_floors(&report, 0.97, 0.05, 0.93);
+    assert_floors(&report, 0.975, 0.06, 0.93);
 }
 
 #[tokio::test]
@@ -1543,11 +1555,13 @@ async fn the_fifth_held_out_crisis_figures_do_not_drop() {
     // 8-layer crisis model (chosen on the development parts) 0.967 / 0.070 / 0.893;
     // eighth session 0.967 / 0.035 / 0.907 (rules 0.454 / 0.080 / 0.387);
     // ninth session unchanged with the model (rules 0.454 / 0.085 / 0.387);
-    // tenth 0.967 / 0.030 / 0.907 (rules 0.458 / 0.080 / 0.387).
+    // tenth 0.967 / 0.030 / 0.907 (rules 0.458 / 0.080 / 0.387); eleventh,
+    // the lexical model beside the encoder 0.975 / 0.030 / 0.933 (rules
+    // 0.467 / 0.080 / 0.400).
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", false).await;
-    assert_floors(&report, 0.455, 0.08, 0.38);
+    assert_floors(&report, 0.465, 0.08, 0.40);
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.035, 0.90);
+    assert_floors(&report, 0.97, 0.035, 0.93);
 }
 
 #[tokio::test]
@@ -1557,11 +1571,13 @@ async fn the_sixth_held_out_crisis_figures_do_not_drop() {
     // any set; measured as it came with the ninth session's detector (rules
     // 0.417 / 0.108 / 0.324, with the model 0.908 / 0.142 / 0.865) and with
     // the tenth's (rules 0.433 / 0.100 / 0.351, with the model
-    // 0.917 / 0.133 / 0.892); never tuned on.
+    // 0.917 / 0.133 / 0.892); never tuned on. Eleventh session, the lexical
+    // model beside the encoder: 0.933 / 0.142 / 0.892 (rules 0.442 / 0.100 /
+    // 0.351).
     let report = crisis_figures("tests/data/crisis/heldout6.jsonl", false).await;
-    assert_floors(&report, 0.43, 0.105, 0.35);
+    assert_floors(&report, 0.44, 0.105, 0.35);
     let report = crisis_figures("tests/data/crisis/heldout6.jsonl", true).await;
-    assert_floors(&report, 0.915, 0.135, 0.89);
+    assert_floors(&report, 0.93, 0.145, 0.89);
 }
 
 #[tokio::test]
@@ -1578,10 +1594,12 @@ async fn the_fourth_development_crisis_figures_do_not_drop() {
     // Ninth session (a question answered no, quitting a job said before):
     // rules 0.608 / 0.050 / 0.425, with the model 1.000 / 0.010 / 1.000.
     // Tenth session: rules 0.6125 / 0.050 / 0.425, with the model unchanged.
+    // Eleventh: the lexical model beside the encoder adds one false alarm
+    // (1.000 / 0.015 / 1.000).
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", false).await;
     assert_floors(&report, 0.61, 0.055, 0.42);
     let report = crisis_figures("tests/data/crisis/dev3.jsonl", true).await;
-    assert_floors(&report, 0.995, 0.015, 0.99);
+    assert_floors(&report, 0.995, 0.016, 0.99);
 }
 
 #[tokio::test]

@@ -85,6 +85,10 @@ pub struct CrisisSettings {
     /// Let the crisis model raise readings the rules miss (docs/safety.md:
     /// what it adds, and its false alarms).
     pub learned_signal: bool,
+    /// With it, let the crisis model's lexical partner (character n-grams of
+    /// the message) raise a message both the rules and the encoder read as
+    /// none (docs/safety.md).
+    pub lexical_signal: bool,
 }
 
 /// One locale's crisis lines and the sentence introducing them.

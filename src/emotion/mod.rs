@@ -169,6 +169,12 @@ pub struct CrisisSignal {
     /// The probability of a crisis below which the model's "none" may clear
     /// a rules reading that rests on weak evidence (0: never).
     pub clear_below: f32,
+    /// The lexical model's probability of a crisis (`crisis_ngram.bin`: the
+    /// message's own words, character n-grams), 0 without one.
+    pub lexical: f32,
+    /// The probability from which the lexical model alone counts (above 1:
+    /// never).
+    pub lexical_threshold: f32,
 }
 
 impl CrisisSignal {
@@ -184,7 +190,29 @@ impl CrisisSignal {
             imminent,
             threshold,
             clear_below: 0.0,
+            lexical: 0.0,
+            lexical_threshold: f32::INFINITY,
         }
+    }
+
+    /// The same reading with the lexical model's probability of a crisis and
+    /// the probability from which it counts alone.
+    pub fn with_lexical(self, lexical: f32, lexical_threshold: f32) -> CrisisSignal {
+        CrisisSignal {
+            lexical,
+            lexical_threshold,
+            ..self
+        }
+    }
+
+    /// The same reading without the lexical model.
+    pub fn without_lexical(self) -> CrisisSignal {
+        self.with_lexical(0.0, f32::INFINITY)
+    }
+
+    /// Whether the lexical model alone reads the message as a crisis.
+    pub fn lexical_flags(&self) -> bool {
+        self.lexical >= self.lexical_threshold
     }
 
     /// The same reading, able to clear weak rules readings below `clear_below`.

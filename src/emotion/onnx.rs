@@ -39,6 +39,9 @@ pub struct OnnxClassifier {
     labels: Vec<&'static EmotionLabel>,
     /// The crisis model's threshold and clearing probability, when the model has one.
     crisis_calibration: Option<(f32, f32)>,
+    /// The crisis model's lexical partner and the probability from which it
+    /// counts alone, when the model directory has one.
+    crisis_lexical: Option<(NgramModel, f32)>,
     /// Calibrates the emotion probabilities (config.json `maeum.temperature`).
     temperature: f32,
     max_batch: usize,
@@ -81,6 +84,25 @@ impl OnnxClassifier {
                 }))
             }
             _ => None,
+        };
+
+        let crisis_lexical = match config.crisis_head.as_ref().and_then(|h| h.lexical.as_ref()) {
+            Some(lexical) => {
+                let model = NgramModel::read(&dir.join(&lexical.file))
+                    .map_err(|reason| dir_error(dir, format!("{}: {reason}", lexical.file)))?;
+                if model.classes() != 2 {
+                    return Err(dir_error(
+                        dir,
+                        format!(
+                            "{} scores {} classes, expected 2 (none, crisis)",
+                            lexical.file,
+                            model.classes()
+                        ),
+                    ));
+                }
+                Some((model, lexical.threshold))
+            }
+            None => None,
         };
 
         let environment = runtime::environment(&settings.onnxruntime_path)?;
@@ -132,6 +154,7 @@ impl OnnxClassifier {
             workers,
             crisis_head = config.crisis_head.is_some(),
             ngram = ensemble.is_some(),
+            crisis_lexical = crisis_lexical.is_some(),
             intra_threads = settings.intra_threads,
             "emotion model loaded"
         );
@@ -141,20 +164,32 @@ impl OnnxClassifier {
             crisis_calibration: config
                 .crisis_head
                 .map(|head| (head.threshold, head.clear_below)),
+            crisis_lexical,
             temperature: config.temperature,
             max_batch,
             info,
         })
     }
 
-    fn reading(&self, row: &Row, top_k: usize) -> Reading {
+    /// One row of the model's output for the message `text`. The lexical
+    /// crisis model reads the text here: a few microseconds of n-gram
+    /// counting, not worth a trip to the inference thread.
+    fn reading(&self, row: &Row, text: &str, top_k: usize) -> Reading {
         Reading {
             emotions: self.top(&temper(&row.probabilities, self.temperature), top_k),
             crisis: row
                 .crisis
                 .zip(self.crisis_calibration)
                 .map(|(p, (threshold, clear_below))| {
-                    CrisisSignal::from_probabilities(p, threshold).clearing_below(clear_below)
+                    let signal =
+                        CrisisSignal::from_probabilities(p, threshold).clearing_below(clear_below);
+                    match &self.crisis_lexical {
+                        Some((model, lexical_threshold)) => signal.with_lexical(
+                            model.probabilities(&text.to_lowercase())[1],
+                            *lexical_threshold,
+                        ),
+                        None => signal,
+                    }
                 }),
         }
     }
@@ -195,9 +230,13 @@ impl EmotionReader for OnnxClassifier {
             answers.push(answer);
         }
         let mut readings = Vec::with_capacity(utterances.len());
-        for answer in answers {
+        for (answer, chunk) in answers.into_iter().zip(utterances.chunks(self.max_batch)) {
             let rows = answer.await.map_err(|_| EmotionError::WorkerGone)??;
-            readings.extend(rows.iter().map(|row| self.reading(row, top_k)));
+            readings.extend(
+                rows.iter()
+                    .zip(chunk)
+                    .map(|(row, utterance)| self.reading(row, &utterance.text, top_k)),
+            );
         }
         Ok(readings)
     }
@@ -270,6 +309,7 @@ mod tests {
             jobs,
             labels: TAXONOMY.iter().collect(),
             crisis_calibration: None,
+            crisis_lexical: None,
             temperature: 1.0,
             max_batch: 4,
             info: ModelInfo {

@@ -151,6 +151,7 @@ pub fn reading_line(case: &CrisisCase, read: &CaseReading) -> serde_json::Value 
         "cleared_by_model": read.reading.cleared_by_model,
         "learned": read.reading.learned,
         "probabilities": read.signal.map(|s| [s.none, s.concern, s.risk, s.imminent]),
+        "lexical": read.signal.map(|s| s.lexical),
     })
 }
 

@@ -122,8 +122,14 @@ impl Safety {
         signal: Option<&CrisisSignal>,
     ) -> CrisisReading {
         if self.settings.crisis.enabled {
-            let signal = signal.filter(|_| self.uses_learned_signal());
-            crisis::read(text, earlier, emotion, signal)
+            let signal = signal.filter(|_| self.uses_learned_signal()).map(|s| {
+                if self.settings.crisis.lexical_signal {
+                    *s
+                } else {
+                    s.without_lexical()
+                }
+            });
+            crisis::read(text, earlier, emotion, signal.as_ref())
         } else {
             CrisisReading::none()
         }

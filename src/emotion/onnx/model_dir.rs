@@ -122,6 +122,18 @@ pub(super) struct CrisisHead {
     pub threshold: f32,
     #[serde(default)]
     pub clear_below: f32,
+    /// The lexical model read beside it, when there is one.
+    #[serde(default)]
+    pub lexical: Option<CrisisLexical>,
+}
+
+/// config.json's `maeum.crisis_head.lexical`: the character n-gram model of
+/// `model/train/crisis_ngram.py` (none, crisis) and the probability from
+/// which it alone counts.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(super) struct CrisisLexical {
+    pub file: String,
+    pub threshold: f32,
 }
 
 impl CrisisHead {
@@ -143,6 +155,14 @@ impl CrisisHead {
             return Err(format!(
                 "maeum.crisis_head.clear_below is {}, expected at least 0 and below the threshold {}",
                 self.clear_below, self.threshold
+            ));
+        }
+        if let Some(lexical) = &self.lexical
+            && !(lexical.threshold > 0.0 && lexical.threshold <= 1.0)
+        {
+            return Err(format!(
+                "maeum.crisis_head.lexical.threshold is {}, expected a probability above 0",
+                lexical.threshold
             ));
         }
         Ok(())
@@ -345,6 +365,28 @@ mod tests {
         )
         .unwrap_err();
         assert!(no_threshold.contains("threshold"), "{no_threshold}");
+        let lexical = with_head(
+            r#"{"output": "crisis", "classes": ["none", "concern", "risk", "imminent"], "threshold": 0.9,
+                "lexical": {"file": "crisis_ngram.bin", "threshold": 0.75}}"#,
+        )
+        .unwrap()
+        .crisis_head
+        .unwrap()
+        .lexical
+        .unwrap();
+        assert_eq!(
+            (lexical.file.as_str(), lexical.threshold),
+            ("crisis_ngram.bin", 0.75)
+        );
+        let lexical_without_threshold = with_head(
+            r#"{"output": "crisis", "classes": ["none", "concern", "risk", "imminent"], "threshold": 0.9,
+                "lexical": {"file": "crisis_ngram.bin", "threshold": 1.5}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            lexical_without_threshold.contains("lexical.threshold"),
+            "{lexical_without_threshold}"
+        );
         assert_eq!(
             ModelConfig::parse(&config_with(r#"{"0": "E10"}"#))
                 .unwrap()

@@ -81,7 +81,12 @@ pub(super) fn raise(reading: &mut CrisisReading, signal: &CrisisSignal) {
     } else {
         signal.threshold
     };
-    let learned = severity_from(signal, threshold);
+    let learned = match severity_from(signal, threshold) {
+        // The lexical model catches words the encoder reads past; it tells
+        // no severity, so risk (danger-now words still make it imminent).
+        Severity::None if signal.lexical_flags() => Severity::Risk,
+        severity => severity,
+    };
     if !learned.is_crisis() {
         return;
     }
@@ -240,6 +245,38 @@ mod tests {
         raise(&mut reading, &signal([0.99, 0.0, 0.01, 0.0]));
         assert_eq!(reading.severity, Severity::Imminent);
         assert!(!reading.learned, "the rules found it");
+    }
+
+    #[test]
+    fn the_lexical_model_alone_raises_a_reading_both_others_left_at_none() {
+        let calm = signal([0.9, 0.03, 0.04, 0.03]);
+        let mut reading = CrisisReading::none();
+        raise(&mut reading, &calm.with_lexical(0.74, 0.75));
+        assert!(!reading.is_crisis(), "below its threshold");
+        raise(&mut reading, &calm.with_lexical(0.8, 0.75));
+        assert_eq!(reading.severity, Severity::Risk, "it tells no severity");
+        assert!(reading.learned);
+        // It never lowers what the encoder reads, and a negation the rules
+        // saw stands against it as against the encoder.
+        let mut imminent = CrisisReading::none();
+        raise(
+            &mut imminent,
+            &signal([0.05, 0.0, 0.05, 0.9]).with_lexical(0.8, 0.75),
+        );
+        assert_eq!(imminent.severity, Severity::Imminent);
+        let mut negated = CrisisReading {
+            assessment: CrisisAssessment::SetAside(SetAside::Negated),
+            ..CrisisReading::none()
+        };
+        raise(&mut negated, &calm.with_lexical(0.99, 0.75));
+        assert!(!negated.is_crisis());
+        // Without the lexical model nothing counts from it.
+        let mut reading = CrisisReading::none();
+        raise(
+            &mut reading,
+            &calm.with_lexical(0.99, 0.75).without_lexical(),
+        );
+        assert!(!reading.is_crisis());
     }
 
     #[test]
