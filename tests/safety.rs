@@ -1581,6 +1581,35 @@ async fn the_sixth_held_out_crisis_figures_do_not_drop() {
 }
 
 #[tokio::test]
+async fn the_seventh_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-06 (eleventh session) by four helpers who saw
+    // neither the detector nor any set (Korean online slang, Korean adults,
+    // English, conversations); every set's even lines, split off before
+    // anything was read and never read or tuned on (the odd lines are
+    // dev4.jsonl). As it came, with the tenth session's detector: rules
+    // 0.348 / 0.081 / 0.169, with the crisis model 0.910 / 0.081 / 0.742;
+    // with the lexical model beside it 0.934 / 0.081 / 0.775.
+    let report = crisis_figures("tests/data/crisis/heldout7.jsonl", false).await;
+    assert_floors(&report, 0.345, 0.085, 0.16);
+    let report = crisis_figures("tests/data/crisis/heldout7.jsonl", true).await;
+    assert_floors(&report, 0.93, 0.085, 0.77);
+}
+
+#[tokio::test]
+async fn the_fifth_development_crisis_figures_do_not_drop() {
+    // The odd lines of the same four helpers' sets (heldout7.jsonl holds
+    // the even ones): the eleventh session's rules were tuned on them. As
+    // they came: rules 0.322 / 0.061 / 0.253, with the crisis model
+    // 0.911 / 0.070 / 0.868; after the rules, rules 0.390 / 0.053 / 0.297,
+    // with the crisis model 0.949 / 0.049 / 0.923; with the lexical model
+    // beside it 0.953 / 0.057 / 0.934.
+    let report = crisis_figures("tests/data/crisis/dev4.jsonl", false).await;
+    assert_floors(&report, 0.385, 0.055, 0.29);
+    let report = crisis_figures("tests/data/crisis/dev4.jsonl", true).await;
+    assert_floors(&report, 0.95, 0.06, 0.93);
+}
+
+#[tokio::test]
 async fn the_fourth_development_crisis_figures_do_not_drop() {
     // Written on 2026-12-05 (seventh session) by a writer who saw neither
     // the detector nor any set, committed before anything was measured on
