@@ -131,7 +131,7 @@ async fn the_shipped_crisis_signal_carries_the_lexical_reading() {
         async move {
             let signal = model.read(u, 1).await.unwrap().crisis.unwrap();
             assert_eq!(
-                signal.lexical_threshold, 0.75,
+                signal.lexical_threshold, 0.8,
                 "config.json's lexical.threshold"
             );
             assert!((0.0..=1.0).contains(&signal.lexical), "{signal:?}");
