@@ -916,6 +916,41 @@ async fn the_learned_signal_is_on_by_default_and_can_be_switched_off() {
     assert!(has_crisis_lines(&rules.text()), "the rules still read");
 }
 
+/// The lexical model alone — the encoder reading calm — raises a message
+/// no rule reads; `lexical_signal = false` leaves the encoder alone, and
+/// `learned_signal = false` turns both off.
+#[tokio::test]
+async fn the_lexical_signal_raises_what_the_encoder_reads_as_calm_and_can_be_switched_off() {
+    let reader = || {
+        ScriptedReader::reading("E24").crisis_with_lexical_when(
+            "비번",
+            [0.95, 0.01, 0.03, 0.01],
+            0.9,
+            0.8,
+        )
+    };
+    let pipeline = |adjust: fn(&mut maeum::config::Settings)| async move {
+        let (store, dir) = support::db::sqlite_store().await;
+        let pipeline = test_pipeline(store, "E24")
+            .emotion(Arc::new(reader()))
+            .settings(adjust)
+            .build();
+        (pipeline, dir)
+    };
+    let (shipped, _dir) = pipeline(|_| {}).await;
+    let on = say(&shipped, "on", ONLY_THE_HEAD_READS).await;
+    assert!(has_crisis_lines(&on.text()), "{}", on.text());
+    assert_eq!(shipped.crisis_events(), 1);
+
+    let (encoder_only, _dir) = pipeline(|s| s.safety.crisis.lexical_signal = false).await;
+    let off = say(&encoder_only, "off", ONLY_THE_HEAD_READS).await;
+    assert!(!has_crisis_lines(&off.text()), "{}", off.text());
+
+    let (rules_only, _dir) = pipeline(|s| s.safety.crisis.learned_signal = false).await;
+    let off = say(&rules_only, "off", ONLY_THE_HEAD_READS).await;
+    assert!(!has_crisis_lines(&off.text()), "{}", off.text());
+}
+
 #[tokio::test]
 async fn the_learned_signal_can_raise_risk_to_imminent_never_lower_it() {
     let h = harness_with_head([0.01, 0.0, 0.2, 0.79]).await;

@@ -91,6 +91,23 @@ impl ScriptedReader {
         self
     }
 
+    /// Like [`ScriptedReader::crisis_when`], with the lexical model's
+    /// probability of a crisis and the threshold from which it counts.
+    pub fn crisis_with_lexical_when(
+        mut self,
+        pattern: &str,
+        probabilities: [f32; 4],
+        lexical: f32,
+        lexical_threshold: f32,
+    ) -> ScriptedReader {
+        self.crisis.push((
+            pattern.to_string(),
+            CrisisSignal::from_probabilities(probabilities, 0.9)
+                .with_lexical(lexical, lexical_threshold),
+        ));
+        self
+    }
+
     /// The score every emotion is read with.
     pub fn score(mut self, score: f32) -> ScriptedReader {
         self.score = score;
