@@ -286,3 +286,11 @@ def format_metrics(name: str, m: dict) -> str:
         f"{name}: n={m['n']} top1={m['top1']:.4f} top3={m['top3']:.4f} fine58={m['fine58']:.4f} "
         f"group6={m['group6']:.4f} group6_summed={m['group6_summed']:.4f} macroF1={m['macro_f1']:.4f} | {turns}"
     )
+
+
+def write_json(path: str, value) -> None:
+    """Writes `value` as the model directory's JSON files are kept: UTF-8 as
+    is (Korean stays readable), two-space indent, a final newline."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, ensure_ascii=False, indent=2)
+        f.write("\n")

@@ -353,9 +353,7 @@ def main() -> None:
         "figures_model_alone": {k: {m: v[m] for m in ("n", "recall", "false_alarm_rate") if m in v}
                                 for k, v in figures.items()},
     }
-    with open(config_path, "w", encoding="utf-8") as f:
-        json.dump(config, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+    common.write_json(config_path, config)
     print(f"wrote {path} (output {ch.OUTPUT!r}) and the crisis_head block of {config_path}")
 
 

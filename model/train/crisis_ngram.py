@@ -41,6 +41,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 import crisis_data  # noqa: E402
 import ensemble  # noqa: E402
 
@@ -141,9 +142,7 @@ def main() -> None:
                           f"{args.max_added_false_alarms:.2%} of {negatives} development not-crisis messages and "
                           f"{args.max_added_everyday:.2%} of {len(every_cases)} everyday sentences where the detector read none",
     }
-    with open(config_path, "w", encoding="utf-8") as f:
-        json.dump(config, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+    common.write_json(config_path, config)
     print(f"wrote {path} ({os.path.getsize(path)} bytes, {len(vec.vocabulary_)} n-grams) and threshold {chosen} into {config_path}")
 
 

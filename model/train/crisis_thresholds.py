@@ -33,6 +33,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 
 # Set-asides of the rules the model never overrides (learned.rs: raise).
 STANDS = {"SetAside(Negated)", "SetAside(Topic)", "SetAside(Past)"}
@@ -117,9 +122,7 @@ def main() -> None:
             f"{args.max_added_everyday:.2%} false alarms to the rules' (best recall, then fewest false alarms); "
             f"clear_below halfway between everyday talk and the least sure weak development crisis")
         head["figures_with_rules"] = {k: report[k] for k in ("development", "everyday")}
-        with open(args.config, "w", encoding="utf-8") as f:
-            json.dump(config, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+        common.write_json(args.config, config)
         print(f"wrote threshold and clear_below into {args.config}")
 
 

@@ -217,9 +217,7 @@ def main() -> None:
             "weights_from": "model/train/ensemble.py: top-1 on the validation dialogues (alone: every sentence; with context: turns 2 and later); temperature_alone by likelihood on the validation sentences read alone",
             "figures": figures,
         }
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(config, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+        common.write_json(path, config)
         print(f"wrote {args.model}/{FILE} and {path}", flush=True)
 
 
