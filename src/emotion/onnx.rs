@@ -63,19 +63,7 @@ impl OnnxClassifier {
 
         let ensemble = match (&config.ngram, settings.ngram) {
             (Some(mix), true) => {
-                let model = NgramModel::read(&dir.join(&mix.file))
-                    .map_err(|reason| dir_error(dir, format!("{}: {reason}", mix.file)))?;
-                if model.classes() != config.labels.len() {
-                    return Err(dir_error(
-                        dir,
-                        format!(
-                            "{} scores {} labels, config.json has {}",
-                            mix.file,
-                            model.classes(),
-                            config.labels.len()
-                        ),
-                    ));
-                }
+                let model = read_ngram(dir, &mix.file, config.labels.len())?;
                 Some(Arc::new(Ensemble {
                     model,
                     weight_alone: mix.weight_alone,
@@ -86,22 +74,9 @@ impl OnnxClassifier {
             _ => None,
         };
 
+        // The crisis model's lexical partner scores two classes: none, crisis.
         let crisis_lexical = match config.crisis_head.as_ref().and_then(|h| h.lexical.as_ref()) {
-            Some(lexical) => {
-                let model = NgramModel::read(&dir.join(&lexical.file))
-                    .map_err(|reason| dir_error(dir, format!("{}: {reason}", lexical.file)))?;
-                if model.classes() != 2 {
-                    return Err(dir_error(
-                        dir,
-                        format!(
-                            "{} scores {} classes, expected 2 (none, crisis)",
-                            lexical.file,
-                            model.classes()
-                        ),
-                    ));
-                }
-                Some((model, lexical.threshold))
-            }
+            Some(lexical) => Some((read_ngram(dir, &lexical.file, 2)?, lexical.threshold)),
             None => None,
         };
 
@@ -184,10 +159,9 @@ impl OnnxClassifier {
                     let signal =
                         CrisisSignal::from_probabilities(p, threshold).clearing_below(clear_below);
                     match &self.crisis_lexical {
-                        Some((model, lexical_threshold)) => signal.with_lexical(
-                            model.probabilities(&text.to_lowercase())[1],
-                            *lexical_threshold,
-                        ),
+                        Some((model, lexical_threshold)) => {
+                            signal.with_lexical(model.probabilities(text)[1], *lexical_threshold)
+                        }
                         None => signal,
                     }
                 }),
@@ -288,6 +262,22 @@ fn default_name(dir: &Path) -> String {
     dir.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| dir.display().to_string())
+}
+
+/// An n-gram model of the model directory that must score `classes` classes.
+fn read_ngram(dir: &Path, file: &str, classes: usize) -> Result<NgramModel, EmotionError> {
+    let model = NgramModel::read(&dir.join(file))
+        .map_err(|reason| dir_error(dir, format!("{file}: {reason}")))?;
+    if model.classes() != classes {
+        return Err(dir_error(
+            dir,
+            format!(
+                "{file} scores {} classes, expected {classes}",
+                model.classes()
+            ),
+        ));
+    }
+    Ok(model)
 }
 
 fn dir_error(dir: &Path, reason: String) -> EmotionError {
