@@ -12,7 +12,8 @@ What: a char 1–5-gram TF-IDF (sublinear tf, n-grams in at least five training
 messages) and a binary logistic regression (C 3) — crisis of any severity
 against none — on the `model/crisis/*.jsonl` training messages (not
 train9_independent.jsonl, a development part) and 4,000 everyday sentences of
-the AI-Hub corpus's training dialogues, texts alone, lower-cased. Its weights
+the AI-Hub corpus's training dialogues, texts alone (lower-cased by the
+vectoriser, as the Rust reader does). Its weights
 are quantised to int8 per n-gram and written as `crisis_ngram.bin` in the
 format `ensemble.py` writes (`MAEUMNG1`, two classes: none, crisis), which
 `src/emotion/onnx/ngram.rs` reads.
@@ -51,10 +52,6 @@ C = 3.0
 THRESHOLDS = [round(0.5 + 0.05 * i, 2) for i in range(10)]
 
 
-def text_of(case: dict) -> str:
-    return case["text"].lower()
-
-
 def train(cases: list[dict]):
     """The vectoriser, float weights [features, 2] and bias [2] (none, crisis)."""
     import numpy as np
@@ -63,7 +60,7 @@ def train(cases: list[dict]):
 
     vec = TfidfVectorizer(analyzer="char", ngram_range=(ensemble.MIN_N, ensemble.MAX_N),
                           sublinear_tf=True, min_df=MIN_DF)
-    x = vec.fit_transform([text_of(c) for c in cases])
+    x = vec.fit_transform([c["text"] for c in cases])
     clf = LogisticRegression(C=C, max_iter=3000).fit(x, [int(c["crisis"]) for c in cases])
     # Two logits whose softmax is the regression's sigmoid: none at 0.
     weight = np.zeros((x.shape[1], 2))
@@ -107,7 +104,7 @@ def main() -> None:
     q, scale = ensemble.quantise(weight)
 
     def probability(part_cases: list[dict]):
-        return ensemble.probabilities(vec, q, scale, bias, [text_of(c) for c in part_cases])[:, 1]
+        return ensemble.probabilities(vec, q, scale, bias, [c["text"] for c in part_cases])[:, 1]
 
     dev = [part(spec) for spec in args.dev]
     dev_p = [probability(c) for c, _ in dev]
