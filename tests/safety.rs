@@ -196,6 +196,12 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ),
     ("went to beans again last night", Some("E24")),
     ("on the roof of my building but can't find the nerve", None),
+    // Twelfth session: a poison, or sleeping pills all at once, swallowed
+    // with a word or two between.
+    ("맥주에 수면제 섞어서 전부 마셨어", None),
+    ("농약 조금 마셨는데 속이 타", None),
+    ("i drank some bleach an hour ago", None),
+    ("consumed rat poison this morning, feeling dizzy", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -206,6 +212,10 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("got charcoal for the barbecue tonight", None),
     ("주말에 오디 따러 가자", None),
     ("what does life insurance cover", None),
+    // Swallowed by a pet or a child, or food poisoning.
+    ("우리 강아지가 쥐약 먹은 것 같아 어떡해", Some("E34")),
+    ("my dog ate rat poison, which vet is open now", Some("E34")),
+    ("had food poisoning all weekend", Some("E34")),
     (
         "너무 지쳐서 사라지고 싶었는데 떡볶이 먹고 나니까 이제 살 것 같아",
         Some("E24"),
@@ -1257,6 +1267,9 @@ fn severity_in_english_and_korean() {
             "my sister keeps saying goodbye everyone in the family chat and won't pick up",
             Severity::Concern,
         ),
+        // A poison swallowed, a word or two between.
+        ("농약을 좀 마셨어 이제 끝이야", Severity::Imminent),
+        ("i consumed rat poison an hour ago", Severity::Imminent),
         ("배고파 죽겠다", Severity::None),
         ("I'm dying to see that movie", Severity::None),
     ];

@@ -65,6 +65,8 @@ pub(super) enum Context {
     /// Things cut every day — food, hair, wood, cloth: "cut the steak
     /// across the grain", "cut my bangs vertically".
     Cutting,
+    /// A pet or a child who swallowed something: `강아지가 쥐약 먹었어`.
+    PetOrChild,
     /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes every phrase
     /// borderline, never clears it: it still counts, unless the crisis model
     /// reads plainly none.
@@ -136,6 +138,9 @@ impl Context {
             Context::Cutting => {
                 r"요리|손질|주방|부엌|도마|과일|생선|채소|야채|\b(?:onions?|grain|steak|meat|bread|vegetables?|cake|pizza|wood|fabric|hair|bangs)\b"
             }
+            Context::PetOrChild => {
+                r"강아지|고양이|댕댕이|냥이|개가|애가|아기|아이가|조카|\b(?:dog|puppy|cat|kitten|pet|toddler|baby|kid|child|son|daughter)\b"
+            }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
             Context::Story => {
@@ -149,7 +154,7 @@ impl Context {
         }
     }
 
-    pub(super) const ALL: [Context; 22] = [
+    pub(super) const ALL: [Context; 23] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -170,6 +175,7 @@ impl Context {
         Context::Workshop,
         Context::Grill,
         Context::Cutting,
+        Context::PetOrChild,
         Context::Laughter,
         Context::Story,
     ];
@@ -543,6 +549,15 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"(?:수면제|진통제|타이레놀|신경안정제|우울증약)[을를]?(?:다|전부|한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:약|알약)[을를]?(?:한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:락스|농약|세제)[을를]?(?:마셨|먹었)|번개탄[을를]?(?:피웠|피워)|목(?:을)?맸",
     ),
+    // A poison, or sleeping pills all at once, swallowed with a word or two
+    // between (「소주에 수면제 타서 다 마셨다」, 「농약 쪼까 마셨는디」), unless a
+    // pet or a child swallowed it.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:락스|농약|세제|쥐약|살충제|제초제|부동액|청산가리)[을를이도]?[가-힣]{0,3}(?:마셨|먹었|삼켰|털어넣|들이켰)|수면제[을를]?[가-힣]{0,4}(?:다|전부|몽땅|한통|왕창|통째로)(?:다)?(?:먹었|마셨|삼켰|털어넣)",
+    )
+    .unless(&[C::PetOrChild]),
     // Bleeding that will not stop, unless from a tooth pulled, a nose or an accident.
     ko(
         PlanOrMeans,
@@ -947,6 +962,14 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:stockpiled|stockpiling|saving up|saved up|kept them all|hidden under|bought (?:a )?rope|razor blades|enough (?:of my )?(?:meds|pills))\b|\bknow the code\b|\bnot for camping\b|\bi know what i'm going to do\b",
     )
     .unless(&[C::Gear]),
+    // A poison swallowed: "drank bleach", "consumed rat poison half hour back",
+    // unless a pet or a child swallowed it.
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:drank|drunk|consumed|swallowed|ate|eaten|took|taken|had|downed|chugged|gulped|ingested)\b[^.?]{0,25}\b(?:bleach|rat poison|poison|antifreeze|pesticide|weed ?killer|insecticide|cyanide|drain cleaner|paraquat)\b",
+    )
+    .unless(&[C::PetOrChild]),
     // Charcoal bought, with tape or in a car: the means of carbon monoxide,
     // unless it is for a barbecue or a party.
     en(

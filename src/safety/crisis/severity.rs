@@ -343,6 +343,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:약|알약|수면제|진통제|타이레놀|신경안정제|우울증약|농약|락스|세제|독)[을를이가]?(?:다|전부|한통|한움큼|잔뜩|많이|왕창|몽땅|통째로|[0-9]+알|[가-힣]{0,4}알)?(?:다)?(?:먹었|삼켰|털어넣었|마셨|먹고있|먹는중|먹어버렸)",
         r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|(?:^|[^코])피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|(?:^|[^코])피나",
         r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
+        r"|(?:락스|농약|세제|쥐약|살충제|제초제|부동액|청산가리)[을를이도]?[가-힣]{0,3}(?:마셨|먹었|삼켰|털어넣|들이켰)|수면제[을를]?[가-힣]{0,4}(?:다|전부|몽땅|한통|왕창|통째로)(?:다)?(?:먹었|마셨|삼켰|털어넣)",
         // a dangerous place now
         r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|꼭대기|최상층|비상계단|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
         r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
@@ -367,7 +368,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
 /// English, matched on lower-case words with single spaces.
 static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"\b(?:took|taken|swallowed|downed|overdosed|od'd|od d|ate|drank|injected)\b[^.]{0,30}\b(?:pills?|bottle|tablets?|meds|medication|sleeping|tylenol|paracetamol|bleach|poison|everything|insulin)\b",
+        r"\b(?:took|taken|swallowed|downed|overdosed|od'd|od d|ate|drank|injected|consumed|chugged|gulped|ingested)\b[^.]{0,30}\b(?:pills?|bottle|tablets?|meds|medication|sleeping|tylenol|paracetamol|bleach|poison|everything|insulin|antifreeze|pesticide|weed ?killer|insecticide|cyanide|drain cleaner|paraquat)\b",
         r"|\bi (?:just |already )?(?:od'd|overdosed|od)\b|\bi (?:just |already )?(?:cut|slit|stabbed)\b|\bbleeding\b|\bwon't stop bleeding\b|\bso much blood\b",
         r"|\b(?:on|at|off|near|standing on|sitting on|on top of|edge of|ledge of|over) (?:the |a |this |my )?(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony|platform|top floor|window ?sill)\b",
         r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b|\b(?:came|drove|walked|climbed) (?:up |out )?(?:here |there )?to jump\b|\b(?:in my hand|lined up) right now\b",
