@@ -1414,6 +1414,9 @@ fn the_writers_word_that_they_are_safe_outweighs_the_models_guess() {
         "i'm not okay but i'm not in danger, just need to talk",
         "i'm sad but i won't hurt myself",
         "나는 절대 안 죽어 키우는 강아지 두고 어딜 가",
+        // In a regional voice, or plainly wanting to live.
+        "힘들긴 해도 그런 생각은 꿈에도 안 한당께",
+        "요즘 지쳐도 살고 싶어요 걱정 마",
     ] {
         let reading = read(text);
         assert!(!reading.is_crisis(), "{text}: {reading:?}");
@@ -1424,6 +1427,8 @@ fn the_writers_word_that_they_are_safe_outweighs_the_models_guess() {
         "i'm safe. but i kept the pills",
         "지금은 안전해",
         "안전해 근데 잘 모르겠어",
+        "살고 싶은지 모르겠어",
+        "살고 싶어도 방법이 없어",
     ] {
         let reading = read(text);
         assert!(

@@ -57,9 +57,10 @@ pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|�
 /// "never mind" or "i'm not kidding".
 pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$";
 /// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
-/// "i'm not in danger"): with no phrase of danger, taken at their word.
+/// `살고 싶어유`, `그런 생각은 꿈에도 안 한당께`, "i'm not in danger"): with no
+/// phrase of danger, taken at their word.
 /// Korean is matched without spaces.
-pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거|(?:절대|나는|난|나)안죽|안죽어걱정|걱정마안죽|(?:죽는|죽을)일은(?:절대)?없|죽겠다는(?:뜻|말|의미)(?:은|는|이)?아니|(?:자살|죽|자해)[가-힣]{0,2}리가없|안전한(?:곳|데)에있|(?:먹으려는|죽으려는|하려는)(?:거|게|건)아니|(?:먹으려는|죽으려는|하려는)(?:거|게|건)?아님|나쁜(?:생각|마음)(?:은|도)?(?:절대|전혀)?안(?:해|함|할|먹)|(?:다는|단|한다는|린다는)게아니(?:고|라|야)";
+pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거|(?:절대|나는|난|나)안죽|안죽어걱정|걱정마안죽|(?:죽는|죽을)일은(?:절대)?없|죽겠다는(?:뜻|말|의미)(?:은|는|이)?아니|(?:자살|죽|자해)[가-힣]{0,2}리가없|안전한(?:곳|데)에있|(?:먹으려는|죽으려는|하려는)(?:거|게|건)아니|(?:먹으려는|죽으려는|하려는)(?:거|게|건)?아님|(?:나쁜|그런)(?:생각|마음)(?:은|도)?(?:꿈에도|절대|전혀)?안(?:해|함|할|먹|허|하니|한다|한당|합니)|(?:^|[^렇게])살고싶(?:어|네|구나|당께)(?:유|요)?(?:$|[^도지])|(?:다는|단|한다는|린다는)게아니(?:고|라|야)";
 /// [`KO_SAFE`] in English.
 pub(super) const EN_SAFE: &str = r"\b(?:i want to live|i wanna live|(?:i'm|im|i am) (?:not in (?:any )?danger|safe|not suicidal|not going to (?:hurt|kill) myself|not gonna (?:hurt|kill) myself)|i(?:'d| would) never (?:hurt|kill) myself|want to see how (?:it|things|life) turns? out|nothing else going on|(?:it|that|suicide|killing myself|self harm) (?:has )?never crossed my mind|(?:i )?won't (?:do anything to|hurt) myself|i(?:'d| would) never (?:do that|leave my)|(?:i'd|i would) rather fight|(?:i've |i have )?(?:got )?too much to live for|not giving up on life|i love my life|(?:i'm|im|i am) doing (?:really |pretty |so )?(?:well|good|great|better) now)\b";
 /// What makes a statement of safety only for now or unsure.
