@@ -1653,6 +1653,35 @@ async fn the_seventh_held_out_crisis_figures_do_not_drop() {
 }
 
 #[tokio::test]
+async fn the_eighth_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-06 (twelfth session) by two helpers who saw neither
+    // the detector nor any set (Korean in regional voices; English from
+    // non-native writers, older adults, voice-to-text and gamers); each set's
+    // even lines, split off before anything was read and never read or tuned
+    // on (the odd lines are dev5.jsonl). Measured once, with the twelfth
+    // session's rules: rules 0.483 / 0.075 / 0.357, with the crisis model and
+    // the lexical model 0.975 / 0.133 / 0.893.
+    let report = crisis_figures("tests/data/crisis/heldout8.jsonl", false).await;
+    assert_floors(&report, 0.48, 0.08, 0.35);
+    let report = crisis_figures("tests/data/crisis/heldout8.jsonl", true).await;
+    assert_floors(&report, 0.97, 0.135, 0.89);
+}
+
+#[tokio::test]
+async fn the_sixth_development_crisis_figures_do_not_drop() {
+    // The odd lines of the same two helpers' sets (heldout8.jsonl holds the
+    // even ones). As they came, with the eleventh session's detector: with
+    // the crisis and lexical models 0.983 / 0.058 / 0.860. The twelfth
+    // session's rules were tuned on them (a poison swallowed; the writer's
+    // word that they are safe in a regional voice): rules 0.475 / 0.042 /
+    // 0.380, with the models 0.992 / 0.042 / 0.920.
+    let report = crisis_figures("tests/data/crisis/dev5.jsonl", false).await;
+    assert_floors(&report, 0.47, 0.045, 0.38);
+    let report = crisis_figures("tests/data/crisis/dev5.jsonl", true).await;
+    assert_floors(&report, 0.99, 0.045, 0.92);
+}
+
+#[tokio::test]
 async fn the_fifth_development_crisis_figures_do_not_drop() {
     // The odd lines of the same four helpers' sets (heldout7.jsonl holds
     // the even ones): the eleventh session's rules were tuned on them. As
