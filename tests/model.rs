@@ -112,7 +112,7 @@ async fn the_shipped_model_carries_its_crisis_head() {
             "{signal:?}"
         );
         assert_eq!(
-            signal.threshold, 0.42,
+            signal.threshold, 0.35,
             "config.json's crisis_head.threshold"
         );
     }
