@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::words::{story_media_en, story_media_ko};
+use super::words::{poison_swallowed_ko, story_media_en, story_media_ko};
 use super::{CONTEXTS, Category, Sentence};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,13 +549,12 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"(?:수면제|진통제|타이레놀|신경안정제|우울증약)[을를]?(?:다|전부|한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:약|알약)[을를]?(?:한통|통째로|한움큼|왕창|몽땅|[0-9]+알|[0-9]+개)(?:다)?(?:먹었|삼켰|털어넣)|(?:락스|농약|세제)[을를]?(?:마셨|먹었)|번개탄[을를]?(?:피웠|피워)|목(?:을)?맸",
     ),
-    // A poison, or sleeping pills all at once, swallowed with a word or two
-    // between (「소주에 수면제 타서 다 마셨다」, 「농약 쪼까 마셨는디」), unless a
-    // pet or a child swallowed it.
+    // A poison, or sleeping pills all at once, swallowed, unless a pet or a
+    // child swallowed it.
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:락스|농약|세제|쥐약|살충제|제초제|부동액|청산가리)[을를이도]?[가-힣]{0,3}(?:마셨|먹었|삼켰|털어넣|들이켰)|수면제[을를]?[가-힣]{0,4}(?:다|전부|몽땅|한통|왕창|통째로)(?:다)?(?:먹었|마셨|삼켰|털어넣)",
+        poison_swallowed_ko!(),
     )
     .unless(&[C::PetOrChild]),
     // Bleeding that will not stop, unless from a tooth pulled, a nose or an accident.

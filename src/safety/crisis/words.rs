@@ -85,6 +85,17 @@ macro_rules! story_media_ko {
 }
 pub(super) use story_media_ko;
 
+/// A poison, or sleeping pills all at once, swallowed with a word or two
+/// between (「소주에 수면제 타서 다 마셨다」, 「농약 쪼까 마셨는디」): a crisis phrase
+/// (`rules.rs`) and a sign of danger now (`severity.rs`). Korean is matched
+/// without spaces.
+macro_rules! poison_swallowed_ko {
+    () => {
+        r"(?:락스|농약|세제|쥐약|살충제|제초제|부동액|청산가리)[을를이도]?[가-힣]{0,3}(?:마셨|먹었|삼켰|털어넣|들이켰)|수면제[을를]?[가-힣]{0,4}(?:다|전부|몽땅|한통|왕창|통째로)(?:다)?(?:먹었|마셨|삼켰|털어넣)"
+    };
+}
+pub(super) use poison_swallowed_ko;
+
 /// [`story_media_ko`] in English (`\b`-bounded where used).
 macro_rules! story_media_en {
     () => {
