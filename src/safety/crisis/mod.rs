@@ -273,8 +273,13 @@ struct Sentence {
 
 impl Sentence {
     fn new(raw: &str, question: bool) -> Sentence {
-        // Jamo shortcuts of internet slang, spelled out before jamo are dropped.
-        let raw = raw.replace("ㅈㅅ", "자살").replace("ㅈㄱㅅㄷ", "죽고싶다");
+        // Jamo shortcuts of internet slang, spelled out before jamo are dropped,
+        // and the playful spellings of 죽- (쥭고싶다, 주글래).
+        let raw = raw
+            .replace("ㅈㅅ", "자살")
+            .replace("ㅈㄱㅅㄷ", "죽고싶다")
+            .replace('쥭', "죽")
+            .replace("주글", "죽을");
         // Laughter (ㅋㅋ, ㅎㅎ, 😂) is a word of its own, `lol`, so the jamo
         // dropped below still tell the laughing context (`Context::Laughter`).
         let raw = LAUGHTER.replace_all(&raw, " lol ");

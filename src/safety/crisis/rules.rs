@@ -4,7 +4,9 @@
 
 use regex::Regex;
 
-use super::words::{poison_swallowed_ko, story_media_en, story_media_ko};
+use super::words::{
+    medicines_en, overdose_ko, poison_swallowed_ko, story_media_en, story_media_ko,
+};
 use super::{CONTEXTS, Category, Sentence};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +292,13 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"죽어버리고싶|죽어버리고파|죽어버릴(?:까|래|거|꺼)|죽어버려야",
     ),
+    // 그냥 죽게 해줘: asking to be let die (웃겨서 죽게 해줘 is an idiom).
+    ko(
+        Ideation,
+        Strong,
+        r"죽게(?:해줘|해주세요|해달라|내버려|놔둬|놔줘|둬)",
+    )
+    .unless(&[C::Idiom]),
     // 이렇게 사느니 죽는 게 나아 — also "I'd rather die than eat this".
     ko(Ideation, Borderline, r"죽는게(?:낫|나을|나아|편할|편하|답|맞)"),
     ko(Ideation, Strong, r"죽으면(?:편할|편해질|끝날|다끝)"),
@@ -396,7 +405,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         Burden,
         Strong,
-        r"(?:나같은|나따위)(?:건|게|애는?|사람은?|놈은?|년은?)?(?:없어지는게|사라지는게|죽는게|없는게|태어나지말)",
+        r"(?:나같은|나따위)(?:건|게|애는?|사람은?|놈은?|년은?)?(?:그냥|걍|차라리|빨리)?(?:없어지는게|사라지는게|죽는게|뒤지는게|디지는게|없는게|태어나지말)",
     ),
     ko(
         Burden,
@@ -421,6 +430,13 @@ pub(super) const RULES: &[Rule] = &[
         r"사는게(?:너무|진짜|정말|참|좀|그냥)?(?:지옥|고통|괴로|지겹)|왜살아야(?:하는지|되는지|해)|왜사는지모르|삶의(?:의미|이유)(?:가|를)?(?:없|모르|못찾|잃)|희망이(?:없|안보|하나도없)|(?:더이상|더는|이제)(?:못버티|버틸수(?:가)?없|견딜수(?:가)?없|못견디|버틸힘이없|살힘이없)",
     )
     .unless(&[C::Task]),
+    // 자살이 답인 것 같아: death as the only way out (news asks it as a topic).
+    ko(
+        Hopelessness,
+        Strong,
+        r"(?:자살|죽음)(?:이|만이|밖에|뿐)?(?:답|해결책|유일한(?:방법|길|탈출구))",
+    )
+    .topic(),
     // ----- Korean: self-harm -----
     ko(SelfHarm, Strong, r"자해").unless(&[C::Scam]).topic(),
     ko(
@@ -557,6 +573,8 @@ pub(super) const RULES: &[Rule] = &[
         poison_swallowed_ko!(),
     )
     .unless(&[C::PetOrChild]),
+    // Ten pills or more swallowed, the count before or after the verb.
+    ko(PlanOrMeans, Strong, overdose_ko!()).unless(&[C::PetOrChild]),
     // Bleeding that will not stop, unless from a tooth pulled, a nose or an accident.
     ko(
         PlanOrMeans,
@@ -747,6 +765,9 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:think|thinking|thought) about (?:dying|killing myself|ending it|ending my life)\b",
     ),
+    en(Ideation, Strong, r"\b(?:just |please |pls )?let me die\b")
+        .unless(&[C::Idiom])
+        .hyperbole(&[C::Embarrassment]),
     // Internet shorthand for "kill myself": as often a groan as a cry.
     en(Ideation, Borderline, r"\bkms\b"),
     // ----- English: not wanting to exist -----
@@ -838,7 +859,16 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:saving|stockpiling|hoarding|collecting|saved|stockpiled|hoarded|collected) (?:up )?(?:my |some |all (?:of )?(?:my |the )?|a bunch of )?(?:pills|meds|medication|medicine|sleeping pills|painkillers)\b|\btake (?:all|a whole bottle|the whole bottle) (?:of )?(?:my |the |these |those )?(?:pills|meds|sleeping pills|painkillers)\b|\bswallow(?:ed)? (?:all|a bottle of|the whole bottle of) (?:my |the )?(?:pills|meds)\b",
+        concat!(
+            r"\b(?:saving|stockpiling|hoarding|collecting|saved|stockpiled|hoarded|collected) (?:up )?(?:my |some |all (?:of )?(?:my |the )?|a bunch of )?(?:",
+            medicines_en!(),
+            r")\b",
+        ),
+    ),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\btake (?:all|a whole bottle|the whole bottle) (?:of )?(?:my |the |these |those )?(?:pills|meds|sleeping pills|painkillers)\b|\bswallow(?:ed)? (?:all|a bottle of|the whole bottle of) (?:my |the )?(?:pills|meds)\b",
     ),
     en(
         PlanOrMeans,
@@ -852,6 +882,12 @@ pub(super) const RULES: &[Rule] = &[
     )
     .unless(&[C::Outing]),
     en(PlanOrMeans, Borderline, r"\bbought (?:a |some )?rope\b").unless(&[C::Gear]),
+    // Gone by morning: leaving for a trip says it too, so the emotion decides.
+    en(
+        PassiveWish,
+        Borderline,
+        r"\bi'll be gone (?:before|by) (?:the )?(?:morning|tomorrow|dawn|sunrise|daybreak|the weekend)\b|\bi won't (?:be here|be around|wake up) (?:tomorrow|by morning|much longer)\b",
+    ),
     en(
         PlanOrMeans,
         Borderline,

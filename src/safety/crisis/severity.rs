@@ -19,8 +19,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::words::{
-    EN_SAFE, KO_SAFE, SAFE_QUALIFIED, SAFE_TAKEN_BACK, poison_swallowed_ko, story_media_en,
-    story_media_ko,
+    EN_SAFE, KO_SAFE, SAFE_QUALIFIED, SAFE_TAKEN_BACK, overdose_ko, poison_swallowed_ko,
+    story_media_en, story_media_ko,
 };
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
@@ -136,8 +136,11 @@ pub fn read(
         learned::clear(&mut reading, signal);
         // The writer's own word that they are safe, with no phrase of danger
         // found, outweighs the model's guess (「아무리 힘들어도 내 목숨은
-        // 소중해」, "i'm not okay but i'm not in danger").
-        if reading.is_crisis() || !forms.affirms_safety() {
+        // 소중해」, "i'm not okay but i'm not in danger"); so does a question
+        // about a dose taken by mistake or a medicine's safety, which the
+        // model reads as pills taken (「어머니가 혈압약을 실수로 두 번 드셨는데
+        // 괜찮을까요」). Ten pills or more swallowed is a phrase of danger.
+        if reading.is_crisis() || !(forms.affirms_safety() || forms.asks_about_a_dose()) {
             learned::raise(&mut reading, signal);
         }
 
@@ -327,6 +330,16 @@ impl Forms {
         last_unretracted(&SAFE_KO, &self.compact) || last_unretracted(&SAFE_EN, &self.spaced)
     }
 
+    /// Asks whether a dose taken by mistake, or a medicine taken with
+    /// another, is safe: a medical question — unless many were taken, which
+    /// is an emergency however it happened.
+    fn asks_about_a_dose(&self) -> bool {
+        ((self.matches(&DOSE_BY_MISTAKE, &DOSE_BY_MISTAKE)
+            && self.matches(&IS_IT_SAFE, &IS_IT_SAFE))
+            || self.matches(&SAFE_TO_TAKE, &SAFE_TO_TAKE))
+            && !self.matches(&MANY_PILLS, &MANY_PILLS)
+    }
+
     fn other_in_danger(&self) -> bool {
         self.matches(&OTHER_IN_DANGER, &OTHER_IN_DANGER_EN)
     }
@@ -346,6 +359,10 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
         "|",
         poison_swallowed_ko!(),
+        "|",
+        overdose_ko!(),
+        // the means in hand or laid out
+        r"|(?:칼|면도칼|커터칼|칼날|알약|수면제|약통|약봉지|밧줄|로프|총|번개탄|농약)[을를이가도]?[가-힣]{0,8}(?:손에쥐고|쥐고있|손에들고|들고있|앞에두고|앞에놓고|앞에뒀|꺼내놨|꺼내뒀|옆에두고)",
         // a dangerous place now
         r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|꼭대기|최상층|비상계단|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
         r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
@@ -377,9 +394,11 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:tonight|right now|rn|today|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
         r"|\b(?:end|die|kill|jump|hang|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
         r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find (?:it|them|me|my \w+) in the morning|take care of my (?:cat|dog|pets?|kids?))\b|\bwrote (?:\w+ )?(?:letters?|notes?) (?:to|for)\b|\bwrote everyone\b",
-        r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
+        r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a|the) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
         // soon, affairs put in order, the means set up, an attempt just made
         r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
+        // the means in hand, a last talk, not coming back
+        r"|\b(?:holding|gripping|clutching)\b[^.]{0,20}\b(?:gun|knife|blade|razor|pills|rope|noose)\b|\b(?:gun|knife|blade|razor|pills|rope|noose)\b[^.]{0,40}\b(?:holding (?:it|them)|in my hands?|in front of me)\b|\bone last (?:convo|conversation|chat|talk)\b|\bi won't be back\b|\bbefore i go(?:$| \.)",
         r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b|\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\bwhere i'?m going\b",
     ))
 });
@@ -426,6 +445,35 @@ static SAFE_EN: LazyLock<Regex> = LazyLock::new(|| regex(EN_SAFE));
 static SAFE_QUALIFIED_RE: LazyLock<Regex> = LazyLock::new(|| regex(SAFE_QUALIFIED));
 static SAFE_TAKEN_BACK_RE: LazyLock<Regex> = LazyLock::new(|| regex(SAFE_TAKEN_BACK));
 
+/// A dose taken by mistake, twice or forgotten (Korean without spaces,
+/// English words): with [`IS_IT_SAFE`], a medical question.
+static DOSE_BY_MISTAKE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"실수로|깜빡하고|깜빡해서|깜박하고|모르고|두번(?:먹|드셨|복용)|한번더(?:먹|드셨|복용)|\b(?:accidentally|by mistake|by accident|forgot (?:i|that i|she|he) (?:already |had )?(?:took|taken)|double dose[ds]?|took (?:an |one )?extra|took (?:it|them|my \w+) twice)\b",
+    )
+});
+
+/// Asking whether it is safe or what to do.
+static IS_IT_SAFE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"괜찮을까|괜찮나|괜찮아요|괜찮은가|괜찮은지|어떻게해야|어떡해|어떻게하|병원(?:에)?가야|응급실(?:에)?가야|위험할까|위험한가|위험한지|\b(?:is (?:it|that|this) (?:ok|okay|safe|bad|dangerous)|should i|what (?:do|should) (?:i|we) do|urgent care|do (?:i|we|she|he) need)\b",
+    )
+});
+
+/// Many pills: a bottle, a handful, all of them, ten or more.
+static MANY_PILLS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"한통|한움큼|통째|전부|다먹|다삼|많이|잔뜩|왕창|몽땅|(?:[1-9][0-9]+|열|스무|스물|서른|마흔|쉰|수십|백|몇십)(?:알|개|정)|\b(?:whole bottle|all of|all my|all the|a bunch|too many|handful|[0-9]{2,} (?:of )?(?:my |the )?(?:pills|tablets|caps))\b",
+    )
+});
+
+/// Asking whether a medicine may be taken, or taken with another.
+static SAFE_TO_TAKE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:같이|함께)?(?:먹어도|드셔도|복용해도)(?:괜찮|되나|될까|돼요|되는지|되죠)|\b(?:safe|ok|okay) to (?:take|mix|combine)\b|\bcan (?:i|you|she|he) (?:take|mix)\b[^.]{0,30}\bwith\b",
+    )
+});
+
 /// Someone the writer knows speaks of dying or hurting themselves.
 static OTHER_IN_DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -443,8 +491,8 @@ static OTHER_IN_DANGER_EN: LazyLock<Regex> = LazyLock::new(|| {
 /// up, "it's decided".
 static AFTER_RISK: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
-        r"주문했|도착|충분|시원|안무서|말리지|소원|들어줘야|잘있어|잘지내|안녕|고마웠|미안했|미안해|사랑해|그동안|마지막|못하겠|더는|이제그만|끝이야|끝낼|결심|정했|준비|다정리|정리했|괜찮아질|걱정마|찾지마|아무것도|소용없|상관없|어차피|그냥자고|영원히|갈게|떠날|궁금해서|그냥궁금",
-        r"|\b(?:enough|miss me|quiet up here|find it|find me|in the morning|bye|goodbye|farewell|thank you for everything|thanks for everything|love you all|sorry for everything|i'm done|im done|can't anymore|cant anymore|no point|it's decided|made up my mind|ready|don't look for me|it doesn't matter|whatever happens|forever|not for camping|not for|just (?:curious|asking|wondering))\b",
+        r"주문했|도착|충분|(?:이제|진짜|정말)끝|다끝났|더심해|심해졌|시원|안무서|말리지|소원|들어줘야|잘있어|잘지내|안녕|고마웠|미안했|미안해|사랑해|그동안|마지막|못하겠|더는|이제그만|끝이야|끝낼|결심|정했|준비|다정리|정리했|괜찮아질|걱정마|찾지마|아무것도|소용없|상관없|어차피|그냥자고|영원히|갈게|떠날|궁금해서|그냥궁금",
+        r"|\b(?:enough|miss me|quiet up here|find it|find me|in the morning|bye|goodbye|farewell|thank you for everything|thanks for everything|love you all|sorry for everything|i'm done|im done|can't anymore|cant anymore|no point|it's decided|made up my mind|ready|don't look for me|it doesn't matter|whatever happens|forever|not for camping|not for|just (?:curious|asking|wondering)|worse|it's over|games? over)\b",
     ))
 });
 
@@ -463,6 +511,10 @@ mod tests {
             &*NOW,
             &*OTHER_IN_DANGER_EN,
             &*AFTER_RISK,
+            &*DOSE_BY_MISTAKE,
+            &*IS_IT_SAFE,
+            &*SAFE_TO_TAKE,
+            &*MANY_PILLS,
         ] {
             assert!(!pattern.as_str().is_empty());
         }

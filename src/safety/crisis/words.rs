@@ -62,7 +62,7 @@ pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolute
 /// Korean is matched without spaces.
 pub(super) const KO_SAFE: &str = r"(?:목숨|생명)[은이]?(?:소중|귀하|귀해)|죽을생각(?:은|도|까지는)?(?:전혀|절대|1도)?없|안전해(?:요)?(?:[^지야]|$)|위험한(?:상황|건|거|게)?(?:은|는)?아니|오래살거|(?:절대|나는|난|나)안죽|안죽어걱정|걱정마안죽|(?:죽는|죽을)일은(?:절대)?없|죽겠다는(?:뜻|말|의미)(?:은|는|이)?아니|(?:자살|죽|자해)[가-힣]{0,2}리가없|안전한(?:곳|데)에있|(?:먹으려는|죽으려는|하려는)(?:거|게|건)아니|(?:먹으려는|죽으려는|하려는)(?:거|게|건)?아님|(?:나쁜|그런)(?:생각|마음)(?:은|도)?(?:꿈에도|절대|전혀)?안(?:해|함|할|먹|허|하니|한다|한당|합니)|(?:^|[^렇게])살고싶(?:어|네|구나|당께)(?:유|요)?(?:$|[^도지])|(?:다는|단|한다는|린다는)게아니(?:고|라|야)";
 /// [`KO_SAFE`] in English.
-pub(super) const EN_SAFE: &str = r"\b(?:i want to live|i wanna live|(?:i'm|im|i am) (?:not in (?:any )?danger|safe|not suicidal|not going to (?:hurt|kill) myself|not gonna (?:hurt|kill) myself)|i(?:'d| would) never (?:hurt|kill) myself|want to see how (?:it|things|life) turns? out|nothing else going on|(?:it|that|suicide|killing myself|self harm) (?:has )?never crossed my mind|(?:i )?won't (?:do anything to|hurt) myself|i(?:'d| would) never (?:do that|leave my)|(?:i'd|i would) rather fight|(?:i've |i have )?(?:got )?too much to live for|not giving up on life|i love my life|(?:i'm|im|i am) doing (?:really |pretty |so )?(?:well|good|great|better) now)\b";
+pub(super) const EN_SAFE: &str = r"\b(?:i want to live|i wanna live|(?:i'm|im|i am) (?:not in (?:any )?danger|safe|not suicidal|not going to (?:hurt|kill) myself|not gonna (?:hurt|kill) myself)|i(?:'d| would) never (?:hurt|kill) myself|want to see how (?:it|things|life) turns? out|nothing else going on|(?:it|that|suicide|killing myself|self harm) (?:has )?never crossed my mind|(?:i )?won't (?:do anything to|hurt) myself|i(?:'d| would) never (?:do that|leave my)|(?:i'd|i would) rather fight|(?:i've |i have )?(?:got )?too much to live for|not giving up on life|i love my life|(?:i'm|im|i am) doing (?:really |pretty |so )?(?:well|good|great|better) now|(?:i promise|i swear|promise) (?:i'm|im|i am) (?:okay|ok|fine|alright|safe))\b";
 /// What makes a statement of safety only for now or unsure.
 pub(super) const SAFE_QUALIFIED: &str = r"아직은|일단은|지금은|오늘은|당분간|모르겠|\b(?:for now|right now|at the moment|for the moment|yet|tonight|not sure|idk|i think)\b";
 /// What takes a statement of safety back when it follows it: `안전해 근데 …`,
@@ -96,6 +96,30 @@ macro_rules! poison_swallowed_ko {
 }
 pub(super) use poison_swallowed_ko;
 
+/// Many pills swallowed, the count before or after the verb, with a word or
+/// two between (「타이레놀 30알 정도 삼켰는데」, 「수면제 같이 먹었어요 한 스무알」): ten
+/// or more, as a dose taken by mistake is one or two more.
+macro_rules! overdose_ko {
+    () => {
+        concat!(
+            r"(?:알약|수면제|수면유도제|진통제|타이레놀|안정제|우울증약|항우울제|감기약|두통약|(?:^|[^예계절규요공조])약)[을를이가도]?[가-힣0-9]{0,6}",
+            r"(?:(?:[1-9][0-9]+|열(?:몇|[한두세네]|다섯|여섯|일곱|여덟|아홉)?|스무|스물|서른|마흔|쉰|수십|백|몇십)(?:알|개|정)|한통|한움큼|한주먹)",
+            r"(?:정도|넘게|가량|이상|쯤|다|전부|좀|을|를|씩|한번에|한꺼번에){0,2}(?:먹었|삼켰|털어넣|마셨|먹어버렸)",
+            r"|(?:알약|수면제|수면유도제|진통제|타이레놀|안정제|우울증약|항우울제|감기약|두통약)[을를이가도]?[가-힣]{0,6}(?:먹었|삼켰|털어넣|마셨|먹어버렸)[가-힣]{0,8}",
+            r"(?:[1-9][0-9]+|열(?:몇|[한두세네]|다섯|여섯|일곱|여덟|아홉)?|스무|스물|서른|마흔|쉰|수십|백|몇십)(?:알|개|정)",
+        )
+    };
+}
+pub(super) use overdose_ko;
+
+/// Medicines by the names people give them (English, `\b`-bounded where used).
+macro_rules! medicines_en {
+    () => {
+        "pills|meds|medication|medicine|tablets|sleeping pills|sleeping tablets|painkillers|antidepressants|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|citalopram|xanax|ambien|zolpidem|tylenol|paracetamol|acetaminophen|ibuprofen|seroquel|quetiapine|lithium|insulin|oxy|oxycodone|benzos|klonopin|valium|diazepam|trazodone|gabapentin|codeine"
+    };
+}
+pub(super) use medicines_en;
+
 /// [`story_media_ko`] in English (`\b`-bounded where used).
 macro_rules! story_media_en {
     () => {
@@ -125,7 +149,7 @@ pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|�
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
-pub(super) const RESOLVED: &str = r"(?:지금은|요즘은|요새는)(?:잘지내|안해|안함|멀쩡)|(?:요즘은|요새는)(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만)|(?:안한|끊은)지(?:오래|꽤)|\b(?:\d+|two|three|four|five|six|ten) (?:years?|months?) clean\b|\bthat(?:'s| is) not me anymore\b|이제(?:는)?(?:안해|안함)$|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|(?:이제|이제야|이제좀|나니까|고나니|나서|덕분에)살것같|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
+pub(super) const RESOLVED: &str = r"(?:지금은|요즘은|요새는)(?:잘지내|안해|안함|멀쩡)|(?:요즘은|요새는)(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만)|(?:안한|끊은)지(?:오래|꽤)|\b(?:\d+|two|three|four|five|six|ten) (?:years?|months?) clean\b|\bthat(?:'s| is) not me anymore\b|이제(?:는)?(?:안해|안함)$|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in a (?:really |much |very )?(?:good|better) place)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|(?:이제|이제야|이제좀|나니까|고나니|나서|덕분에)살것같|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|많이좋아졌|(?:[0-9]+|한|두|세|몇)(?:년|달|개월)(?:도)?(?:넘게|이상|넘도록|째)(?:안함|안해|안했|괜찮)|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
 /// It came back: the urge again, lately (`안 한 지 3일 됐는데 다시 하고 싶어`,
 /// "clean for a year but i relapsed"). A past that is resolved must not say so.
 pub(super) const RELAPSE: &str = r"다시(?:하고싶|시작|했|그었|생각나|하고있|들어)|또(?:하고싶|했|그었|생각나)|요즘(?:다시|또)|충동이(?:다시|또|자꾸|심해)|\b(?:again|relapsed?|lately|these days|started back)\b";
