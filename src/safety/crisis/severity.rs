@@ -20,7 +20,7 @@ use regex::Regex;
 
 use super::words::{
     EN_SAFE, KO_SAFE, SAFE_QUALIFIED, SAFE_TAKEN_BACK, overdose_ko, poison_swallowed_ko,
-    story_media_en, story_media_ko,
+    story_media_en, story_media_ko, ten_pills_or_more_ko,
 };
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
@@ -462,9 +462,11 @@ static IS_IT_SAFE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Many pills: a bottle, a handful, all of them, ten or more.
 static MANY_PILLS: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"한통|한움큼|통째|전부|다먹|다삼|많이|잔뜩|왕창|몽땅|(?:[1-9][0-9]+|열|스무|스물|서른|마흔|쉰|수십|백|몇십)(?:알|개|정)|\b(?:whole bottle|all of|all my|all the|a bunch|too many|handful|[0-9]{2,} (?:of )?(?:my |the )?(?:pills|tablets|caps))\b",
-    )
+    regex(concat!(
+        r"한통|한움큼|통째|전부|다먹|다삼|많이|잔뜩|왕창|몽땅|",
+        ten_pills_or_more_ko!(),
+        r"|\b(?:whole bottle|all of|all my|all the|a bunch|too many|handful|[0-9]{2,} (?:of )?(?:my |the )?(?:pills|tablets|caps))\b",
+    ))
 });
 
 /// Asking whether a medicine may be taken, or taken with another.
