@@ -1604,7 +1604,9 @@ async fn the_held_out_crisis_figures_do_not_drop() {
     // Twelfth session, the crisis model retrained on train12–20 (judged on
     // fresh sets): 0.981 / 0.042 / 0.972.
     let report = crisis_figures("tests/data/crisis/heldout.jsonl", true).await;
-    assert_floors(&report, 0.975, 0.045, 0.97);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.981 / 0.033 / 0.972.
+    assert_floors(&report, 0.975, 0.035, 0.97);
 }
 
 #[tokio::test]
@@ -1625,7 +1627,9 @@ async fn the_second_held_out_crisis_figures_do_not_drop() {
     // Twelfth session, the crisis model retrained on train12–20 (judged on
     // fresh sets): 0.983 / 0.057 / 0.940.
     let report = crisis_figures("tests/data/crisis/heldout2.jsonl", true).await;
-    assert_floors(&report, 0.98, 0.06, 0.935);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.983 / 0.050 / 0.940.
+    assert_floors(&report, 0.98, 0.055, 0.935);
 }
 
 #[tokio::test]
@@ -1644,7 +1648,9 @@ async fn the_third_held_out_crisis_figures_do_not_drop() {
     // Twelfth session, the crisis model retrained on train12–20 (judged on
     // fresh sets): 0.967 / 0.065 / 0.955.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.07, 0.955);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.967 / 0.060 / 0.955.
+    assert_floors(&report, 0.965, 0.065, 0.955);
 }
 
 #[tokio::test]
@@ -1665,7 +1671,9 @@ async fn the_fourth_held_out_crisis_figures_do_not_drop() {
     // Twelfth session, the crisis model retrained on train12–20 (judged on
     // fresh sets): 0.983 / 0.050 / 0.959.
     let report = crisis_figures("tests/data/crisis/heldout4.jsonl", true).await;
-    assert_floors(&report, 0.98, 0.055, 0.955);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.983 / 0.045 / 0.959.
+    assert_floors(&report, 0.98, 0.05, 0.955);
 }
 
 #[tokio::test]
@@ -1738,7 +1746,9 @@ async fn the_eighth_held_out_crisis_figures_do_not_drop() {
     // Twelfth session, the crisis model retrained on train12–20 (judged on
     // fresh sets): 0.967 / 0.075 / 0.893.
     let report = crisis_figures("tests/data/crisis/heldout8.jsonl", true).await;
-    assert_floors(&report, 0.965, 0.08, 0.89);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.967 / 0.067 / 0.893.
+    assert_floors(&report, 0.965, 0.07, 0.89);
 }
 
 #[tokio::test]
@@ -1754,7 +1764,9 @@ async fn the_ninth_held_out_crisis_figures_do_not_drop() {
     let report = crisis_figures("tests/data/crisis/heldout9.jsonl", false).await;
     assert_floors(&report, 0.46, 0.06, 0.30);
     let report = crisis_figures("tests/data/crisis/heldout9.jsonl", true).await;
-    assert_floors(&report, 0.945, 0.065, 0.87);
+    // Thirteenth session's rules (a question about a dose taken by mistake,
+    // the writer's promise that they are okay): 0.950 / 0.061 / 0.873.
+    assert_floors(&report, 0.945, 0.062, 0.87);
 }
 
 #[tokio::test]
