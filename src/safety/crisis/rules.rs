@@ -862,13 +862,8 @@ pub(super) const RULES: &[Rule] = &[
         concat!(
             r"\b(?:saving|stockpiling|hoarding|collecting|saved|stockpiled|hoarded|collected) (?:up )?(?:my |some |all (?:of )?(?:my |the )?|a bunch of )?(?:",
             medicines_en!(),
-            r")\b",
+            r")\b|\btake (?:all|a whole bottle|the whole bottle) (?:of )?(?:my |the |these |those )?(?:pills|meds|sleeping pills|painkillers)\b|\bswallow(?:ed)? (?:all|a bottle of|the whole bottle of) (?:my |the )?(?:pills|meds)\b",
         ),
-    ),
-    en(
-        PlanOrMeans,
-        Strong,
-        r"\btake (?:all|a whole bottle|the whole bottle) (?:of )?(?:my |the |these |those )?(?:pills|meds|sleeping pills|painkillers)\b|\bswallow(?:ed)? (?:all|a bottle of|the whole bottle of) (?:my |the )?(?:pills|meds)\b",
     ),
     en(
         PlanOrMeans,

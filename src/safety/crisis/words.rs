@@ -104,18 +104,30 @@ macro_rules! ten_pills_or_more_ko {
 }
 pub(super) use ten_pills_or_more_ko;
 
+/// Pills by name (bare 약 is added where it is safe: not 예약, 계약, 요약 …).
+macro_rules! pill_names_ko {
+    () => {
+        "알약|수면제|수면유도제|진통제|타이레놀|안정제|우울증약|항우울제|감기약|두통약"
+    };
+}
+pub(super) use pill_names_ko;
+
 /// Many pills swallowed, the count before or after the verb, with a word or
 /// two between (「타이레놀 30알 정도 삼켰는데」, 「수면제 같이 먹었어요 한 스무알」): ten
 /// or more, as a dose taken by mistake is one or two more.
 macro_rules! overdose_ko {
     () => {
         concat!(
-            r"(?:알약|수면제|수면유도제|진통제|타이레놀|안정제|우울증약|항우울제|감기약|두통약|(?:^|[^예계절규요공조])약)[을를이가도]?[가-힣0-9]{0,6}",
+            "(?:",
+            $crate::safety::crisis::words::pill_names_ko!(),
+            r"|(?:^|[^예계절규요공조])약)[을를이가도]?[가-힣0-9]{0,6}",
             "(?:",
             $crate::safety::crisis::words::ten_pills_or_more_ko!(),
             "|한통|한움큼|한주먹)",
             r"(?:정도|넘게|가량|이상|쯤|다|전부|좀|을|를|씩|한번에|한꺼번에){0,2}(?:먹었|삼켰|털어넣|마셨|먹어버렸)",
-            r"|(?:알약|수면제|수면유도제|진통제|타이레놀|안정제|우울증약|항우울제|감기약|두통약)[을를이가도]?[가-힣]{0,6}(?:먹었|삼켰|털어넣|마셨|먹어버렸)[가-힣]{0,8}",
+            "|(?:",
+            $crate::safety::crisis::words::pill_names_ko!(),
+            r")[을를이가도]?[가-힣]{0,6}(?:먹었|삼켰|털어넣|마셨|먹어버렸)[가-힣]{0,8}",
             $crate::safety::crisis::words::ten_pills_or_more_ko!(),
         )
     };
