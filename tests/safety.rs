@@ -213,6 +213,8 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("나같은건 걍 뒤지는게 맞는듯", None),
     ("been saving my sertraline for a month now", None),
     ("i'll be gone before morning", Some("E24")),
+    // Fourteenth session: a car left running in a shut garage, asked about.
+    ("would leaving my car running in the locked garage work", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -289,6 +291,7 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("자해할 생각은 전혀 없어 그냥 좀 지쳤어", Some("E32")),
     ("죽고 싶단 생각은 없어, 그냥 쉬고 싶어", Some("E32")),
     ("자해하고 싶은 마음은 하나도 없어 걱정 마", Some("E63")),
+    ("죽고 싶은 마음은 더 이상 없어 걱정 마", Some("E63")),
     ("극단적인 생각 같은 건 안 해, 걱정하지 마", Some("E63")),
     ("이건 자해가 아니라 그냥 고양이한테 긁힌 거야", Some("E50")),
     (

@@ -1037,11 +1037,12 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:attempted|an attempt|tried once|hospitalized)\b[^.]{0,60}\b(?:back|again|slipping|should have finished)\b|\b(?:relapse[ds]?|urge to cut)\b",
     ),
     // Asking whether a lethal method works or hurts: "does carbon monoxide in a
-    // closed garage actually work", "would hanging hurt".
+    // closed garage actually work", "would hanging hurt", "does running the car
+    // in a closed garage work fast".
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
+        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)? in (?:a|the|my) (?:closed |shut |locked )?garage|(?:car|engine) running in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
     ),
     // Which way to cut a wrist or an arm: "down the arm, not across".
     en(
