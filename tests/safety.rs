@@ -214,7 +214,10 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("been saving my sertraline for a month now", None),
     ("i'll be gone before morning", Some("E24")),
     // Fourteenth session: a car left running in a shut garage, asked about.
-    ("would leaving my car running in the locked garage work", None),
+    (
+        "would leaving my car running in the locked garage work",
+        None,
+    ),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -1801,6 +1804,37 @@ async fn the_seventh_development_crisis_figures_do_not_drop() {
     assert_floors(&report, 0.58, 0.03, 0.40);
     let report = crisis_figures("tests/data/crisis/dev6.jsonl", true).await;
     assert_floors(&report, 0.975, 0.035, 0.88);
+}
+
+#[tokio::test]
+async fn the_eleventh_held_out_crisis_figures_do_not_drop() {
+    // Written on 2026-12-06 (fourteenth session) by two helpers who saw
+    // neither the detector nor any set (Korean office workers, students,
+    // middle-aged men and retirees, English from American and Canadian
+    // adults and students; Korean teenagers, young mothers, people living
+    // alone and shift workers, English from New Zealand, South Africa,
+    // Scotland, Singapore and second-language writers); each set's even
+    // lines, split off before anything was read and never read or tuned on
+    // (the odd lines are dev7.jsonl). As they came, with the fourteenth
+    // session's two rules: rules 0.598 / 0.030 / 0.385, with the crisis and
+    // lexical models 0.991 / 0.038 / 0.962.
+    let report = crisis_figures("tests/data/crisis/heldout11.jsonl", false).await;
+    assert_floors(&report, 0.59, 0.035, 0.38);
+    let report = crisis_figures("tests/data/crisis/heldout11.jsonl", true).await;
+    assert_floors(&report, 0.99, 0.04, 0.96);
+}
+
+#[tokio::test]
+async fn the_eighth_development_crisis_figures_do_not_drop() {
+    // The odd lines of the same two helpers' sets (heldout11.jsonl holds the
+    // even ones). As they came: with the models 0.985 / 0.019 / 1.000. The
+    // fourteenth session's rules were tuned on them (a car left running in
+    // a shut garage; the wish no longer there): rules 0.519 / 0.019 /
+    // 0.520, with the models 0.992 / 0.009 / 1.000.
+    let report = crisis_figures("tests/data/crisis/dev7.jsonl", false).await;
+    assert_floors(&report, 0.51, 0.02, 0.52);
+    let report = crisis_figures("tests/data/crisis/dev7.jsonl", true).await;
+    assert_floors(&report, 0.99, 0.01, 0.99);
 }
 
 #[tokio::test]
