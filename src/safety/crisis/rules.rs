@@ -1042,7 +1042,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)? in (?:a|the|my) (?:closed |shut |locked )?garage|(?:car|engine) running in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
+        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)?|(?:car|engine) running) in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
     ),
     // Which way to cut a wrist or an arm: "down the arm, not across".
     en(
