@@ -41,6 +41,8 @@ import common  # noqa: E402
 
 # Set-asides of the rules the model never overrides (learned.rs: raise).
 STANDS = {"SetAside(Negated)", "SetAside(Topic)", "SetAside(Past)"}
+# learned.rs: AFTER_RISK, where the model counts from after a risky message.
+AFTER_RISK = 0.5
 
 
 def load(paths: list[str]) -> list[dict]:
@@ -52,10 +54,16 @@ def p_crisis(r: dict) -> float:
 
 
 def flagged(r: dict, threshold: float, clear_below: float) -> bool:
+    """The bot's reading at these values, without the lexical model. Readings
+    written since the fifteenth session say whether the model may raise the
+    message at all (`raisable`) and whether a risky message came before
+    (`risk_before`); older ones are read without them."""
     if r["rules"] != "none":
         return not (r["rules_weak"] and p_crisis(r) < clear_below)
-    if r["rules_assessment"] in STANDS:
+    if r["rules_assessment"] in STANDS or not r.get("raisable", True):
         return False
+    if r.get("risk_before", False):
+        threshold = min(threshold, AFTER_RISK)
     return p_crisis(r) >= threshold
 
 

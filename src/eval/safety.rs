@@ -112,6 +112,12 @@ pub struct CaseReading {
     pub reading: CrisisReading,
     pub rules: CrisisReading,
     pub signal: Option<CrisisSignal>,
+    /// Whether a model sure of danger would make the message a crisis where
+    /// the rules read none: false when the rules' negation, topic or
+    /// resolved past stands, or the writer says they are safe. With
+    /// `rules.risk_before`, what `crisis_thresholds.py` needs to replay the
+    /// combination at other thresholds.
+    pub raisable: bool,
 }
 
 /// [`read_case`], keeping the rules' own reading and the model's probabilities.
@@ -128,10 +134,14 @@ pub async fn read_case_in_detail(
     let emotion = read.as_ref().and_then(|r| r.emotion());
     let signal = read.as_ref().and_then(|r| r.crisis);
     let earlier: Vec<&str> = case.context.iter().map(String::as_str).collect();
+    let sure = CrisisSignal::from_probabilities([0.0, 0.0, 1.0, 0.0], 0.5);
     CaseReading {
         reading: safety.reassess(&case.text, &earlier, emotion.as_ref(), signal.as_ref()),
         rules: safety.reassess(&case.text, &earlier, emotion.as_ref(), None),
         signal,
+        raisable: safety
+            .reassess(&case.text, &earlier, emotion.as_ref(), Some(&sure))
+            .is_crisis(),
     }
 }
 
@@ -148,6 +158,8 @@ pub fn reading_line(case: &CrisisCase, read: &CaseReading) -> serde_json::Value 
         "rules_assessment": format!("{:?}", read.rules.assessment),
         "from_conversation": read.rules.from_conversation,
         "rules_weak": read.rules.rests_on_weak_evidence(),
+        "risk_before": read.rules.risk_before,
+        "raisable": read.raisable,
         "cleared_by_model": read.reading.cleared_by_model,
         "learned": read.reading.learned,
         "probabilities": read.signal.map(|s| [s.none, s.concern, s.risk, s.imminent]),
