@@ -17,7 +17,8 @@
 //!   [`reply`] (the LLM or the offline generator), [`safety`] (crisis
 //!   reading, masking personal data), [`store`] (SQLite or Postgres), and
 //!   below them [`privacy`] (the data cipher, the opt-out marker key),
-//!   [`metrics`], [`eval`] (measuring the readers) and [`config`].
+//!   [`metrics`], [`eval`] (measuring the readers), [`config`] and [`text`]
+//!   (how a message's characters are read).
 
 pub mod adapter;
 pub mod app;
@@ -38,3 +39,4 @@ pub mod safety;
 pub mod store;
 pub mod telegram;
 pub mod telemetry;
+pub mod text;

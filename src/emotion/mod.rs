@@ -12,6 +12,8 @@ mod tfidf;
 use async_trait::async_trait;
 use serde::Serialize;
 
+use crate::text;
+
 pub use taxonomy::{EmotionGroup, EmotionLabel, TAXONOMY};
 
 /// One emotion with the probability the model gave it.
@@ -279,16 +281,19 @@ impl Utterance {
     /// message that is only a greeting (「안녕」, "hi") is left out: followed by
     /// more messages it was a hello, and 안녕 (also "bye") read as context made
     /// the crisis model take later everyday talk for a farewell.
+    ///
+    /// Both are read plain ([`text::plain`]): capitals, stretched letters,
+    /// spelled-out words and invisible characters as ordinary writing.
     pub fn model_input(&self) -> (String, Option<String>) {
-        let context: Vec<&str> = self
+        let context: Vec<String> = self
             .context
             .iter()
             .rev()
-            .map(|s| s.trim())
+            .map(|s| text::plain(s.trim()))
             .filter(|s| !s.is_empty() && !is_bare_greeting(s))
             .collect();
         let second = (!context.is_empty()).then(|| context.join(" "));
-        (self.text.trim().to_string(), second)
+        (text::plain(self.text.trim()), second)
     }
 }
 

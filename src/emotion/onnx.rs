@@ -24,6 +24,7 @@ use super::{
     Utterance, runtime, temper,
 };
 use crate::config::EmotionSettings;
+use crate::text;
 use encode::Encoder;
 use model_dir::{ModelConfig, ModelFiles};
 use ngram::{Ensemble, NgramModel};
@@ -159,9 +160,10 @@ impl OnnxClassifier {
                     let signal =
                         CrisisSignal::from_probabilities(p, threshold).clearing_below(clear_below);
                     match &self.crisis_lexical {
-                        Some((model, lexical_threshold)) => {
-                            signal.with_lexical(model.probabilities(text)[1], *lexical_threshold)
-                        }
+                        Some((model, lexical_threshold)) => signal.with_lexical(
+                            model.probabilities(&text::plain(text))[1],
+                            *lexical_threshold,
+                        ),
                         None => signal,
                     }
                 }),

@@ -62,6 +62,7 @@ use rules::{Context, Lang, RULES, Rule, Strength};
 use words::*;
 
 use crate::emotion::{Emotion, EmotionGroup};
+use crate::text;
 
 /// What kind of signal made a message a crisis. Logged (never the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -369,6 +370,8 @@ fn is_loose_jamo(c: char) -> bool {
 
 /// Splits at sentence ends (`.`, `!`, `?`, newlines, `…`, `;`).
 fn sentences(text: &str) -> Vec<Sentence> {
+    // Read plain first: 「죽.고.싶.다」 is one word, not four sentences.
+    let text = text::plain(text);
     let mut out = Vec::new();
     let mut current = String::new();
     for c in text.chars() {
