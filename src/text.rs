@@ -18,8 +18,9 @@ const SPELLING_MARKS: [char; 5] = ['.', '-', '*', '_', '·'];
 
 /// `text` as it is read: invisible characters dropped, full-width Latin
 /// letters, digits and signs made ordinary, words spelled out letter by
-/// letter joined (three letters or more between dots or dashes, four Latin
-/// letters or more between single spaces), a message written in capitals
+/// letter joined (three letters or more between dots or dashes, two Korean
+/// syllables or more, four Latin letters or more between single spaces), a
+/// message written in capitals
 /// in lower case, and a Latin letter repeated three times or more shortened
 /// (to one at the end of a word, "dieeee"; to two inside one, "soooo").
 /// Korean is left as written but for the spelling out: its jamo (ㅋㅋ, ㅠㅠ)
@@ -54,10 +55,14 @@ fn join_spelled(chars: &[char]) -> Vec<char> {
     let mut i = 0;
     while i < chars.len() {
         let spelled = if letter(i) && (i == 0 || !letter(i - 1)) {
+            // A Korean word of two syllables is spelled out as often as a
+            // longer one (「자.살」, 「죽.음」); two Latin letters between dots
+            // are mostly an abbreviation ("a.m.", "U.S.").
+            let least = if is_hangul(chars[i]) { 2 } else { 3 };
             chars
                 .get(i + 1)
                 .filter(|mark| SPELLING_MARKS.contains(mark))
-                .and_then(|&mark| spelled_run(chars, i, mark, 3, &letter))
+                .and_then(|&mark| spelled_run(chars, i, mark, least, &letter))
                 .or_else(|| {
                     (latin(i) && (i == 0 || !latin(i - 1)))
                         .then(|| spelled_run(chars, i, ' ', 4, &latin))
@@ -78,6 +83,11 @@ fn join_spelled(chars: &[char]) -> Vec<char> {
         }
     }
     out
+}
+
+/// Hangul syllables and compatibility jamo (ㅋ, ㅠ).
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3131}'..='\u{318E}')
 }
 
 /// The index of the last letter of a word spelled out from `start`, one
@@ -147,6 +157,10 @@ mod tests {
         assert_eq!(plain("ｋｍｓ"), "kms");
         assert_eq!(plain("s.u.i.c.i.d.e tonight"), "suicide tonight");
         assert_eq!(plain("죽.고.싶.다"), "죽고싶다");
+        assert_eq!(
+            plain("자.살 하면 편해질까 ㅋ.ㅋ"),
+            "자살 하면 편해질까 ㅋㅋ"
+        );
         assert_eq!(plain("k-i-l-l myself"), "kill myself");
         assert_eq!(plain("i want to d i e"), "i want to d i e");
         assert_eq!(plain("s u i c i d e"), "suicide");
@@ -160,6 +174,7 @@ mod tests {
             "I am OK, just tired",
             "오늘 너무 힘들었어ㅠㅠㅋㅋㅋ",
             "U.S. trip at 3.30 p.m.",
+            "응. 그래서 했어.그건 그렇고",
             "a-b-cd",
             "i a m fine",
             "good coffee",

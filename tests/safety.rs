@@ -2047,6 +2047,7 @@ async fn a_message_written_in_capitals_stretched_or_with_invisible_characters_re
 fn words_spelled_out_or_stretched_are_read_by_the_rules() {
     for text in [
         "죽.고.싶.다",
+        "자.살 하고 싶다",
         "i want to k.i.l.l myself",
         "thinking about s.u.i.c.i.d.e again",
         "i want to dieeeee",
