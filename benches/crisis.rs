@@ -17,6 +17,10 @@
 //!   alternately with the shipped one: the difference is what the lexical
 //!   model (`crisis_ngram.bin`, character n-grams of the message) adds.
 //!
+//! - **reading plain**: `text::plain` over the message and its context, once
+//!   (the pipeline reads each plain a few times: for the model, the lexical
+//!   model and the rules, whose time above includes it).
+//!
 //! Prints the median and p90 of each, and the ratios.
 
 use std::time::{Duration, Instant};
@@ -109,10 +113,15 @@ async fn main() {
 
     // Compile the patterns before timing.
     let _ = crisis::read("warm up", &[], None, None);
-    let (mut rules, mut combined) = (Vec::new(), Vec::new());
+    let (mut rules, mut combined, mut plain) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         for (case, (emotion, signal)) in cases.iter().zip(&reads) {
             let earlier: Vec<&str> = case.context.iter().map(String::as_str).collect();
+            let started = Instant::now();
+            for text in std::iter::once(&case.text).chain(&case.context) {
+                std::hint::black_box(maeum::text::plain(text));
+            }
+            plain.push(started.elapsed());
             let started = Instant::now();
             std::hint::black_box(crisis::read(&case.text, &earlier, emotion.as_ref(), None));
             rules.push(started.elapsed());
@@ -132,6 +141,7 @@ async fn main() {
     );
     let (rules_median, rules_p90) = line("rules alone:", &mut rules);
     let (combined_median, combined_p90) = line("rules + learned signal:", &mut combined);
+    let (plain_median, _) = line("reading plain:", &mut plain);
     println!(
         "model read, {} messages × {READ_ROUNDS} rounds",
         cases.len()
@@ -142,6 +152,10 @@ async fn main() {
         "ratio (rules + learned / rules): median {:.2}  p90 {:.2}",
         combined_median.as_secs_f64() / rules_median.as_secs_f64(),
         combined_p90.as_secs_f64() / rules_p90.as_secs_f64()
+    );
+    println!(
+        "reading plain / model read: median {:.5}",
+        plain_median.as_secs_f64() / model_median.as_secs_f64()
     );
     println!(
         "ratio (model read with / without the lexical model): median {:.3}  p90 {:.3}",
