@@ -114,15 +114,17 @@ fn spelled_run(
     ((end - start) / 2 + 1 >= least).then_some(end)
 }
 
-/// Written in capitals: at least four letters that have a case, and seven
-/// in ten of them upper case.
+/// Written in capitals: at least four letters that have a case, seven in
+/// ten of them upper case, and they are most of the letters (a Korean
+/// message naming ADHD or the OECD is not shouted).
 fn shouted(chars: &[char]) -> bool {
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
     let cased = chars
         .iter()
         .filter(|c| c.is_uppercase() || c.is_lowercase())
         .count();
     let upper = chars.iter().filter(|c| c.is_uppercase()).count();
-    cased >= 4 && upper * 10 >= cased * 7
+    cased >= 4 && cased * 2 >= letters && upper * 10 >= cased * 7
 }
 
 fn unstretch(chars: &[char]) -> String {
@@ -179,6 +181,7 @@ mod tests {
             "i a m fine",
             "good coffee",
             "나 너 무 힘들어",
+            "처방받은 ADHD 약 먹고 잠이 안 와요",
             "",
         ] {
             assert_eq!(plain(text), text);

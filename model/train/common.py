@@ -129,7 +129,10 @@ def load_or_make_split(path: str, dialogues: list[Dialogue]) -> dict:
 def model_input(sentences: list[str], turn_index: int, with_context: bool) -> tuple[str, str | None]:
     """The text pair for the utterance at `turn_index` (0-based), as the Rust side's
     `Utterance::model_input` builds it: A = the utterance, B = the same speaker's
-    earlier utterances newest first, joined by a space (None when there are none)."""
+    earlier utterances newest first, joined by a space (None when there are none).
+    The Rust side also reads both plain (src/text.rs: capitals lowered, invisible
+    characters dropped, spelled-out words joined); the training files are read as
+    written (`plain` changes 20 of the crisis model's 14,557 training texts)."""
     a = sentences[turn_index].strip()
     if not with_context:
         return a, None

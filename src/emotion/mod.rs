@@ -283,7 +283,10 @@ impl Utterance {
     /// the crisis model take later everyday talk for a farewell.
     ///
     /// Both are read plain ([`text::plain`]): capitals, stretched letters,
-    /// spelled-out words and invisible characters as ordinary writing.
+    /// spelled-out words and invisible characters as ordinary writing. The
+    /// training pipeline reads its files as written; `plain` changes 20 of
+    /// the crisis model's 14,557 training texts (messages and their
+    /// context: stretched "lmaooo", three dotted Korean words).
     pub fn model_input(&self) -> (String, Option<String>) {
         let context: Vec<String> = self
             .context
