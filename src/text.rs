@@ -20,9 +20,9 @@ const SPELLING_MARKS: [char; 5] = ['.', '-', '*', '_', '·'];
 /// letters, digits and signs made ordinary, words spelled out letter by
 /// letter joined (three letters or more between dots or dashes, two Korean
 /// syllables or more, four Latin letters or more between single spaces), a
-/// message written in capitals
-/// in lower case, and a Latin letter repeated three times or more shortened
-/// (to one at the end of a word, "dieeee"; to two inside one, "soooo").
+/// message written in capitals in lower case, and a Latin letter repeated
+/// three times or more shortened (to one at the end of a word, "dieeee" and
+/// "soooo"; to two inside one, "goooood").
 /// Korean is left as written but for the spelling out: its jamo (ㅋㅋ, ㅠㅠ)
 /// carry meaning the rules read.
 pub fn plain(text: &str) -> String {
