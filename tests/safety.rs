@@ -1838,6 +1838,34 @@ async fn the_eighth_development_crisis_figures_do_not_drop() {
 }
 
 #[tokio::test]
+async fn the_twelfth_held_out_crisis_figures_do_not_drop() {
+    // Long messages (150–800 characters, a day told at length, the danger
+    // often after or among ordinary talk), written on 2026-12-06 (sixteenth
+    // session) by two helpers who saw neither the detector nor any set
+    // (Korean and English, many kinds of writer); each set's even lines,
+    // split off before anything was read and never read or tuned on (the
+    // odd lines are dev8.jsonl). As they came: rules 0.553 / 0.095 / 0.345,
+    // with the crisis and lexical models 0.947 / 0.317 / 0.966 — a long
+    // ordinary or sad day is answered as a crisis a third of the time
+    // (docs/safety.md, limits).
+    let report = crisis_figures("tests/data/crisis/heldout12.jsonl", false).await;
+    assert_floors(&report, 0.55, 0.10, 0.34);
+    let report = crisis_figures("tests/data/crisis/heldout12.jsonl", true).await;
+    assert_floors(&report, 0.945, 0.32, 0.96);
+}
+
+#[tokio::test]
+async fn the_ninth_development_crisis_figures_do_not_drop() {
+    // The odd lines of the same two helpers' long messages (heldout12.jsonl
+    // holds the even ones). As they came: rules 0.460 / 0.114 / 0.393, with
+    // the models 0.944 / 0.368 / 0.836.
+    let report = crisis_figures("tests/data/crisis/dev8.jsonl", false).await;
+    assert_floors(&report, 0.46, 0.115, 0.39);
+    let report = crisis_figures("tests/data/crisis/dev8.jsonl", true).await;
+    assert_floors(&report, 0.94, 0.37, 0.83);
+}
+
+#[tokio::test]
 async fn the_sixth_development_crisis_figures_do_not_drop() {
     // The odd lines of the same two helpers' sets (heldout8.jsonl holds the
     // even ones). As they came, with the eleventh session's detector: with

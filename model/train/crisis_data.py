@@ -50,6 +50,27 @@ def everyday_cases(corpus: str, part: str, limit: int, seed: int) -> list[dict]:
     return cases[:limit]
 
 
+def everyday_paragraphs(corpus: str, part: str, limit: int, seed: int) -> list[dict]:
+    """Up to `limit` long everyday messages: the sentences of one corpus
+    dialogue of `part` written as one message, or of two dialogues (about a
+    third), as someone tells their day at length. Not-crisis; the crisis
+    model was trained on short messages and read a long ordinary day as
+    danger (docs/safety.md, limits)."""
+    dialogues = common.load_corpus(corpus)
+    ids = set(common.make_split(dialogues)[part])
+    calm = [d.sentences for d in dialogues
+            if d.dialogue_id in ids and len(d.sentences) > 1 and not any(CRISIS_WORDS.search(s) for s in d.sentences)]
+    rng = random.Random(seed)
+    rng.shuffle(calm)
+    cases = []
+    for i, sentences in enumerate(calm[:limit]):
+        if rng.random() < 0.35:
+            sentences = sentences + calm[(i + limit) % len(calm)]
+        cases.append({"text": " ".join(sentences), "context": [], "crisis": False, "severity": "none",
+                      "category": "everyday_paragraph"})
+    return cases
+
+
 GREETINGS = {"안녕", "안녕안녕", "안녕하세요", "안녕하십니까", "안뇽", "하이", "ㅎㅇ", "hi", "hii", "hello",
              "hey", "heyy", "hiya", "yo"}
 
@@ -123,21 +144,73 @@ def report(name: str, cases: list[dict], p: np.ndarray, threshold: float) -> dic
     return out
 
 
+def long_cases(corpus: str, dev_parts: list[str], seed: int = 16) -> tuple[list[dict], list[dict]]:
+    """Two check sets of long messages (docs/safety.md, "Long messages"):
+    every everyday corpus test dialogue of three sentences or more (up to
+    600) written as one message; and every development message without
+    earlier ones after a long ordinary preamble in the same message (Korean:
+    another test dialogue's sentences; English: four of the development
+    parts' own neutral or everyday-distress messages)."""
+    dialogues = common.load_corpus(corpus)
+    test = set(common.make_split(dialogues)["test"])
+    calm = [d for d in dialogues if d.dialogue_id in test and not any(CRISIS_WORDS.search(s) for s in d.sentences)]
+    rng = random.Random(seed)
+    rng.shuffle(calm)
+    whole_dialogues = [{"id": f"c3-{i:03d}", "lang": "ko", "category": "everyday_long", "crisis": False,
+                        "severity": "none", "text": " ".join(d.sentences)}
+                       for i, d in enumerate([d for d in calm if len(d.sentences) >= 3][:600])]
+    cases = [case for path in dev_parts for case in load_cases(path)]
+    english = [c["text"] for c in cases if c.get("lang") == "en" and not c["crisis"] and not c.get("context")
+               and c["category"] in ("neutral", "everyday_distress")]
+    korean = [" ".join(d.sentences) for d in calm[600:]]
+    after_preamble = []
+    for case in cases:
+        if case.get("context"):
+            continue
+        if case.get("lang") == "en":
+            talk = " ".join(t for t in rng.sample(english, 4) if t != case["text"])
+        else:
+            talk = rng.choice(korean)
+        after_preamble.append(dict(case, id="pre-" + case["id"], text=f"{talk} {case['text']}"))
+    return whole_dialogues, after_preamble
+
+
+DEV_PARTS = ["tests/data/crisis/dev.jsonl", "tests/data/crisis/dev2.jsonl", "tests/data/crisis/dev3.jsonl",
+             "tests/data/crisis/dev4.jsonl", "tests/data/crisis/dev5.jsonl", "tests/data/crisis/dev6.jsonl",
+             "tests/data/crisis/dev7.jsonl", "model/crisis/train9_independent.jsonl"]
+
+
+def write_cases(path: str, cases: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for case in cases:
+            f.write(json.dumps(case, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     import argparse
 
     ap = argparse.ArgumentParser(description="Writes everyday corpus sentences as crisis cases (crisis: false), "
-                                 "for `maeum safety-eval --readings` and crisis_thresholds.py.")
-    ap.add_argument("--everyday-cases", required=True, metavar="OUT", help="JSON Lines to write (outside the repository)")
+                                 "for `maeum safety-eval --readings` and crisis_thresholds.py; or the long-message "
+                                 "check sets.")
+    ap.add_argument("--everyday-cases", metavar="OUT", help="JSON Lines to write (outside the repository)")
+    ap.add_argument("--long-cases", metavar="DIR", help="write dialogues_as_one.jsonl and after_preamble.jsonl here "
+                    "(outside the repository)")
     ap.add_argument("--corpus", default="../shared/data/aihub-emotion/sentences.csv")
     ap.add_argument("--part", default="test", choices=["train", "test"])
     ap.add_argument("--limit", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=2, help="2: the sentences crisis_model.py checks on")
     args = ap.parse_args()
-    with open(args.everyday_cases, "w", encoding="utf-8") as f:
-        for i, case in enumerate(everyday_cases(args.corpus, args.part, args.limit, args.seed)):
-            f.write(json.dumps({"id": f"everyday-{i:04d}", "lang": "ko", **case}, ensure_ascii=False) + "\n")
-    print(f"wrote {args.limit} everyday cases to {args.everyday_cases}")
+    if not args.everyday_cases and not args.long_cases:
+        ap.error("give --everyday-cases OUT or --long-cases DIR")
+    if args.everyday_cases:
+        write_cases(args.everyday_cases, [{"id": f"everyday-{i:04d}", "lang": "ko", **case} for i, case in
+                                          enumerate(everyday_cases(args.corpus, args.part, args.limit, args.seed))])
+        print(f"wrote {args.limit} everyday cases to {args.everyday_cases}")
+    if args.long_cases:
+        os.makedirs(args.long_cases, exist_ok=True)
+        for name, cases in zip(("dialogues_as_one", "after_preamble"), long_cases(args.corpus, DEV_PARTS)):
+            write_cases(os.path.join(args.long_cases, f"{name}.jsonl"), cases)
+            print(f"wrote {len(cases)} cases to {args.long_cases}/{name}.jsonl")
 
 
 if __name__ == "__main__":
