@@ -40,6 +40,15 @@ fn emotion(code: Option<&str>) -> Option<Emotion> {
 const POSITIVES: &[(&str, Option<&str>)] = &[
     // The brief's own examples.
     ("다 끝내고 싶어", Some("E24")),
+    // A past told as over does not hide danger now (sixteenth session).
+    (
+        "back in the 80s i was fine, but tonight i want to end it all",
+        Some("E24"),
+    ),
+    (
+        "i got through it last year but now i want to kill myself again",
+        Some("E24"),
+    ),
     ("사라지고 싶다", Some("E24")),
     ("내가 없으면 다들 편하겠지", Some("E24")),
     ("살 이유가 없어", Some("E28")),
@@ -370,6 +379,24 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ),
     (
         "i used to think about dying a lot but that's not me anymore",
+        Some("E24"),
+    ),
+    // Sixteenth session: a past told as over in other words, and "not that
+    // i'd ever …" (long messages of the ninth development part).
+    (
+        "three years ago i had a lot of suicidal thoughts. i'm in such a better place now",
+        Some("E60"),
+    ),
+    (
+        "back in the 80s i had thoughts of ending it all. i got through it with my gp's help",
+        Some("E60"),
+    ),
+    (
+        "when i was at uni i had a suicide attempt. i'm grateful every day i'm still here",
+        Some("E60"),
+    ),
+    (
+        "not that i'd ever hurt myself, but this week was a lot",
         Some("E24"),
     ),
     // The same words in a dentist's chair, a party, a gym, a smoky car.
@@ -1655,8 +1682,9 @@ async fn the_third_held_out_crisis_figures_do_not_drop() {
     // fresh sets): 0.967 / 0.065 / 0.955.
     let report = crisis_figures("tests/data/crisis/heldout3.jsonl", true).await;
     // Thirteenth session's rules (a question about a dose taken by mistake,
-    // the writer's promise that they are okay): 0.967 / 0.060 / 0.955.
-    assert_floors(&report, 0.965, 0.065, 0.955);
+    // the writer's promise that they are okay): 0.967 / 0.060 / 0.955;
+    // sixteenth (a past told as over in other words): 0.967 / 0.055 / 0.955.
+    assert_floors(&report, 0.965, 0.06, 0.955);
 }
 
 #[tokio::test]
@@ -1847,7 +1875,7 @@ async fn the_twelfth_held_out_crisis_figures_do_not_drop() {
     // odd lines are dev8.jsonl). As they came: rules 0.553 / 0.095 / 0.345,
     // with the crisis and lexical models 0.947 / 0.317 / 0.966 — a long
     // ordinary or sad day is answered as a crisis a third of the time
-    // (docs/safety.md, limits).
+    // (docs/safety.md, limits); the same after the sixteenth session's rules.
     let report = crisis_figures("tests/data/crisis/heldout12.jsonl", false).await;
     assert_floors(&report, 0.55, 0.10, 0.34);
     let report = crisis_figures("tests/data/crisis/heldout12.jsonl", true).await;
@@ -1858,11 +1886,14 @@ async fn the_twelfth_held_out_crisis_figures_do_not_drop() {
 async fn the_ninth_development_crisis_figures_do_not_drop() {
     // The odd lines of the same two helpers' long messages (heldout12.jsonl
     // holds the even ones). As they came: rules 0.460 / 0.114 / 0.393, with
-    // the models 0.944 / 0.368 / 0.836.
+    // the models 0.944 / 0.368 / 0.836. The sixteenth session's rules were
+    // tuned on them (a past told as over in other words, "not that i'd
+    // ever …"): rules 0.460 / 0.079 / 0.393, with the models 0.944 / 0.333 /
+    // 0.836.
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", false).await;
-    assert_floors(&report, 0.46, 0.115, 0.39);
+    assert_floors(&report, 0.46, 0.08, 0.39);
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.37, 0.83);
+    assert_floors(&report, 0.94, 0.335, 0.83);
 }
 
 #[tokio::test]
