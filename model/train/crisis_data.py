@@ -34,15 +34,19 @@ def load_cases(path: str) -> list[dict]:
 CRISIS_WORDS = re.compile(r"죽고\s*싶|죽어\s*버리|죽을\s*까|자살|자해|극단적|살기\s*싫|살고\s*싶지\s*않|사라지고\s*싶|목숨|뛰어내리|끝내고\s*싶|세상을\s*떠나|없어지고\s*싶")
 
 
+def calm_dialogues(corpus: str, part: str) -> list[common.Dialogue]:
+    """The corpus's `part` dialogues (train or test) that never speak of
+    suicide, self-harm or a wish to die, in the corpus's order."""
+    dialogues = common.load_corpus(corpus)
+    ids = set(common.make_split(dialogues)[part])
+    return [d for d in dialogues if d.dialogue_id in ids and not any(CRISIS_WORDS.search(s) for s in d.sentences)]
+
+
 def everyday_cases(corpus: str, part: str, limit: int, seed: int) -> list[dict]:
     """Up to `limit` sentences of the corpus's `part` dialogues (train or test),
     sampled with `seed`, each with its speaker's two earlier sentences."""
-    dialogues = common.load_corpus(corpus)
-    ids = set(common.make_split(dialogues)[part])
     cases = []
-    for d in dialogues:
-        if d.dialogue_id not in ids or any(CRISIS_WORDS.search(s) for s in d.sentences):
-            continue
+    for d in calm_dialogues(corpus, part):
         for t, sentence in enumerate(d.sentences):
             cases.append({"text": sentence, "context": d.sentences[max(0, t - 2):t], "crisis": False,
                           "severity": "none", "category": "everyday_corpus"})
@@ -56,10 +60,7 @@ def everyday_paragraphs(corpus: str, part: str, limit: int, seed: int) -> list[d
     third), as someone tells their day at length. Not-crisis; the crisis
     model was trained on short messages and read a long ordinary day as
     danger (docs/safety.md, limits)."""
-    dialogues = common.load_corpus(corpus)
-    ids = set(common.make_split(dialogues)[part])
-    calm = [d.sentences for d in dialogues
-            if d.dialogue_id in ids and len(d.sentences) > 1 and not any(CRISIS_WORDS.search(s) for s in d.sentences)]
+    calm = [d.sentences for d in calm_dialogues(corpus, part) if len(d.sentences) > 1]
     rng = random.Random(seed)
     rng.shuffle(calm)
     cases = []
@@ -151,9 +152,7 @@ def long_cases(corpus: str, dev_parts: list[str], seed: int = 16) -> tuple[list[
     earlier ones after a long ordinary preamble in the same message (Korean:
     another test dialogue's sentences; English: four of the development
     parts' own neutral or everyday-distress messages)."""
-    dialogues = common.load_corpus(corpus)
-    test = set(common.make_split(dialogues)["test"])
-    calm = [d for d in dialogues if d.dialogue_id in test and not any(CRISIS_WORDS.search(s) for s in d.sentences)]
+    calm = calm_dialogues(corpus, "test")
     rng = random.Random(seed)
     rng.shuffle(calm)
     whole_dialogues = [{"id": f"c3-{i:03d}", "lang": "ko", "category": "everyday_long", "crisis": False,
@@ -175,6 +174,7 @@ def long_cases(corpus: str, dev_parts: list[str], seed: int = 16) -> tuple[list[
     return whole_dialogues, after_preamble
 
 
+# The development parts of short messages the preamble set is made from.
 DEV_PARTS = ["tests/data/crisis/dev.jsonl", "tests/data/crisis/dev2.jsonl", "tests/data/crisis/dev3.jsonl",
              "tests/data/crisis/dev4.jsonl", "tests/data/crisis/dev5.jsonl", "tests/data/crisis/dev6.jsonl",
              "tests/data/crisis/dev7.jsonl", "model/crisis/train9_independent.jsonl"]
