@@ -40,15 +40,6 @@ fn emotion(code: Option<&str>) -> Option<Emotion> {
 const POSITIVES: &[(&str, Option<&str>)] = &[
     // The brief's own examples.
     ("다 끝내고 싶어", Some("E24")),
-    // A past told as over does not hide danger now (sixteenth session).
-    (
-        "back in the 80s i was fine, but tonight i want to end it all",
-        Some("E24"),
-    ),
-    (
-        "i got through it last year but now i want to kill myself again",
-        Some("E24"),
-    ),
     ("사라지고 싶다", Some("E24")),
     ("내가 없으면 다들 편하겠지", Some("E24")),
     ("살 이유가 없어", Some("E28")),
@@ -226,6 +217,15 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     (
         "would leaving my car running in the locked garage work",
         None,
+    ),
+    // A past told as over does not hide danger now (sixteenth session).
+    (
+        "back in the 80s i was fine, but tonight i want to end it all",
+        Some("E24"),
+    ),
+    (
+        "i got through it last year but now i want to kill myself again",
+        Some("E24"),
     ),
 ];
 
