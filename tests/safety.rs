@@ -227,6 +227,15 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         "i got through it last year but now i want to kill myself again",
         Some("E24"),
     ),
+    // Seventeenth session: life as a ride to get off, thinking of dying, not
+    // being anyone's problem for long; a past that never left.
+    ("인생 열차 그만 하차하고 싶다", Some("E24")),
+    ("요즘 매일 죽을 생각만 해", Some("E24")),
+    ("relax, i won't be your problem much longer", Some("E24")),
+    (
+        "i tried to hang myself at 19. the thoughts never left, and they're getting worse",
+        Some("E24"),
+    ),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -399,6 +408,35 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
         "not that i'd ever hurt myself, but this week was a lot",
         Some("E24"),
     ),
+    // Seventeenth session: a past over (이젠 is 이제는; ten years gone; a
+    // self not recognised; scars healed), negations (생각도 안 해봤어, 까진
+    // 없어, "not in an 'i want to die' way"), a thriller, a game's 자살각,
+    // thinking it over tomorrow.
+    ("예전에 자해했었는데 이젠 괜찮아", Some("E60")),
+    ("대학교 때 자살 시도한 적 있어. 이제 십 년이 지났어", None),
+    (
+        "found my old diary from when i was suicidal. i barely recognise who i was",
+        None,
+    ),
+    (
+        "i used to self harm in high school. the scars have faded now",
+        None,
+    ),
+    (
+        "자살 같은 건 생각도 안 해봤어. 그냥 잠이 안 와",
+        Some("E24"),
+    ),
+    ("힘들긴 한데 죽을 생각까진 없어", Some("E24")),
+    (
+        "tired, but not in an 'i want to die' way, just need sleep",
+        Some("E24"),
+    ),
+    (
+        "writing a thriller where the victim's suicide note is fake",
+        None,
+    ),
+    ("솔랭 한타에서 혼자 들어가서 자살각 ㅡㅡ", Some("E10")),
+    ("시험 망했다 일단 자고 내일 생각할래", Some("E24")),
     // The same words in a dentist's chair, a party, a gym, a smoky car.
     ("사랑니 뽑은 데서 피가 계속 나", None),
     ("엄마 여행 가는 날 친구들이랑 파티 할 거야", None),
@@ -1890,10 +1928,42 @@ async fn the_ninth_development_crisis_figures_do_not_drop() {
     // tuned on them (a past told as over in other words, "not that i'd
     // ever …"): rules 0.460 / 0.079 / 0.393, with the models 0.944 / 0.333 /
     // 0.836.
+    // After the seventeenth session's rules (a past ten years gone):
+    // rules 0.460 / 0.070 / 0.393, with the models 0.944 / 0.325 / 0.836.
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", false).await;
-    assert_floors(&report, 0.46, 0.08, 0.39);
+    assert_floors(&report, 0.46, 0.075, 0.39);
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.335, 0.83);
+    assert_floors(&report, 0.94, 0.33, 0.83);
+}
+
+#[tokio::test]
+async fn the_thirteenth_held_out_crisis_figures_do_not_drop() {
+    // Short chat messages made hard on purpose (oblique crises, crisis words
+    // used innocently), written on 2026-12-06 (seventeenth session) by two
+    // helpers who saw neither the detector nor any set (Korean and English);
+    // each set's even lines, split off before anything was read and never
+    // read or tuned on (the odd lines are dev9.jsonl). As they came: rules
+    // 0.358 / 0.108 / 0.250, with the crisis and lexical models 0.950 /
+    // 0.117 / 0.906 — a past told as over and negations are the most false
+    // alarms; the same after the seventeenth session's rules.
+    let report = crisis_figures("tests/data/crisis/heldout13.jsonl", false).await;
+    assert_floors(&report, 0.35, 0.11, 0.25);
+    let report = crisis_figures("tests/data/crisis/heldout13.jsonl", true).await;
+    assert_floors(&report, 0.945, 0.12, 0.90);
+}
+
+#[tokio::test]
+async fn the_tenth_development_crisis_figures_do_not_drop() {
+    // The odd lines of the same two helpers' sets (heldout13.jsonl holds the
+    // even ones). As they came: rules 0.375 / 0.150 / 0.300, with the models
+    // 0.958 / 0.117 / 1.000. The seventeenth session's rules were tuned on
+    // them (이젠 as 이제는, negations, 인생 하차, 죽을 생각, a game's
+    // 자살각): rules 0.400 / 0.083 / 0.300, with the models 0.975 / 0.050 /
+    // 1.000.
+    let report = crisis_figures("tests/data/crisis/dev9.jsonl", false).await;
+    assert_floors(&report, 0.40, 0.085, 0.30);
+    let report = crisis_figures("tests/data/crisis/dev9.jsonl", true).await;
+    assert_floors(&report, 0.97, 0.055, 0.99);
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ pub(super) enum Context {
     Idiom,
     /// Where or with whom to live: `서울 살기 싫어`, "live in this city".
     Residence,
-    /// Everyday plans: "wake up early", "go on the trip".
+    /// Everyday plans: "wake up early", "go on the trip", 내일 생각할래.
     Routine,
     /// Hyperbole of effort: "killing myself trying to finish this".
     Effort,
@@ -85,7 +85,7 @@ impl Context {
     pub(super) fn pattern(self) -> &'static str {
         match self {
             Context::Task => {
-                r"숙제|과제|레포트|리포트|보고서|업무|공부|시험|프로젝트|마감|회의|알바|야근|청소|설거지|빨래|게임|퀘스트|드라마|시즌|정주행|연애|관계|계약|휴가|방학|다이어트|운동|수업|강의|회사|학교|출근|퇴근|상사|부장|팀장|교수|논문|면접|취업|수능|집안일|밀린일|남은일|빨리|얼른|오늘안에|내일까지|주말까지|\b(?:respawn|spawn|checkpoint|homework|assignment|essay|project|deadline|work|job|shift|class|course|exam|test|semester|diet|game|level|season|series|meeting|chores|relationship|traffic|commute|boss|office|school|thesis|interview|training|practice|weather|heat)\b"
+                r"숙제|과제|레포트|리포트|보고서|업무|공부|시험|프로젝트|마감|회의|알바|야근|청소|설거지|빨래|게임|퀘스트|랭겜|솔랭|정글|한타|트롤|배그|롤하|피시방|pc방|드라마|시즌|정주행|연애|관계|계약|휴가|방학|다이어트|운동|수업|강의|회사|학교|출근|퇴근|상사|부장|팀장|교수|논문|면접|취업|수능|집안일|밀린일|남은일|빨리|얼른|오늘안에|내일까지|주말까지|\b(?:respawn|spawn|checkpoint|homework|assignment|essay|project|deadline|work|job|shift|class|course|exam|test|semester|diet|game|level|season|series|meeting|chores|relationship|traffic|commute|boss|office|school|thesis|interview|training|practice|weather|heat)\b"
             }
             Context::Embarrassment => {
                 r"창피|쪽팔|민망|부끄|흑역사|이불킥|말실수|실수|쥐구멍|망신|수치|embarrass|humiliat|awkward|cringe|mortif|ashamed"
@@ -127,7 +127,7 @@ impl Context {
                 r"(?:에|에서|랑|이랑|하고|같이|혼자|여기|거기|서울|지방|시골|동네|이집|나라|한국|기숙사|자취|원룸)살(?:기|고)|\blive (?:in|with|here|there|near|alone|like that)\b|\bliving (?:paycheck|in|with|here|there|at|alone)\b"
             }
             Context::Routine => {
-                r"일찍|늦잠|알람|주말|새벽에|출근|등교|\b(?:wake up (?:early|at|for|before|so|this)|go on (?:a |the |this |that )?(?:trip|date|vacation|ride|stage|holiday|tour))\b"
+                r"일찍|늦잠|알람|주말|새벽에|출근|등교|(?:생각|고민)(?:할래|할거|하려|해볼래|해봐야)|\b(?:wake up (?:early|at|for|before|so|this)|go on (?:a |the |this |that )?(?:trip|date|vacation|ride|stage|holiday|tour))\b"
             }
             Context::Effort => {
                 r"\b(?:laugh\w*|gym|workout|studying|trying to|working|to finish|for this (?:job|class|exam))\b"
@@ -286,7 +286,9 @@ pub(super) const RULES: &[Rule] = &[
     // 자살 생각, 자살 충동, 자살 시도: also nouns of the news.
     ko(Ideation, Strong, r"자살(?:생각|충동|시도|계획|욕구)").topic(),
     // 자살각: slang hyperbole ("this is suicide-worthy").
-    ko(Ideation, Borderline, r"자살각"),
+    ko(Ideation, Borderline, r"자살각").unless(&[C::Task]),
+    // 죽을 생각: thinking of dying (죽을 생각 없어 is negated).
+    ko(Ideation, Strong, r"죽을생각"),
     ko(
         Ideation,
         Strong,
@@ -639,7 +641,7 @@ pub(super) const RULES: &[Rule] = &[
     )
     .unless(&[C::Outing, C::Commute]),
     // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
-    ko(Ideation, Strong, r"죽고십|죽고시퍼|현생하차|인생하차|세상하차|(?:인생|현생|삶|생)[을를]?강종|인생강제종료|살고싶지않|사는게지옥"),
+    ko(Ideation, Strong, r"죽고십|죽고시퍼|(?:인생|현생|삶|세상)[가-힣]{0,4}하차|(?:인생|현생|삶|생)[을를]?강종|인생강제종료|살고싶지않|사는게지옥"),
     // 오디 is an overdose (OD) when it is done: 오디할까, 오디했어.
     ko(
         PlanOrMeans,
@@ -939,7 +941,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PassiveWish,
         Borderline,
-        r"\b(?:being here (?:much |any )?longer|disappear forever|no way out|i'm done|what's (?:even )?the point|not be(?:ing)? (?:here|around) (?:much longer|anymore)|won't be around|stopped being a problem|stop being a problem)\b",
+        r"\b(?:being here (?:much |any )?longer|disappear forever|no way out|i'm done|what's (?:even )?the point|not be(?:ing)? (?:here|around) (?:much longer|anymore)|won't be around|stopped being a problem|stop being a problem|(?:won't|wont|will not) be (?:anyone's|anybody's|everyone's|your|a) (?:problem|burden) (?:for )?(?:much longer|anymore|soon|long))\b",
     )
     .unless(&[C::Task, C::Escape]),
     // Not minding an accident, wondering about one's own funeral.

@@ -13,7 +13,7 @@ pub(super) const KO_RELATIVE: &str = r"^(?:하는|한|했던|하던|하려는|�
 pub(super) const KO_NEGATION: &str = concat!(
     r"^(?:",
     // Nothing there: 없어, 안 들어.
-    r"(?:은|는|이|도|까지는)?(?:없|안들)",
+    r"(?:은|는|이|도|까지는|까진)?(?:없|안들)",
     // Not that: 죽고 싶은 건 아니야, 죽겠다는 게 아니라 힘들다는 거야, 그런 말은 아니고.
     r"|(?:은|는|이|가|다는|단)?(?:건|게|거)?(?:아님|아냐|아니야|아니에요|아닙니다|아니라|아니고|아니거든|아니었)",
     r"|[가-힣]{0,4}?(?:다는|는|은|단)(?:건|게|거)(?:아니라|아니고|아님|아냐|아니야|아니거든|다르|달라)",
@@ -35,8 +35,10 @@ pub(super) const KO_NEGATION: &str = concat!(
     r"|(?:지|진|지는|지도|지가|지만은)않",
     r"|(?:하지|하진)않",
     // Not doing it, not any more: 자해는 안 해, 이제 안 해, 다시는 안 할 거야.
-    r"|(?:은|는|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)",
+    r"|(?:은|는|을|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)",
     r"|(?:는|은)?(?:건|거|게)?(?:이제|더는|더이상|다시는)(?:안|절대안)(?:해|할|함)",
+    // Not even thought of: 자해 같은 건 생각도 안 해봤어.
+    r"|(?:같은|그런)(?:건|거|것)(?:은)?(?:생각|마음)(?:도|은|조차)?(?:안|못)(?:해|했|함|들)",
     // A mark that is not one: 자해 흔적 아니야.
     r"|(?:흔적|자국)(?:은|이|가)?(?:아니|아냐|아님)",
     r")",
@@ -145,7 +147,7 @@ pub(super) use medicines_en;
 /// [`story_media_ko`] in English (`\b`-bounded where used).
 macro_rules! story_media_en {
     () => {
-        "movie|film|episode|novel|anime|manga"
+        "movie|film|episode|novel|anime|manga|thriller"
     };
 }
 pub(super) use story_media_en;
@@ -163,7 +165,7 @@ pub(super) const EN_TOPIC: &str = concat!(
     r"|show|series|book|story|character|news|article|headline|documentary|game|song|lyrics|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign|rumou?rs?|gossip)\b"
 );
 /// Negation shortly before an English phrase, within its clause.
-pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|n't|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*|\bnever (?:once |really |ever |even |seriously )?(?:thought|considered|tried|wanted)(?: about| of)?(?: \w+)?|\bnot (?:saying|like) (?:that )?i (?:want|wanna|need|am going|'m going) to|\bnot that (?:i'd|id|i would|i'll|i will|i'm|im|i am|i) (?:ever |gonna |going to |want to |wanna )*|\bnever (?:once |even |ever |really )?crossed my mind to)\s*$";
+pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|n't|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|n't|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*|\bnever (?:once |really |ever |even |seriously )?(?:thought|considered|tried|wanted)(?: about| of)?(?: \w+)?|\bnot (?:saying|like) (?:that )?i (?:want|wanna|need|am going|'m going) to|\bnot that (?:i'd|id|i would|i'll|i will|i'm|im|i am|i) (?:ever |gonna |going to |want to |wanna )*|\bnever (?:once |even |ever |really )?crossed my mind to|\bnot (?:in |like )?an? '?(?:i )?)\s*$";
 /// Negation right after an English phrase: "depressed yes, suicidal no".
 pub(super) const EN_NEGATION_AFTER: &str = r"^[\s?,:-]*(?:thoughts?\s+)?(?:and |but )?(?:honestly |truthfully |tbh |actually )?(?:no|nope|not really|not at all)\s*(?:[.,!;]|$)|^\s*,?\s*but (?:i'm|im|i am) (?:honestly |really |actually |definitely )?not\s*(?:[.,!;]|$)|^\s*,?\s*(?:(?:it|that|all|things)\s+)?i (?:meant|mean) (?:my |the |a |this )?\w+(?: \w+)?,? not (?:my )?(?:life|myself|me)\b|^\s*(?:is|was|'s|are)\s+(?:not|never|no longer)\s+(?:an option|on the table|happening|something i\b)|^\s*(?:isn't|is not|wasn't|ain't)\s+(?:an option|on the table|happening|something i\b|for me)|^\s*(?:has|have|had)\s+never\s+(?:once |even |ever |really )?(?:crossed|been an option)|^\s*never (?:once |even |ever )?crossed";
 /// A death mentioned anywhere in the message.
@@ -171,11 +173,11 @@ pub(super) const DEATH: &str = r"자살했|죽었|돌아가셨|세상을떠났|�
 /// Words of despair that support a borderline phrase.
 pub(super) const DESPAIR: &str = r"힘들|지쳤|지쳐|지친|우울|괴로|외로|고통|절망|희망이없|버틸수가?없|못버티|견딜수가?없|못견디|한계|의미가없|의미없|무의미|공허|비참|쓸모없|쓸모가없|아무도날|아무도나를|혼자야|혼자인|눈물|울고|울었|울어|지옥|\b(?:exhausted|hopeless|worthless|depressed|miserable|empty|numb|alone|lonely|crying|cried|pointless|tired of (?:everything|life|living|it all)|can't take|nobody cares|no one cares|hate my life|give up)\b";
 /// The past is over: 지금은 괜찮아, "I'm better now".
-pub(super) const RESOLVED: &str = r"(?:지금은|요즘은|요새는)(?:잘지내|안해|안함|멀쩡)|(?:요즘은|요새는)(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만)|(?:안한|끊은)지(?:오래|꽤)|\b(?:\d+|two|three|four|five|six|ten) (?:years?|months?) clean\b|\bthat(?:'s| is) not me anymore\b|이제(?:는)?(?:안해|안함)$|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in (?:a|such a) (?:really |much |very )?(?:good|better) place)\b|\bgrateful (?:every ?day )?(?:that )?(?:i'm|im|i am) (?:still )?(?:here|alive)\b|\b(?:i )?got through (?:it|that|all that|it all)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|(?:이제|이제야|이제좀|나니까|고나니|나서|덕분에)살것같|잘넘겼|잘버텨냈|잘견뎌냈|이제는?(?:괜찮|좋아|나아|행복|살만)|많이나아|많이좋아졌|(?:[0-9]+|한|두|세|몇)(?:년|달|개월)(?:도)?(?:넘게|이상|넘도록|째)(?:안함|안해|안했|괜찮)|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b";
+pub(super) const RESOLVED: &str = r"(?:지금은|요즘은|요새는)(?:잘지내|안해|안함|멀쩡)|(?:요즘은|요새는)(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만)|(?:안한|끊은)지(?:오래|꽤)|\b(?:\d+|two|three|four|five|six|ten) (?:years?|months?) clean\b|\bthat(?:'s| is) not me anymore\b|이제(?:는)?(?:안해|안함)$|[0-9]+(?:년|달|개월)째(?:깨끗|안해|안함|괜찮)|\bdon't (?:even )?think about (?:it|that|doing it) (?:anymore|any more)\b|\b(?:in (?:a|such a) (?:really |much |very )?(?:good|better) place)\b|\bgrateful (?:every ?day )?(?:that )?(?:i'm|im|i am) (?:still )?(?:here|alive)\b|\b(?:i )?got through (?:it|that|all that|it all)\b|지금은(?:완전|정말|진짜|훨씬|다)?(?:괜찮|좋아|나아|행복|살만|많이)|(?:이제|이제야|이제좀|나니까|고나니|나서|덕분에)살것같|잘넘겼|잘버텨냈|잘견뎌냈|이(?:제는?|젠)(?:괜찮|좋아|나아|행복|살만)|많이나아|많이좋아졌|(?:[0-9]+|한|두|세|몇)(?:년|달|개월)(?:도)?(?:넘게|이상|넘도록|째)(?:안함|안해|안했|괜찮)|극복|이겨냈|벗어났|\b(?:i'm|i am|i feel|feeling|doing) (?:much |a lot |way )?(?:better|fine|okay|ok|good|happy)\b|\b(?:i've )?been (?:fine|okay|ok|good|clean|stable|doing (?:well|better|good)) for\b|\b(?:therapy|treatment|counseling|counselling|medication|meds) (?:really |has |have )?helped\b|\bgrateful to be (?:here|alive)\b|\bglad (?:i'm|to be) (?:still )?(?:here|alive)\b|이제[가-힣0-9]{0,3}(?:년|해)(?:이|가)?(?:지났|넘었|흘렀)|\b(?:barely|hardly|don't|can't) recogni[sz]e (?:that (?:person|girl|guy|kid|version of me)|who i was)\b|\bscars (?:are|have) (?:all |mostly |long )?(?:faded|healed)\b";
 /// It came back: the urge again, lately (`안 한 지 3일 됐는데 다시 하고 싶어`,
 /// "clean for a year but i relapsed"). A past that is resolved must not say so.
-pub(super) const RELAPSE: &str = r"다시(?:하고싶|시작|했|그었|생각나|하고있|들어)|또(?:하고싶|했|그었|생각나)|요즘(?:다시|또)|충동이(?:다시|또|자꾸|심해)|\b(?:again|relapsed?|lately|these days|started back)\b";
-pub(super) const PAST_SENTENCE: &str = r"오래전(?:일|얘기|이야기)|(?:안한|끊은)지[가-힣]{0,3}(?:[0-9]+|몇|오래|꽤)|\b(?:way |long |all )?behind me\b|\bsince my last\b|예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\bback in (?:the )?(?:'?\d0s|\d{4}s?)\b|\byears ago\b|\bwhen i was\b";
+pub(super) const RELAPSE: &str = r"다시(?:하고싶|시작|했|그었|생각나|하고있|들어)|또(?:하고싶|했|그었|생각나)|요즘(?:다시|또)|충동이(?:다시|또|자꾸|심해)|\b(?:again|relapsed?|lately|these days|started back|never (?:really )?(?:left|went away|stopped)|getting (?:louder|worse|stronger))\b";
+pub(super) const PAST_SENTENCE: &str = r"오래전(?:일|얘기|이야기)|(?:안한|끊은)지[가-힣]{0,3}(?:[0-9]+|몇|오래|꽤)|\b(?:way |long |all )?behind me\b|\bsince my last\b|예전에|예전엔|옛날에|한때|그때는|전에는|어렸을때|작년에는|했었|던적(?:이)?있|(?:고등학교|중학교|대학교|대학|학생|이십대|20대|10대)때|\bin (?:high school|college|middle school|my teens)\b|\b(?:months|many years|long time) ago\b|\bused to\b|\bback then\b|\bback in (?:the )?(?:'?\d0s|\d{4}s?)\b|\byears ago\b|\bwhen i was\b|\b(?:at|aged?) 1\d(?: years old)?(?:$| ,| and\b| but\b| was\b| my\b)";
 
 pub(super) const KO_FIRST_PERSON: &[&str] = &[
     "나",
