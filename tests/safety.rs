@@ -1542,6 +1542,33 @@ fn the_writers_word_that_they_are_safe_outweighs_the_models_guess() {
 }
 
 #[test]
+fn a_danger_told_as_past_and_over_outweighs_the_models_guess() {
+    use maeum::safety::crisis;
+    let at_risk = head([0.05, 0.03, 0.88, 0.04]);
+    let read = |text: &str, earlier: &[&str]| crisis::read(text, earlier, None, Some(&at_risk));
+    for text in [
+        "예전에 힘들 때 옥상에 자주 올라갔었지. 이젠 그냥 옛날 얘기야",
+        "when i was 16 things were really dark. i'm 30 now and honestly thriving",
+    ] {
+        let reading = read(text, &[]);
+        assert!(!reading.is_crisis(), "{text}: {reading:?}");
+    }
+    // Told as over but come back, or not past at all, or about tonight:
+    // the model's reading stands.
+    for text in [
+        "예전에 옥상 자주 갔었지. 이젠 괜찮은 줄 알았는데 요즘 다시 생각나",
+        "예전엔 힘들었지. 이젠 괜찮아. 근데 오늘 밤은 좀 달라",
+        "i used to struggle a lot. i'm doing better, but tonight feels different",
+    ] {
+        let reading = read(text, &[]);
+        assert!(
+            reading.learned && reading.is_crisis(),
+            "{text}: {reading:?}"
+        );
+    }
+}
+
+#[test]
 fn a_question_about_a_dose_taken_by_mistake_outweighs_the_models_guess() {
     use maeum::safety::crisis::{self, Severity};
     let pills_taken = head([0.02, 0.05, 0.03, 0.90]);
@@ -1914,6 +1941,9 @@ async fn the_twelfth_held_out_crisis_figures_do_not_drop() {
     // with the crisis and lexical models 0.947 / 0.317 / 0.966 — a long
     // ordinary or sad day is answered as a crisis a third of the time
     // (docs/safety.md, limits); the same after the sixteenth session's rules.
+    // Seventeenth session (a danger told as past and over is not raised by
+    // the model): rules 0.561 / 0.095 / 0.345, with the models 0.947 /
+    // 0.310 / 0.966.
     let report = crisis_figures("tests/data/crisis/heldout12.jsonl", false).await;
     assert_floors(&report, 0.55, 0.10, 0.34);
     let report = crisis_figures("tests/data/crisis/heldout12.jsonl", true).await;
@@ -1928,8 +1958,9 @@ async fn the_ninth_development_crisis_figures_do_not_drop() {
     // tuned on them (a past told as over in other words, "not that i'd
     // ever …"): rules 0.460 / 0.079 / 0.393, with the models 0.944 / 0.333 /
     // 0.836.
-    // After the seventeenth session's rules (a past ten years gone):
-    // rules 0.460 / 0.070 / 0.393, with the models 0.944 / 0.325 / 0.836.
+    // After the seventeenth session's rules (a past ten years gone, a danger
+    // told as past and over not raised by the model): rules 0.460 / 0.070 /
+    // 0.393, with the models 0.944 / 0.316 / 0.836.
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", false).await;
     assert_floors(&report, 0.46, 0.075, 0.39);
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", true).await;
@@ -1959,7 +1990,8 @@ async fn the_tenth_development_crisis_figures_do_not_drop() {
     // 0.958 / 0.117 / 1.000. The seventeenth session's rules were tuned on
     // them (이젠 as 이제는, negations, 인생 하차, 죽을 생각, a game's
     // 자살각): rules 0.400 / 0.083 / 0.300, with the models 0.975 / 0.050 /
-    // 1.000.
+    // 1.000; then a danger told as past and over, not raised by the model:
+    // 0.975 / 0.033 / 1.000.
     let report = crisis_figures("tests/data/crisis/dev9.jsonl", false).await;
     assert_floors(&report, 0.40, 0.085, 0.30);
     let report = crisis_figures("tests/data/crisis/dev9.jsonl", true).await;

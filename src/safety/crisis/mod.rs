@@ -428,6 +428,18 @@ impl Message {
     }
 }
 
+/// Whether the message tells a danger as past and over: a sentence in the
+/// past (`예전에`, "years ago") and the writer's word that it is resolved,
+/// with nothing saying it came back (`예전에 옥상 자주 갔었지. 이젠 옛날
+/// 얘기야`).
+pub(super) fn told_as_over(text: &str) -> bool {
+    let sentences = sentences(text);
+    let past = sentences.iter().any(|s| {
+        MARKERS.past_sentence.is_match(&s.compact) || MARKERS.past_sentence.is_match(&s.spaced)
+    });
+    past && Message::new(&sentences).resolved
+}
+
 // ---------------------------------------------------------------------------
 // Judging one match.
 

@@ -24,6 +24,7 @@ use super::words::{
 };
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
+    told_as_over,
 };
 use crate::emotion::{CrisisSignal, Emotion};
 
@@ -140,7 +141,11 @@ pub fn read(
         // about a dose taken by mistake or a medicine's safety, which the
         // model reads as pills taken (「어머니가 혈압약을 실수로 두 번 드셨는데
         // 괜찮을까요」). Ten pills or more swallowed is a phrase of danger.
-        if reading.is_crisis() || !(forms.affirms_safety() || forms.asks_about_a_dose()) {
+        // So does a danger told as past and over with nothing said to be now
+        // (「예전에 옥상 자주 갔었지. 이젠 옛날 얘기야」): the model reads the
+        // old danger, not the time.
+        let over = || told_as_over(text) && !forms.now();
+        if reading.is_crisis() || !(forms.affirms_safety() || forms.asks_about_a_dose() || over()) {
             learned::raise(&mut reading, signal);
         }
 
