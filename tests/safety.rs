@@ -1629,6 +1629,30 @@ fn danger_now_the_model_gives_a_real_chance_or_a_plan_to_try_it_leads_with_the_e
     assert_eq!(reading.severity, Severity::Imminent, "{reading:?}");
 }
 
+#[test]
+fn a_plan_for_the_next_hour_or_a_means_made_ready_leads_with_the_emergency_numbers() {
+    use maeum::safety::{Severity, crisis};
+    // The model reads risk with little chance of danger now: the words
+    // make it imminent.
+    let little = head([0.02, 0.03, 0.9, 0.05]);
+    for text in [
+        "i want to die. i'm going to take them all with my tea now",
+        "i want to kill myself and i'll do it when i get home",
+        "i want to die, doing it in a bit",
+        "죽고 싶어 조금 있다가 할 거야",
+        "방에서 줄에 목 걸었는데 끊어졌어",
+        "taped up the bathroom window and the gaps round the door",
+        "the blade is out. i'm not going to stop this time",
+        "tried to jump but someone grabbed me. i'm going back",
+    ] {
+        let reading = crisis::read(text, &[], None, Some(&little));
+        assert_eq!(reading.severity, Severity::Imminent, "{text}: {reading:?}");
+    }
+    // The same words of time in a message of risk without them: risk.
+    let reading = crisis::read("i want to die", &[], None, Some(&little));
+    assert_eq!(reading.severity, Severity::Risk, "{reading:?}");
+}
+
 /// The crisis evaluation set read as the pipeline reads it (shipped model,
 /// one message at a time), with the shipped settings or, when `learned`, with
 /// the crisis head's signal on. The held-out parts were written separately
@@ -1959,12 +1983,12 @@ async fn the_ninth_development_crisis_figures_do_not_drop() {
     // ever …"): rules 0.460 / 0.079 / 0.393, with the models 0.944 / 0.333 /
     // 0.836.
     // After the seventeenth session's rules (a past ten years gone, a danger
-    // told as past and over not raised by the model): rules 0.460 / 0.070 /
-    // 0.393, with the models 0.944 / 0.316 / 0.836.
+    // told as past and over not raised by the model, words of danger now):
+    // rules 0.460 / 0.070 / 0.410, with the models 0.944 / 0.316 / 0.902.
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", false).await;
-    assert_floors(&report, 0.46, 0.075, 0.39);
+    assert_floors(&report, 0.46, 0.075, 0.40);
     let report = crisis_figures("tests/data/crisis/dev8.jsonl", true).await;
-    assert_floors(&report, 0.94, 0.33, 0.83);
+    assert_floors(&report, 0.94, 0.32, 0.90);
 }
 
 #[tokio::test]

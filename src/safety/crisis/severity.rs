@@ -361,7 +361,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // pills or poison taken, a cut made, bleeding
         r"(?:약|알약|수면제|진통제|타이레놀|신경안정제|우울증약|농약|락스|세제|독)[을를이가]?(?:다|전부|한통|한움큼|잔뜩|많이|왕창|몽땅|통째로|[0-9]+알|[가-힣]{0,4}알)?(?:다)?(?:먹었|삼켰|털어넣었|마셨|먹고있|먹는중|먹어버렸)",
         r"|(?:손목|팔|허벅지|목)[을를에]?[가-힣]{0,4}(?:그었|긋고있|그어버렸|찔렀|베었)|(?:^|[^코])피가(?:안멈|멈추지|계속|많이|철철|뚝뚝)|(?:^|[^코])피나",
-        r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)",
+        r"|번개탄[을를]?(?:피웠|피워놨|피우고있|피웠어|붙였)|목을?맸|줄을?(?:걸었|묶었|매달)|줄에목(?:을)?(?:걸었|맸|매달)",
         "|",
         poison_swallowed_ko!(),
         "|",
@@ -374,7 +374,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // a plan for now
         r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
         // a farewell said now, a plan for when no one is watching
-        r"|고마웠|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
+        r"|고마웠|고생많았|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
         r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|마지막(?:편지|쪽지|인사)[를을]?(?:남겼|써놨|썼|보냈)|안녕히계세요|먼저갈게|먼저가서미안",
         // affairs put in order for those left, a farewell already written, the means set up
         r"|유서[를을]?(?:쓰는중|쓰고있)|(?:끈|줄|밧줄|로프)[을를]?(?:묶어놨|걸어놨|매놨|묶어뒀)|먼저간다|내가없어도(?:울지|슬퍼하지)",
@@ -403,7 +403,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         // soon, affairs put in order, the means set up, an attempt just made
         r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
         // the means in hand, a last talk, not coming back
-        r"|\b(?:holding|gripping|clutching)\b[^.]{0,20}\b(?:gun|knife|blade|razor|pills|rope|noose)\b|\b(?:gun|knife|blade|razor|pills|rope|noose)\b[^.]{0,40}\b(?:holding (?:it|them)|in my hands?|in front of me)\b|\bone last (?:convo|conversation|chat|talk)\b|\bi won't be back\b|\bbefore i go(?:$| \.)",
+        r"|\b(?:holding|gripping|clutching)\b[^.]{0,20}\b(?:gun|knife|blade|razor|pills|rope|noose)\b|\b(?:gun|knife|blade|razor|pills|rope|noose)\b[^.]{0,60}\b(?:holding (?:it|them)|in my hands?|in front of me)\b|\btaped (?:up )?(?:the |all the )?(?:\w+ )?(?:windows?|gaps|vents?|doors?)\b|\bnot (?:going to|gonna) stop this time\b|\bi'?m going back(?: there| up)?(?:$| \.)|\bone last (?:convo|conversation|chat|talk)\b|\bi won't be back\b|\bbefore i go(?:$| \.)",
         r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b|\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\bwhere i'?m going\b",
     ))
 });
@@ -413,7 +413,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
 static NOW: LazyLock<Regex> = LazyLock::new(|| {
     // English "now" alone is also a span ("for a while now"): not counted.
     regex(
-        r"지금|당장|오늘밤|이따|오늘안에|오늘중으로|자정전|자정까지|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up))\b",
+        r"지금|당장|오늘밤|이따|조금있다가|잠시후|오늘안에|오늘중으로|자정전|자정까지|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up)|in a (?:bit|minute|few minutes|little while)|when i get (?:home|there|back))\b|\b(?:going to|gonna|about to) \w+ (?:them|it|all of them)\b[^.]{0,30}\bnow\b",
     )
 });
 
