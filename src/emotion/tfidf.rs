@@ -63,8 +63,10 @@ impl TfIdf {
         })
     }
 
-    /// The L2-normalised vector of `text` as (feature, value) pairs, in no
-    /// particular order; empty when no n-gram of `text` is known.
+    /// The L2-normalised vector of `text` as (feature, value) pairs, in
+    /// feature order (a hash map's order changes from run to run, and so
+    /// would the last bits of every sum over the vector); empty when no
+    /// n-gram of `text` is known.
     pub fn vector(&self, text: &str) -> Vec<(usize, f32)> {
         let mut counts: HashMap<u32, u32> = HashMap::new();
         self.each_gram(&text.to_lowercase(), |gram| {
@@ -79,6 +81,7 @@ impl TfIdf {
                 (i, (1.0 + (c as f32).ln()) * self.idf[i])
             })
             .collect();
+        vector.sort_unstable_by_key(|&(i, _)| i);
         let norm = vector.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, v) in &mut vector {
