@@ -413,11 +413,7 @@ struct Message {
 
 impl Message {
     fn new(sentences: &[Sentence]) -> Message {
-        let any = |regex: &Regex| {
-            sentences
-                .iter()
-                .any(|s| regex.is_match(&s.compact) || regex.is_match(&s.spaced))
-        };
+        let any = |regex: &Regex| any_sentence_matches(sentences, regex);
         Message {
             death_mentioned: any(&MARKERS.death),
             despair: any(&MARKERS.despair),
@@ -434,10 +430,14 @@ impl Message {
 /// 얘기야`).
 pub(super) fn told_as_over(text: &str) -> bool {
     let sentences = sentences(text);
-    let past = sentences.iter().any(|s| {
-        MARKERS.past_sentence.is_match(&s.compact) || MARKERS.past_sentence.is_match(&s.spaced)
-    });
-    past && Message::new(&sentences).resolved
+    any_sentence_matches(&sentences, &MARKERS.past_sentence) && Message::new(&sentences).resolved
+}
+
+/// Whether `regex` matches one of `sentences`, in either of its forms.
+fn any_sentence_matches(sentences: &[Sentence], regex: &Regex) -> bool {
+    sentences
+        .iter()
+        .any(|s| regex.is_match(&s.compact) || regex.is_match(&s.spaced))
 }
 
 // ---------------------------------------------------------------------------
