@@ -529,6 +529,17 @@ fn set_aside_phrases_say_why() {
             SetAside::Negated,
         ),
         ("I'm not suicidal", None, SetAside::Negated),
+        (
+            "자해 안 했어. 사실 어제 또 했어",
+            Some("E32"),
+            SetAside::DenialTakenBack,
+        ),
+        (
+            "i'm not suicidal. actually i lied",
+            None,
+            SetAside::DenialTakenBack,
+        ),
+        ("자해 안 했어. 진짜야", Some("E32"), SetAside::Negated),
         ("친구가 죽고 싶대", Some("E37"), SetAside::OtherPerson),
         (
             "my friend told me she's suicidal",

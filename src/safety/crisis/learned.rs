@@ -280,12 +280,19 @@ mod tests {
     }
 
     #[test]
-    fn a_negation_the_rules_saw_stands() {
+    fn a_negation_the_rules_saw_stands_unless_taken_back() {
         let mut reading = CrisisReading {
             assessment: CrisisAssessment::SetAside(SetAside::Negated),
             ..CrisisReading::none()
         };
         raise(&mut reading, &signal([0.01, 0.01, 0.97, 0.01]));
         assert!(!reading.is_crisis());
+        // Unless a later sentence took the denial back: then the model reads it.
+        let mut taken_back = CrisisReading {
+            assessment: CrisisAssessment::SetAside(SetAside::DenialTakenBack),
+            ..CrisisReading::none()
+        };
+        raise(&mut taken_back, &signal([0.01, 0.01, 0.97, 0.01]));
+        assert_eq!(taken_back.severity, Severity::Risk);
     }
 }

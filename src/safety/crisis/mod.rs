@@ -102,6 +102,10 @@ impl Category {
 pub enum SetAside {
     /// The wish is negated (`죽고 싶진 않아`).
     Negated,
+    /// The wish is negated and a later sentence takes the denial back
+    /// (`자해 안 했어. 사실 했어`): unlike [`SetAside::Negated`], the crisis
+    /// model may read it as the danger it is.
+    DenialTakenBack,
     /// It is about someone else (`친구가 죽고 싶대`).
     OtherPerson,
     /// Fiction, news or study (`자살 시도 기사`).
@@ -213,6 +217,8 @@ struct Markers {
     ko_explained_away: Regex,
     ko_answered_no: Regex,
     en_answered_no: Regex,
+    ko_taken_back: Regex,
+    en_taken_back: Regex,
     ko_double_negation: Regex,
     en_negation_after: Regex,
     ko_question_ending: Regex,
@@ -237,6 +243,8 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_explained_away: regex(KO_EXPLAINED_AWAY),
     ko_answered_no: regex(KO_ANSWERED_NO),
     en_answered_no: regex(EN_ANSWERED_NO),
+    ko_taken_back: regex(KO_TAKEN_BACK),
+    en_taken_back: regex(EN_TAKEN_BACK),
     ko_double_negation: regex(KO_DOUBLE_NEGATION),
     ko_question_ending: regex(KO_QUESTION_ENDING),
     ko_past_ending: regex(KO_PAST_ENDING),
@@ -270,6 +278,8 @@ struct Sentence {
     /// A question the next sentence answers no: `극단적인 선택? 그런 거 안 해`,
     /// "suicidal? no, just tired". Its phrases are negated.
     answered_no: bool,
+    /// A later sentence takes a denial back (`사실 했어`, "actually i lied").
+    taken_back: bool,
 }
 
 impl Sentence {
@@ -319,6 +329,7 @@ impl Sentence {
             tokens,
             question,
             answered_no: false,
+            taken_back: false,
         }
     }
 
@@ -396,6 +407,12 @@ fn sentences(text: &str) -> Vec<Sentence> {
         let no = MARKERS.ko_answered_no.is_match(&answer.compact)
             || MARKERS.en_answered_no.is_match(&answer.spaced);
         out[i - 1].answered_no = out[i - 1].question && no;
+    }
+    let mut later_takes_back = false;
+    for sentence in out.iter_mut().rev() {
+        sentence.taken_back = later_takes_back;
+        later_takes_back |= MARKERS.ko_taken_back.is_match(&sentence.compact)
+            || MARKERS.en_taken_back.is_match(&sentence.spaced);
     }
     out
 }
@@ -514,7 +531,11 @@ fn judge(
         }
     };
     if negated || sentence.answered_no {
-        return Judgement::SetAside(SetAside::Negated);
+        return Judgement::SetAside(if sentence.taken_back {
+            SetAside::DenialTakenBack
+        } else {
+            SetAside::Negated
+        });
     }
     if someone_else {
         return Judgement::SetAside(SetAside::OtherPerson);

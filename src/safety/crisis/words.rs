@@ -59,6 +59,13 @@ pub(super) const KO_EXPLAINED_AWAY: &str =
 /// `자살? 절대 안 해`. A bare 아니 is not enough (it also starts "no, really…"),
 /// nor a 안 before something else (`그런 거 안 무서워`).
 pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안해|안함|안할|안들|없어|없음|없다|없고|들지않)|^(?:절대|전혀)(?:안해|안함|안할|아님|아냐|아니야|없어|없음)";
+/// A denial taken back in a later sentence: `자해 안 했어. 사실 했어`,
+/// `괜찮다고 했지. 거짓말이야`, "i'm not suicidal. actually i lied". Only
+/// words that say the earlier sentence was untrue; 근데 and "but" also start
+/// a harmless second thought.
+pub(super) const KO_TAKEN_BACK: &str =
+    r"^(?:사실|솔직히|솔까|거짓말)|거짓말이|뻥이(?:야|고|었|에요)";
+pub(super) const EN_TAKEN_BACK: &str = r"^(?:actually|honestly|truthfully|tbh|to be honest|the truth is|truth is)\b|\b(?:i lied|that's a lie|that was a lie|not true)\b";
 /// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never".
 /// A bare "no" is not enough ("no one would notice"), nor "not tonight",
 /// "never mind" or "i'm not kidding".
