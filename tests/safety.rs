@@ -244,6 +244,19 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         Some("E24"),
     ),
     ("자해 끊은 지 2년 됐는데 어제 다시 칼을 들었어", Some("E24")),
+    // A negation of something else before a new subject, a denial called
+    // pretence, a denial of a day without the thought, a joke denied.
+    (
+        "im not ok im not ok i dont want to live anymore",
+        Some("E24"),
+    ),
+    ("so tired of pretending i'm not suicidal", Some("E24")),
+    (
+        "there isn't a night i don't think about killing myself",
+        Some("E24"),
+    ),
+    ("죽고 싶지 않은 척하는 것도 이제 지쳤어", Some("E24")),
+    ("죽고 싶다고 한 건 농담 아니었어", Some("E24")),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -489,6 +502,23 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("요리하려고 칼 새로 샀어 생선 손질용", None),
     ("is the rooftop bar open on mondays", None),
     ("picked friday for the party", None),
+    // Eighteenth session: a denial that names the kind of thought, a wish
+    // called a joke, a question answered no in the next sentence.
+    (
+        "죽고 싶다거나 그런 건 전혀 아니야, 그냥 피곤해",
+        Some("E24"),
+    ),
+    ("자살 그런 거 아예 생각 없어 일이 많을 뿐이야", Some("E24")),
+    ("죽고 싶다고 한 건 농담이었어 미안", Some("E24")),
+    ("자해 해본 적 있냐고? 아니 한 번도", Some("E24")),
+    (
+        "i was just kidding about killing myself, bad joke",
+        Some("E24"),
+    ),
+    (
+        "it's not like i want to die, i just hate mondays",
+        Some("E24"),
+    ),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),

@@ -228,6 +228,7 @@ struct Markers {
     ko_topic_after: Regex,
     en_topic: Regex,
     en_negation_before: Regex,
+    en_double_negation: Regex,
     death: Regex,
     despair: Regex,
     resolved: Regex,
@@ -253,6 +254,7 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_topic_after: regex(KO_TOPIC_AFTER),
     en_topic: regex(EN_TOPIC),
     en_negation_before: regex(EN_NEGATION_BEFORE),
+    en_double_negation: regex(EN_DOUBLE_NEGATION),
     en_negation_after: regex(EN_NEGATION_AFTER),
     death: regex(DEATH),
     despair: regex(DESPAIR),
@@ -523,7 +525,8 @@ fn judge(
                 };
             let past = MARKERS.past_sentence.is_match(&sentence.spaced)
                 || found.as_str().starts_with("wanted");
-            let negated = MARKERS.en_negation_before.is_match(before)
+            let negated = (MARKERS.en_negation_before.is_match(before)
+                && !MARKERS.en_double_negation.is_match(before))
                 || MARKERS
                     .en_negation_after
                     .is_match(&sentence.spaced[found.end()..]);

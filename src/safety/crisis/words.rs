@@ -29,8 +29,12 @@ pub(super) const KO_NEGATION: &str = concat!(
     r"|(?:다고|라고)(?:한|말한)적(?:은|이|도)?없",
     r"|(?:인|은|는|을|할)?(?:생각|마음|맘|계획)?(?:은|는|이|도)?(?:한번도|단한번도|평생)?(?:해본|가져본|먹어본|해봤던|들어본)?적(?:은|이|도)?(?:없|한번도없)",
     r"|(?:한|할)(?:적|생각|일)(?:은|이|도)?없",
-    // Things of that kind not done: 그런 건 안 해.
-    r"|(?:같은|그런)(?:건|거)(?:안해|안함|안할|없)",
+    // Things of that kind not done, or not meant: 그런 건 안 해, 죽고 싶다거나 그런 건
+    // 아니었어, 극단적 선택 그런 거 아예 생각 없어.
+    r"|(?:다|라)?(?:거나|든가|든지)?(?:같은|그런)(?:건|거|것)(?:은|는)?(?:전혀|절대|1도|하나도)?(?:안해|안함|안할|없|아니|아냐|아님)",
+    r"|(?:같은|그런)(?:건|거|것)(?:은|는)?(?:아예|전혀|절대|1도|하나도)?(?:생각|마음)(?:은|도|조차)?(?:없|안들|안해)",
+    // Said, then called a joke: 뛰어내리고 싶다고 한 건 농담이었어.
+    r"|(?:다고|라고)(?:한|말한|했던)(?:건|거|게)(?:그냥|다)?(?:농담|장난|뻥|거짓말)",
     // A verb negated: 죽고 싶지 않아, 하지 않아.
     r"|(?:지|진|지는|지도|지가|지만은)않",
     r"|(?:하지|하진)않",
@@ -51,14 +55,14 @@ pub(super) const KO_NEGATION: &str = concat!(
 /// Negations that keep the phrase: a negation of a negation
 /// (`죽고 싶다는 생각 안 한 날이 없어`), or of joking (`죽고 싶다 웃는 거 아님`,
 /// `장난 아니고`).
-pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:[가-힣]{0,8}?(?:안|않|못)[가-힣]{0,3}(?:날|적|때|순간)(?:이|은|도|가)?(?:없|하루도없)|없지(?:는|도)?않|없진않|없는건아니|(?:lol)?[가-힣]{0,3}?(?:웃|장난|농담|뻥|구라)[가-힣]{0,3}?(?:거|게|건)?(?:아님|아냐|아니야|아니고|아니라|아니거든|아닌데|아니에요))";
+pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:(?:다고|라고)(?:한|말한|했던)(?:건|거|게)(?:그냥)?(?:농담|장난|뻥|거짓말)(?:이|가)?(?:아니|아냐|아님)|[가-힣]{0,4}?(?:않은|아닌|없는)척|[가-힣]{0,8}?(?:안|않|못)[가-힣]{0,3}(?:날|적|때|순간)(?:이|은|도|가)?(?:없|하루도없)|없지(?:는|도)?않|없진않|없는건아니|(?:lol)?[가-힣]{0,3}?(?:웃|장난|농담|뻥|구라)[가-힣]{0,3}?(?:거|게|건)?(?:아님|아냐|아니야|아니고|아니라|아니거든|아닌데|아니에요))";
 /// The phrase explained away later in its sentence: `…사라지고 싶다 싶은데 그런 의미는 아니고`.
 pub(super) const KO_EXPLAINED_AWAY: &str =
     r"그런(?:의미|뜻|말|생각)(?:는|은|이|가|로|으로)?(?:아니|한거아니|한게아니)";
 /// A question answered no in the next sentence: `극단적인 선택? 그런 거 안 해`,
 /// `자살? 절대 안 해`. A bare 아니 is not enough (it also starts "no, really…"),
 /// nor a 안 before something else (`그런 거 안 무서워`).
-pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안해|안함|안할|안들|없어|없음|없다|없고|들지않)|^(?:절대|전혀)(?:안해|안함|안할|아님|아냐|아니야|없어|없음)";
+pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|아니요)(?:한번도|전혀|절대|없어|없음|없었)|^(?:아니|아뇨)?(?:요즘은|이제는|지금은|요즘|이젠)(?:전혀)?(?:없어|없음|없다|없습니다)|^(?:아니|아뇨|노)?(?:그런거|그런건|그런짓|그런생각|그런마음)(?:은|는|도)?(?:절대|전혀|1도|하나도)?(?:안해|안함|안할|안들|없어|없음|없다|없고|들지않)|^(?:절대|전혀)(?:안해|안함|안할|아님|아냐|아니야|없어|없음)";
 /// A denial taken back in a later sentence: `자해 안 했어. 사실 했어`,
 /// `괜찮다고 했지. 거짓말이야`, "i'm not suicidal. actually i lied". Only
 /// words that say the earlier sentence was untrue; 근데 and "but" also start
@@ -176,8 +180,12 @@ pub(super) const EN_TOPIC: &str = concat!(
     story_media_en!(),
     r"|show|series|book|story|character|news|article|headline|documentary|game|song|lyrics|podcast|essay|paper|report|research|class|lecture|statistics|rates?|awareness|prevention|campaign|rumou?rs?|gossip)\b"
 );
+/// Negations of a negation before an English phrase, which keep it:
+/// "pretending i'm not suicidal", "there isn't a day i don't think about
+/// killing myself" (as `KO_DOUBLE_NEGATION`).
+pub(super) const EN_DOUBLE_NEGATION: &str = r"\b(?:pretend\w*|act\w* like) (?:that )?(?:i'm|i am) not\b|\b(?:isn't|is not|not|never|wasn't) (?:a|one|a single) (?:day|night|moment|minute|hour|morning)\b[^,]{0,20}\bi (?:don't|do not|haven't|didn't)\b";
 /// Negation shortly before an English phrase, within its clause.
-pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|(?:n't|\b(?:have|has|had|do|does|did|wo|would|ca|could|should|is|was|are|were|ai)nt\b)|\bnever\b|\bno longer\b)(?:\s+[^\s,]+){0,2}|(?:\bnot\b|(?:n't|\b(?:have|has|had|do|does|did|wo|would|ca|could|should|is|was|are|were|ai)nt\b)|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*|\bnever (?:once |really |ever |even |seriously )?(?:thought|considered|tried|wanted)(?: about| of)?(?: \w+)?|\bnot (?:saying|like) (?:that )?i (?:want|wanna|need|am going|'m going) to|\bnot that (?:i'd|id|i would|i'll|i will|i'm|im|i am|i) (?:ever |gonna |going to |want to |wanna )*|\bnever (?:once |even |ever |really )?crossed my mind to|\bnot (?:in |like )?an? '?(?:i )?)\s*$";
+pub(super) const EN_NEGATION_BEFORE: &str = r"(?:(?:\bnot\b|(?:n't|\b(?:have|has|had|do|does|did|wo|would|ca|could|should|is|was|are|were|ai)nt\b)|\bnever\b|\bno longer\b)(?:\s+(?:[^\s,i][^\s,]*|i[^\s,'][^\s,]*)){0,2}|\b(?:don't|do not) think (?:that )?(?:i|i'd|i'm|i would|i'll)(?: \w+){0,2}|\b(?:i was|i'm|i am|was|just) (?:just |only )?(?:joking|kidding) (?:about|when i said)(?: \w+){0,2}|(?:\bnot\b|(?:n't|\b(?:have|has|had|do|does|did|wo|would|ca|could|should|is|was|are|were|ai)nt\b)|\bnever\b|\bno\b)(?:\s+(?:have|had|any|plans?|thoughts?|of|to|intentions?|urges?|desire|wish|going|gonna|ever|really|actually|at|all|more|current|active))*|\bnever (?:once |really |ever |even |seriously )?(?:thought|considered|tried|wanted)(?: about| of)?(?: \w+)?|\bnot (?:saying|like) (?:that )?i(?: (?:want|wanna|need|am going|'m going) to)?|\bnot that (?:i'd|id|i would|i'll|i will|i'm|im|i am|i) (?:ever |gonna |going to |want to |wanna )*|\bnever (?:once |even |ever |really )?crossed my mind to|\bnot (?:in |like )?an? '?(?:i )?)\s*$";
 /// Negation right after an English phrase: "depressed yes, suicidal no".
 pub(super) const EN_NEGATION_AFTER: &str = r"^[\s?,:-]*(?:thoughts?\s+)?(?:and |but )?(?:honestly |truthfully |tbh |actually )?(?:no|nope|not really|not at all)\s*(?:[.,!;]|$)|^\s*,?\s*but (?:i'm|im|i am) (?:honestly |really |actually |definitely )?not\s*(?:[.,!;]|$)|^\s*,?\s*(?:(?:it|that|all|things)\s+)?i (?:meant|mean) (?:my |the |a |this )?\w+(?: \w+)?,? not (?:my )?(?:life|myself|me)\b|^\s*(?:is|was|'s|are)\s+(?:not|never|no longer)\s+(?:an option|on the table|happening|something i\b)|^\s*(?:isn't|is not|wasn't|ain't)\s+(?:an option|on the table|happening|something i\b|for me)|^\s*(?:has|have|had)\s+never\s+(?:once |even |ever |really )?(?:crossed|been an option)|^\s*never (?:once |even |ever )?crossed";
 /// A death mentioned anywhere in the message.
