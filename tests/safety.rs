@@ -1721,6 +1721,10 @@ fn a_plan_for_the_next_hour_or_a_means_made_ready_leads_with_the_emergency_numbe
         "taped up the bathroom window and the gaps round the door",
         "the blade is out. i'm not going to stop this time",
         "tried to jump but someone grabbed me. i'm going back",
+        // The means made ready.
+        "죽고 싶어. 번개탄 차에 다 준비해놨어",
+        "i want to die. the pills are lined up on my desk",
+        "i want to end it. i've sorted it, the letters are written",
     ] {
         let reading = crisis::read(text, &[], None, Some(&little));
         assert_eq!(reading.severity, Severity::Imminent, "{text}: {reading:?}");

@@ -384,6 +384,8 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         // pills with alcohol or many of them, a car filling with smoke, a
         // message left to be passed on, the last talk
         r"|(?:술|소주|맥주|와인|양주)(?:이랑|랑|하고|과|에)[가-힣]{0,4}(?:먹었|삼켰|털어넣|마셨)|약[을를]?(?:좀)?(?:많이|잔뜩|왕창)(?:먹었|삼켰)|차(?:에|안에|안)(?:서)?[가-힣]{0,3}(?:연기|가스|번개탄)|(?:누가|누군가|나찾는사람)[가-힣]{0,6}(?:물어보면|찾으면)|마지막대화",
+        // the means made ready
+        r"|준비해놨|준비해뒀|준비다했|다준비했|준비끝|준비완료|세팅해놨|세팅끝",
         // a farewell to be read later, a plan for when the drink is finished
         r"|(?:읽을|볼|들을|받을|확인할)때(?:쯤|즈음)?(?:이면|엔|에는|에|면)?[가-힣]{0,6}(?:없을|없겠|떠났|세상에없|여기없)|(?:다|마저)(?:마시|먹|피우|비우)(?:면|고나면|고나서)[가-힣]{0,4}(?:하려고|할거|할게|실행|갈게|끝낼)",
     ))
@@ -404,6 +406,8 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?:it's|its) almost time\b|\bfew (?:more )?hours\b|\b\d{1,2} ?(?:am|pm)\b[^.]{0,6}\. that's when\b|\b(?:rope|noose) (?:is )?(?:already |all )?(?:tied|ready|up|set up|hanging)\b",
         // the means in hand, a last talk, not coming back
         r"|\b(?:holding|gripping|clutching)\b[^.]{0,20}\b(?:gun|knife|blade|razor|pills|rope|noose)\b|\b(?:gun|knife|blade|razor|pills|rope|noose)\b[^.]{0,60}\b(?:holding (?:it|them)|in my hands?|in front of me)\b|\btaped (?:up )?(?:the |all the )?(?:\w+ )?(?:windows?|gaps|vents?|doors?)\b|\bnot (?:going to|gonna) stop this time\b|\bi'?m going back(?: there| up)?(?:$| \.)|\bone last (?:convo|conversation|chat|talk)\b|\bi won't be back\b|\bbefore i go(?:$| \.)",
+        // the means made ready
+        r"|\b(?:lined up|laid out|set out|counted out|all set up|everything's ready|everything is ready)\b|\b(?:i've|i have) sorted it\b|\bit's (?:all )?sorted\b|\b(?:letters|notes|note) (?:are|is) (?:written|done|ready)\b",
         r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b|\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\bwhere i'?m going\b",
     ))
 });
