@@ -1507,6 +1507,36 @@ fn a_phrase_said_laughing_or_of_a_story_is_weak_evidence_the_model_may_clear() {
 }
 
 #[test]
+fn a_danger_told_in_the_past_is_weak_evidence_unless_it_came_back() {
+    use maeum::safety::crisis;
+    let sad = emotion(Some("E24"));
+    for text in [
+        "스무 살 때 자살 시도 했었어. 남친한테 처음 말했는데 꼭 안아주더라",
+        "i tried to kill myself when i was 16. told my wife about it last night",
+    ] {
+        // A history of attempts is answered with care by the rules alone…
+        assert!(
+            crisis::read(text, &[], sad.as_ref(), None).is_crisis(),
+            "{text}"
+        );
+        // …but the model, reading it plainly calm, may clear it.
+        let reading = crisis::read(text, &[], sad.as_ref(), Some(&head(CALM)));
+        assert!(
+            !reading.is_crisis() && reading.cleared_by_model,
+            "{text}: {reading:?}"
+        );
+    }
+    // Come back: a plain phrase of danger, whatever the model reads.
+    let again = crisis::read(
+        "i tried to kill myself when i was 16 and the urge is back again",
+        &[],
+        sad.as_ref(),
+        Some(&head(CALM)),
+    );
+    assert!(again.is_crisis(), "{again:?}");
+}
+
+#[test]
 fn a_goodbye_that_leaving_explains_in_the_message_before_is_weak_evidence() {
     use maeum::safety::crisis;
     let sad = emotion(Some("E24"));

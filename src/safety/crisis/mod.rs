@@ -116,7 +116,8 @@ pub enum SetAside {
     Past,
     /// A borderline phrase without a sad or hurt emotion or words of despair,
     /// or any phrase made borderline by its sentence (said laughing, about a
-    /// story, or in one of the rule's own hyperbole contexts).
+    /// story, told in the past with nothing saying it came back, or in one of
+    /// the rule's own hyperbole contexts).
     NotSupported,
 }
 
@@ -424,6 +425,8 @@ struct Message {
     death_mentioned: bool,
     despair: bool,
     resolved: bool,
+    /// A sentence says it came back (`다시`, "again", "relapsed").
+    relapse: bool,
     /// The sentences of the writer's earlier messages, where an ordinary
     /// context that reaches back is also looked for (empty unless
     /// `assess_after` was given some).
@@ -438,6 +441,7 @@ impl Message {
             despair: any(&MARKERS.despair),
             // Resolved only when no sentence says it came back.
             resolved: any(&MARKERS.resolved) && !any(&MARKERS.relapse),
+            relapse: any(&MARKERS.relapse),
             earlier: Vec::new(),
         }
     }
@@ -562,10 +566,17 @@ fn judge(
     // the crisis model may clear (weak evidence): people in danger laugh and
     // quote songs too ("gonna end it lol. not joking"), and the model reads
     // those as the crises they are.
-    let hyperbole = [Context::Laughter, Context::Story]
-        .into_iter()
-        .chain(rule.hyperbole.iter().copied())
-        .any(|c| c.found_in(sentence));
+    // A danger told in the past, with nothing saying it came back and no
+    // now or tonight in its sentence, is weak evidence in the same way: it
+    // may be history still weighing on the writer or a past long over,
+    // which the crisis model tells apart better.
+    let now = severity::NOW.is_match(&sentence.compact) || severity::NOW.is_match(&sentence.spaced);
+    let told_in_past = past && !message.relapse && !now;
+    let hyperbole = told_in_past
+        || [Context::Laughter, Context::Story]
+            .into_iter()
+            .chain(rule.hyperbole.iter().copied())
+            .any(|c| c.found_in(sentence));
     let strength = if hyperbole {
         Strength::Borderline
     } else {

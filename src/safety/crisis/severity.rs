@@ -104,7 +104,8 @@ impl CrisisReading {
     }
 
     /// Whether the rules' crisis rests on weak evidence: a borderline phrase
-    /// the emotion did not support (or said laughing, or about a story), a
+    /// the emotion did not support (or said laughing, about a story, or told
+    /// in the past), a
     /// phrase that leaving said before explains, the conversation rather than
     /// the message, or worry for someone else with no phrase of danger. Only such a reading
     /// may be cleared by the model; a plain phrase of danger never is.
@@ -414,7 +415,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Now, tonight, straight away, before the night is out (Korean without
 /// spaces, English words).
-static NOW: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static NOW: LazyLock<Regex> = LazyLock::new(|| {
     // English "now" alone is also a span ("for a while now"): not counted.
     regex(
         r"지금|당장|오늘밤|이따|조금있다가|잠시후|오늘안에|오늘중으로|자정전|자정까지|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up)|in a (?:bit|minute|few minutes|little while)|when i get (?:home|there|back))\b|\b(?:going to|gonna|about to) \w+ (?:them|it|all of them)\b[^.]{0,30}\bnow\b",
