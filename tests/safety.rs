@@ -2124,11 +2124,13 @@ async fn the_thirteenth_held_out_crisis_figures_do_not_drop() {
     // 0.117 / 0.906 — a past told as over and negations are the most false
     // alarms; after the seventeenth session's negations typed without an
     // apostrophe and past told as over: rules 0.358 / 0.083 / 0.250, with
-    // the models 0.950 / 0.100 / 0.906.
+    // the models 0.950 / 0.100 / 0.906; after the eighteenth session's
+    // danger told in the past as weak evidence: with the models 0.950 /
+    // 0.092 / 0.906.
     let report = crisis_figures("tests/data/crisis/heldout13.jsonl", false).await;
-    assert_floors(&report, 0.35, 0.11, 0.25);
+    assert_floors(&report, 0.35, 0.09, 0.25);
     let report = crisis_figures("tests/data/crisis/heldout13.jsonl", true).await;
-    assert_floors(&report, 0.945, 0.12, 0.90);
+    assert_floors(&report, 0.945, 0.10, 0.90);
 }
 
 #[tokio::test]
@@ -2142,11 +2144,65 @@ async fn the_fourteenth_held_out_crisis_figures_do_not_drop() {
     // models 0.793 / 0.423 / 0.643 — the weakest part measured. After the
     // seventeenth session's rules tuned on dev10: rules 0.317 / 0.308 /
     // 0.143, with the models 0.780 / 0.410 / 0.643 (one crisis with a
-    // denial in it now set aside as negated).
+    // denial in it now set aside as negated). After the eighteenth session
+    // (a denial taken back, a negation's scope, a danger told in the past as
+    // weak evidence): rules 0.329 / 0.308 / 0.143, with the models 0.793 /
+    // 0.359 / 0.643.
     let report = crisis_figures("tests/data/crisis/heldout14.jsonl", false).await;
-    assert_floors_over(&report, 160, 0.31, 0.31, 0.14);
+    assert_floors_over(&report, 160, 0.32, 0.31, 0.14);
     let report = crisis_figures("tests/data/crisis/heldout14.jsonl", true).await;
-    assert_floors_over(&report, 160, 0.78, 0.415, 0.64);
+    assert_floors_over(&report, 160, 0.79, 0.365, 0.64);
+}
+
+#[tokio::test]
+async fn the_fifteenth_held_out_crisis_figures_do_not_drop() {
+    // Negations: thoughts denied (70 a language) and crises told with a
+    // denial in them (50), 240 short messages written on 2026-12-07
+    // (eighteenth session) by a helper who saw neither the detector nor any
+    // set (it did read the one-line rule for a denial taken back, written
+    // before it started); the even ids, split off before anything was read
+    // and never tuned on (the odd ids are dev11.jsonl). As they came: rules
+    // 0.460 / 0.243 / 0.467, with the models 0.900 / 0.243 / 1.000; after
+    // the eighteenth session: rules 0.480 / 0.243 / 0.467, with the models
+    // 0.920 / 0.229 / 1.000.
+    let report = crisis_figures("tests/data/crisis/heldout15.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.47, 0.25, 0.46);
+    let report = crisis_figures("tests/data/crisis/heldout15.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.91, 0.235, 0.99);
+}
+
+#[tokio::test]
+async fn the_sixteenth_held_out_crisis_figures_do_not_drop() {
+    // The writer's own past: told as over without the usual words (65 a
+    // language: anniversaries, faded scars, a hotline shift) or not over (55:
+    // come back, often without saying "again"); a second helper, the same
+    // day and terms; the even ids (the odd ids are dev12.jsonl). As they
+    // came: rules 0.291 / 0.185 / 0.400, with the models 0.873 / 0.369 /
+    // 0.933; after the eighteenth session (a danger told in the past is weak
+    // evidence the model may clear): with the models 0.873 / 0.323 / 0.933.
+    let report = crisis_figures("tests/data/crisis/heldout16.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.29, 0.19, 0.39);
+    let report = crisis_figures("tests/data/crisis/heldout16.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.87, 0.33, 0.93);
+}
+
+#[tokio::test]
+async fn the_twelfth_and_thirteenth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the same two helpers' sets: dev11.jsonl (negations) and
+    // dev12.jsonl (the writer's past). As they came: dev11 rules 0.560 /
+    // 0.157 / 0.600, with the models 0.900 / 0.214 / 1.000; dev12 rules
+    // 0.200 / 0.200 / 0.333, with the models 0.873 / 0.323 / 0.933. The
+    // eighteenth session's negation rules were tuned on dev11: dev11 rules
+    // 0.620 / 0.071 / 0.600, with the models 0.960 / 0.114 / 1.000; dev12
+    // with the models 0.873 / 0.308 / 0.933.
+    let report = crisis_figures("tests/data/crisis/dev11.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.61, 0.08, 0.59);
+    let report = crisis_figures("tests/data/crisis/dev11.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.95, 0.12, 0.99);
+    let report = crisis_figures("tests/data/crisis/dev12.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.19, 0.21, 0.33);
+    let report = crisis_figures("tests/data/crisis/dev12.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.87, 0.31, 0.93);
 }
 
 #[tokio::test]
@@ -2157,10 +2213,12 @@ async fn the_eleventh_development_crisis_figures_do_not_drop() {
     // them (negations typed without an apostrophe, 뜻은 아니, 자해나 자살 생각은
     // 없었어, a question answered no; a past told as over in more ways):
     // rules 0.321 / 0.256 / 0.160, with the models 0.885 / 0.305 / 0.560.
+    // After the eighteenth session (the means made ready is danger now):
+    // rules 0.321 / 0.256 / 0.240, with the models 0.897 / 0.293 / 0.720.
     let report = crisis_figures("tests/data/crisis/dev10.jsonl", false).await;
-    assert_floors_over(&report, 160, 0.32, 0.26, 0.16);
+    assert_floors_over(&report, 160, 0.32, 0.26, 0.23);
     let report = crisis_figures("tests/data/crisis/dev10.jsonl", true).await;
-    assert_floors_over(&report, 160, 0.88, 0.31, 0.56);
+    assert_floors_over(&report, 160, 0.89, 0.30, 0.71);
 }
 
 #[tokio::test]
