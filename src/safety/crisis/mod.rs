@@ -436,12 +436,13 @@ struct Message {
 impl Message {
     fn new(sentences: &[Sentence]) -> Message {
         let any = |regex: &Regex| any_sentence_matches(sentences, regex);
+        let relapse = any(&MARKERS.relapse);
         Message {
             death_mentioned: any(&MARKERS.death),
             despair: any(&MARKERS.despair),
             // Resolved only when no sentence says it came back.
-            resolved: any(&MARKERS.resolved) && !any(&MARKERS.relapse),
-            relapse: any(&MARKERS.relapse),
+            resolved: any(&MARKERS.resolved) && !relapse,
+            relapse,
             earlier: Vec::new(),
         }
     }
@@ -570,8 +571,9 @@ fn judge(
     // now or tonight in its sentence, is weak evidence in the same way: it
     // may be history still weighing on the writer or a past long over,
     // which the crisis model tells apart better.
-    let now = severity::NOW.is_match(&sentence.compact) || severity::NOW.is_match(&sentence.spaced);
-    let told_in_past = past && !message.relapse && !now;
+    let told_in_past = past
+        && !message.relapse
+        && !any_sentence_matches(std::slice::from_ref(sentence), &severity::NOW);
     let hyperbole = told_in_past
         || [Context::Laughter, Context::Story]
             .into_iter()

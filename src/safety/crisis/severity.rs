@@ -105,10 +105,10 @@ impl CrisisReading {
 
     /// Whether the rules' crisis rests on weak evidence: a borderline phrase
     /// the emotion did not support (or said laughing, about a story, or told
-    /// in the past), a
-    /// phrase that leaving said before explains, the conversation rather than
-    /// the message, or worry for someone else with no phrase of danger. Only such a reading
-    /// may be cleared by the model; a plain phrase of danger never is.
+    /// in the past), a phrase that leaving said before explains, the
+    /// conversation rather than the message, or worry for someone else with
+    /// no phrase of danger. Only such a reading may be cleared by the model;
+    /// a plain phrase of danger never is.
     pub fn rests_on_weak_evidence(&self) -> bool {
         self.is_crisis()
             && (self.assessment == CrisisAssessment::SetAside(SetAside::NotSupported)
