@@ -336,6 +336,11 @@ impl Sentence {
         }
     }
 
+    /// Whether `regex` matches the sentence in either of its forms.
+    fn matches(&self, regex: &Regex) -> bool {
+        regex.is_match(&self.compact) || regex.is_match(&self.spaced)
+    }
+
     fn has_token(&self, words: &[&str]) -> bool {
         self.count_tokens(words) > 0
     }
@@ -459,9 +464,7 @@ pub(super) fn told_as_over(text: &str) -> bool {
 
 /// Whether `regex` matches one of `sentences`, in either of its forms.
 fn any_sentence_matches(sentences: &[Sentence], regex: &Regex) -> bool {
-    sentences
-        .iter()
-        .any(|s| regex.is_match(&s.compact) || regex.is_match(&s.spaced))
+    sentences.iter().any(|s| s.matches(regex))
 }
 
 // ---------------------------------------------------------------------------
@@ -571,9 +574,7 @@ fn judge(
     // now or tonight in its sentence, is weak evidence in the same way: it
     // may be history still weighing on the writer or a past long over,
     // which the crisis model tells apart better.
-    let told_in_past = past
-        && !message.relapse
-        && !any_sentence_matches(std::slice::from_ref(sentence), &severity::NOW);
+    let told_in_past = past && !message.relapse && !sentence.matches(&severity::NOW);
     let hyperbole = told_in_past
         || [Context::Laughter, Context::Story]
             .into_iter()

@@ -198,8 +198,7 @@ impl Context {
     }
 
     pub(super) fn found_in(self, sentence: &Sentence) -> bool {
-        let regex = self.regex();
-        regex.is_match(&sentence.compact) || regex.is_match(&sentence.spaced)
+        sentence.matches(self.regex())
     }
 }
 
