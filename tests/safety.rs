@@ -257,6 +257,10 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ),
     ("죽고 싶지 않은 척하는 것도 이제 지쳤어", Some("E24")),
     ("죽고 싶다고 한 건 농담 아니었어", Some("E24")),
+    // Nineteenth session: a day without the thought denied with 없 typed
+    // 업; asking how to die where no one would know.
+    ("죽고 싶다는 생각 안 한 날이 업어", Some("E24")),
+    ("아무도 모르게 죽으려면 어떻게 해야 돼", Some("E24")),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -1755,12 +1759,21 @@ fn a_plan_for_the_next_hour_or_a_means_made_ready_leads_with_the_emergency_numbe
         "죽고 싶어. 번개탄 차에 다 준비해놨어",
         "i want to die. the pills are lined up on my desk",
         "i want to end it. i've sorted it, the letters are written",
+        // A plan for today, after work, in minutes; the stuff got ready.
+        "죽고 싶어. 오늘 해보려고",
+        "죽고 싶다 퇴근하면 끝낼 거야",
+        "i want to kill myself. in 10 mins",
+        "i want to die. got the stuff ready",
     ] {
         let reading = crisis::read(text, &[], None, Some(&little));
         assert_eq!(reading.severity, Severity::Imminent, "{text}: {reading:?}");
     }
     // The same words of time in a message of risk without them: risk.
     let reading = crisis::read("i want to die", &[], None, Some(&little));
+    assert_eq!(reading.severity, Severity::Risk, "{reading:?}");
+    // After work told as a past day, not a plan: risk.
+    let text = "오늘 알바 끝나고 집 오는데 죽고 싶었어";
+    let reading = crisis::read(text, &[], None, Some(&little));
     assert_eq!(reading.severity, Severity::Risk, "{reading:?}");
 }
 
@@ -2184,6 +2197,33 @@ async fn the_sixteenth_held_out_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 120, 0.29, 0.19, 0.39);
     let report = crisis_figures("tests/data/crisis/heldout16.jsonl", true).await;
     assert_floors_over(&report, 120, 0.87, 0.33, 0.93);
+}
+
+#[tokio::test]
+async fn the_seventeenth_held_out_crisis_figures_do_not_drop() {
+    // The 22 categories, 12 a category in each of four sets (264
+    // each, half Korean), written on 2026-12-07 by four helpers who saw
+    // nothing, to judge a retrained crisis model (not shipped); the even
+    // ids (the odd ids are dev13.jsonl). As they came: rules 0.434 / 0.058
+    // / 0.284, with the models 0.958 / 0.083 / 0.845; after the nineteenth
+    // session's rules: rules 0.434 / 0.058 / 0.293, with the models the same.
+    let report = crisis_figures("tests/data/crisis/heldout17.jsonl", false).await;
+    assert_floors_over(&report, 528, 0.43, 0.06, 0.29);
+    let report = crisis_figures("tests/data/crisis/heldout17.jsonl", true).await;
+    assert_floors_over(&report, 528, 0.955, 0.085, 0.84);
+}
+
+#[tokio::test]
+async fn the_fourteenth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the same four sets. As they came: rules 0.528 / 0.042
+    // / 0.424, with the models 0.958 / 0.067 / 0.881. The nineteenth
+    // session's rules were tuned on them (a plan for today, the stuff got
+    // ready, 업 for 없, asking how to die): rules 0.535 / 0.042 / 0.466,
+    // with the models 0.965 / 0.067 / 0.924.
+    let report = crisis_figures("tests/data/crisis/dev13.jsonl", false).await;
+    assert_floors_over(&report, 528, 0.53, 0.045, 0.46);
+    let report = crisis_figures("tests/data/crisis/dev13.jsonl", true).await;
+    assert_floors_over(&report, 528, 0.96, 0.07, 0.92);
 }
 
 #[tokio::test]

@@ -303,11 +303,11 @@ pub(super) const RULES: &[Rule] = &[
     // 이렇게 사느니 죽는 게 나아 — also "I'd rather die than eat this".
     ko(Ideation, Borderline, r"죽는게(?:낫|나을|나아|편할|편하|답|맞)"),
     ko(Ideation, Strong, r"죽으면(?:편할|편해질|끝날|다끝)"),
-    // Asking how: 안 아프게 죽는 법, 자살 방법 (a game's 죽는 방법 is a task).
+    // Asking how: 안 아프게 죽는 법, 자살 방법, 죽으려면 어떻게 해 (a game's 죽는 방법 is a task).
     ko(
         Ideation,
         Strong,
-        r"(?:안아프게|고통없이|편하게|쉽게|깔끔하게|조용히)죽(?:을|는|으려면|는법|는방법)|(?:자살|죽는)(?:하는)?(?:방법|법)",
+        r"(?:안아프게|고통없이|편하게|쉽게|깔끔하게|조용히|아무도모르게)죽(?:을|는|으려면|는법|는방법)|죽(?:으려면|을려면)(?:어떻게|뭘|뭐|어디)|(?:자살|죽는)(?:하는)?(?:방법|법)",
     )
     .unless(&[C::Task]),
     // 그냥 죽을래 — but 더워서 죽을래 is an idiom, and a bare 죽을래? a threat.

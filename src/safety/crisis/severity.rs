@@ -373,7 +373,7 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:옥상|다리|대교|난간|철로|선로|철길|절벽|베란다|창문|창틀|지붕|고층|꼭대기|최상층|비상계단|아파트|건물|한강|바다|강가|낭떠러지|승강장|스크린도어)[가-힣]{0,6}(?:위야|위에있|위에서있|에있어|에와있|에왔|에서있|올라왔|올라와있|올라가있|서있|앞이야|앞에있|앞에서있|위에서|난간잡|넘어왔|밖에|올라가서|올라와서|가는중|가고있어|향하는중|가는길)",
         r"|뛰어내리(?:려고|려는|기직전|기전|면|러|ㄹ)|뛰어내릴(?:거|게|래|까)|투신",
         // a plan for now
-        r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심)",
+        r"|(?:오늘밤|오늘|지금|이따|이따가|곧|잠시후|한시간뒤|몇시간뒤|새벽에|자정에|내일아침)[가-힣]{0,6}(?:끝낼|끝내려|끝낸다|죽을|죽으려|죽는다|죽을거|갈거|떠날|떠나려|실행|마지막|뛰어|결심|해보려|하려고|할거야|할거다|가려고|들어가려)",
         // a farewell said now, a plan for when no one is watching
         r"|고마웠|고생많았|잘지내|잘있어|다들안녕|모두안녕|안녕히|마지막으로|(?:편지|쪽지)[를을]?써놨|내일아침에보|(?:고양이|강아지|애완|반려)[가-힣]{0,6}(?:챙겨줄|챙겨줘|부탁|맡아|돌봐)|피(?:가)?많이|어지러워|걸어들어가|걸터앉|뛰어들|자면(?:할|하려)|결심했|말리지마",
         r"|마지막인사|마지막메시지|마지막으로말|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게)|유서[를을]?(?:썼|써놨|다썼|남겼)|마지막(?:편지|쪽지|인사)[를을]?(?:남겼|써놨|썼|보냈)|안녕히계세요|먼저갈게|먼저가서미안",
@@ -408,7 +408,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         // the means in hand, a last talk, not coming back
         r"|\b(?:holding|gripping|clutching)\b[^.]{0,20}\b(?:gun|knife|blade|razor|pills|rope|noose)\b|\b(?:gun|knife|blade|razor|pills|rope|noose)\b[^.]{0,60}\b(?:holding (?:it|them)|in my hands?|in front of me)\b|\btaped (?:up )?(?:the |all the )?(?:\w+ )?(?:windows?|gaps|vents?|doors?)\b|\bnot (?:going to|gonna) stop this time\b|\bi'?m going back(?: there| up)?(?:$| \.)|\bone last (?:convo|conversation|chat|talk)\b|\bi won't be back\b|\bbefore i go(?:$| \.)",
         // the means made ready
-        r"|\b(?:lined up|laid out|set out|counted out|all set up|everything's ready|everything is ready)\b|\b(?:i've|i have) sorted it\b|\bit's (?:all )?sorted\b|\b(?:letters|notes|note) (?:are|is) (?:written|done|ready)\b",
+        r"|\b(?:lined up|laid out|set out|counted out|all set up|everything's ready|everything is ready)\b|\bgot (?:the|my|all the|all my|everything) (?:(?:stuff|things|pills|meds) )?ready\b|\bstuff(?:'s| is) ready\b|\b(?:i've|i have) sorted it\b|\bit's (?:all )?sorted\b|\b(?:letters|notes|note) (?:are|is) (?:written|done|ready)\b",
         r"|\bknot slipped\b|\bkicked (?:over )?the chair\b|\b(?:our|my) last (?:chat|conversation|talk)\b|\bif (?:anyone|someone|somebody) asks\b|\bwhen i'm gone\b|\bwrote (?:the |my |all the |all my )?(?:letters|notes)\b|\bpasswords\b[^.]{0,30}\bfor my\b|\bfind the note\b|\bmy last post\b|\bwriting letters to\b|\btried last night\b|\bin the er\b|\btook all (?:of )?my\b|\bby the time (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|get|gets|find|finds) this\b|\bwhere i'?m going\b",
     ))
 });
@@ -418,7 +418,7 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static NOW: LazyLock<Regex> = LazyLock::new(|| {
     // English "now" alone is also a span ("for a while now"): not counted.
     regex(
-        r"지금|당장|오늘밤|이따|조금있다가|잠시후|오늘안에|오늘중으로|자정전|자정까지|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up)|in a (?:bit|minute|few minutes|little while)|when i get (?:home|there|back))\b|\b(?:going to|gonna|about to) \w+ (?:them|it|all of them)\b[^.]{0,30}\bnow\b",
+        r"지금|당장|오늘밤|이따|조금있다가|잠시후|오늘안에|오늘중으로|자정전|자정까지|퇴근(?:하면|후에)|마감(?:하면|하고나면)|(?:장사|일|수업|알바)끝나면|(?:날|해)(?:이)?(?:밝기|뜨기)전|아침(?:이)?(?:오기|밝기)전|\b(?:right now|rn|tonight|as we speak|this very moment|(?:do|doing) it now|(?:before|by) (?:the )?(?:morning|midnight|dawn|sunrise|daybreak|the sun (?:comes|is) up)|in a (?:bit|minute|few minutes|little while)|when i get (?:home|there|back)|when i get off|in [0-9]+ ?min(?:ute)?s?)\b|\b(?:going to|gonna|about to) \w+ (?:them|it|all of them)\b[^.]{0,30}\bnow\b",
     )
 });
 
