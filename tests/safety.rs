@@ -523,6 +523,18 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
         "it's not like i want to die, i just hate mondays",
         Some("E24"),
     ),
+    // Nineteenth session: asked by someone else and answered no; a thought
+    // of that kind that does not come.
+    (
+        "the nurse asked if i think about killing myself. i told her no, it's just work stress",
+        Some("E24"),
+    ),
+    (
+        "my therapist asked whether i want to die. the honest answer is no",
+        Some("E24"),
+    ),
+    ("담임쌤이 자해하냐고 물어봤는데 나 진짜 안 해", Some("E24")),
+    ("요즘 지치긴 해도 자살 생각 같은 건 안 들어", Some("E24")),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),
@@ -2219,11 +2231,13 @@ async fn the_fourteenth_development_crisis_figures_do_not_drop() {
     // / 0.424, with the models 0.958 / 0.067 / 0.881. The nineteenth
     // session's rules were tuned on them (a plan for today, the stuff got
     // ready, 업 for 없, asking how to die): rules 0.535 / 0.042 / 0.466,
-    // with the models 0.965 / 0.067 / 0.924.
+    // with the models 0.965 / 0.067 / 0.924; then a question someone asked
+    // answered no: rules 0.535 / 0.025 / 0.466, with the models 0.965 /
+    // 0.050 / 0.924.
     let report = crisis_figures("tests/data/crisis/dev13.jsonl", false).await;
-    assert_floors_over(&report, 528, 0.53, 0.045, 0.46);
+    assert_floors_over(&report, 528, 0.53, 0.03, 0.46);
     let report = crisis_figures("tests/data/crisis/dev13.jsonl", true).await;
-    assert_floors_over(&report, 528, 0.96, 0.07, 0.92);
+    assert_floors_over(&report, 528, 0.96, 0.055, 0.92);
 }
 
 #[tokio::test]

@@ -218,6 +218,7 @@ struct Markers {
     ko_explained_away: Regex,
     ko_answered_no: Regex,
     en_answered_no: Regex,
+    en_asked_if: Regex,
     ko_taken_back: Regex,
     en_taken_back: Regex,
     ko_double_negation: Regex,
@@ -245,6 +246,7 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_explained_away: regex(KO_EXPLAINED_AWAY),
     ko_answered_no: regex(KO_ANSWERED_NO),
     en_answered_no: regex(EN_ANSWERED_NO),
+    en_asked_if: regex(EN_ASKED_IF),
     ko_taken_back: regex(KO_TAKEN_BACK),
     en_taken_back: regex(EN_TAKEN_BACK),
     ko_double_negation: regex(KO_DOUBLE_NEGATION),
@@ -414,7 +416,9 @@ fn sentences(text: &str) -> Vec<Sentence> {
         let answer = &out[i];
         let no = MARKERS.ko_answered_no.is_match(&answer.compact)
             || MARKERS.en_answered_no.is_match(&answer.spaced);
-        out[i - 1].answered_no = out[i - 1].question && no;
+        let asked = &out[i - 1];
+        let question = asked.question || MARKERS.en_asked_if.is_match(&asked.spaced);
+        out[i - 1].answered_no = question && no;
     }
     let mut later_takes_back = false;
     for sentence in out.iter_mut().rev() {

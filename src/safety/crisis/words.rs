@@ -31,7 +31,7 @@ pub(super) const KO_NEGATION: &str = concat!(
     r"|(?:한|할)(?:적|생각|일)(?:은|이|도)?없",
     // Things of that kind not done, or not meant: 그런 건 안 해, 죽고 싶다거나 그런 건
     // 아니었어, 극단적 선택 그런 거 아예 생각 없어.
-    r"|(?:다|라)?(?:거나|든가|든지)?(?:같은|그런)(?:건|거|것)(?:은|는)?(?:전혀|절대|1도|하나도)?(?:안해|안함|안할|없|아니|아냐|아님)",
+    r"|(?:다|라)?(?:거나|든가|든지)?(?:같은|그런)(?:건|거|것)(?:은|는)?(?:전혀|절대|1도|하나도)?(?:안해|안함|안할|안들|없|아니|아냐|아님)",
     r"|(?:같은|그런)(?:건|거|것)(?:은|는)?(?:아예|전혀|절대|1도|하나도)?(?:생각|마음)(?:은|도|조차)?(?:없|안들|안해)",
     // Said, then called a joke: 뛰어내리고 싶다고 한 건 농담이었어.
     r"|(?:다고|라고)(?:한|말한|했던)(?:건|거|게)(?:그냥|다)?(?:농담|장난|뻥|거짓말)",
@@ -42,9 +42,10 @@ pub(super) const KO_NEGATION: &str = concat!(
     r"|(?:은|는|을|를|도|까지는|까진)?(?:안|절대안)(?:해|할|했|하)",
     r"|(?:는|은)?(?:건|거|게)?(?:이제|더는|더이상|다시는)(?:안|절대안)(?:해|할|함)",
     // Not either of them: 자해나 자살 생각은 없었어; asked, and answered no: 자살 생각
-    // 있냐고 물으면 없어; a rhetorical question: 죽을 생각 하는 줄 아나.
+    // 있냐고 물으면 없어, 자해하냐고 물어보는데 진짜 안 해; a rhetorical question:
+    // 죽을 생각 하는 줄 아나.
     r"|(?:나|이나|랑|이랑|하고)[가-힣]{0,8}?(?:생각|충동)(?:은|는|이|도)?(?:없|안들|안했)",
-    r"|[가-힣]{0,6}?(?:있냐고|있냐|있니|하냐고|하냐)[가-힣]{0,6}?(?:없어|없음|없다|없지|아니|아냐|노노)",
+    r"|[가-힣]{0,6}?(?:있냐고|있냐|있니|하냐고|하냐|했냐고|하는지)[가-힣]{0,8}?(?:없어|없음|없다|없지|아니|아냐|노노|안해|안함|안했|안한다)",
     r"|[가-힣]{0,4}?(?:하는|할)줄(?:아나|아냐|아니)",
     // Not even thought of: 자해 같은 건 생각도 안 해봤어.
     r"|(?:같은|그런)(?:건|거|것)(?:은)?(?:생각|마음)(?:도|은|조차)?(?:안|못)(?:해|했|함|들)",
@@ -73,7 +74,11 @@ pub(super) const EN_TAKEN_BACK: &str = r"^(?:actually|honestly|truthfully|tbh|to
 /// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never".
 /// A bare "no" is not enough ("no one would notice"), nor "not tonight",
 /// "never mind" or "i'm not kidding".
-pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$";
+pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$|^(?:i )?(?:told (?:him|her|them|the doc(?:tor)?|my \w+)|said) no\b|^(?:my |the )?(?:honest |truthful )?answer (?:is|was) no\b";
+/// A sentence that reports a question put to the writer ("the doctor asked
+/// if i ever think about hurting myself"): for the answered-no check, as a
+/// question.
+pub(super) const EN_ASKED_IF: &str = r"\b(?:asked|asks|asking) (?:me )?(?:if|whether)\b";
 /// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
 /// `살고 싶어유`, `그런 생각은 꿈에도 안 한당께`, "i'm not in danger"): with no
 /// phrase of danger, taken at their word.
