@@ -281,7 +281,9 @@ struct Sentence {
     /// Ended with a question mark.
     question: bool,
     /// A question the next sentence answers no: `극단적인 선택? 그런 거 안 해`,
-    /// "suicidal? no, just tired". Its phrases are negated.
+    /// "suicidal? no, just tired", or a question someone put to the writer,
+    /// reported ("the doctor asked if i think about it. told him no"). Its
+    /// phrases are negated.
     answered_no: bool,
     /// A later sentence takes a denial back (`사실 했어`, "actually i lied").
     taken_back: bool,

@@ -71,7 +71,8 @@ pub(super) const KO_ANSWERED_NO: &str = r"^(?:아니|아뇨|아니요)(?:한번�
 pub(super) const KO_TAKEN_BACK: &str =
     r"^(?:사실|솔직히|솔까|거짓말)|거짓말이|뻥이(?:야|고|었|에요)";
 pub(super) const EN_TAKEN_BACK: &str = r"^(?:actually|honestly|truthfully|tbh|to be honest|the truth is|truth is)\b|\b(?:i lied|that's a lie|that was a lie|not true)\b";
-/// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never".
+/// The same in English: "suicidal? no, just tired", "kill myself? nah i'd never",
+/// "told him no", "the honest answer is no".
 /// A bare "no" is not enough ("no one would notice"), nor "not tonight",
 /// "never mind" or "i'm not kidding".
 pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$|^(?:i )?(?:told (?:him|her|them|the doc(?:tor)?|my \w+)|said) no\b|^(?:my |the )?(?:honest |truthful )?answer (?:is|was) no\b";
