@@ -261,6 +261,11 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     // 업; asking how to die where no one would know.
     ("죽고 싶다는 생각 안 한 날이 업어", Some("E24")),
     ("아무도 모르게 죽으려면 어떻게 해야 돼", Some("E24")),
+    // Twentieth session: a plan denied only "yet" still stands.
+    (
+        "i know how i'd do it, just haven't picked a day yet",
+        Some("E24"),
+    ),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -1776,6 +1781,9 @@ fn a_plan_for_the_next_hour_or_a_means_made_ready_leads_with_the_emergency_numbe
         "죽고 싶다 퇴근하면 끝낼 거야",
         "i want to kill myself. in 10 mins",
         "i want to die. got the stuff ready",
+        // Tomorrow, this weekend: a plan with a day.
+        "i want to die. i'm going to end it tomorrow",
+        "i want to kill myself, doing it this weekend",
     ] {
         let reading = crisis::read(text, &[], None, Some(&little));
         assert_eq!(reading.severity, Severity::Imminent, "{text}: {reading:?}");
@@ -2223,6 +2231,33 @@ async fn the_seventeenth_held_out_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 528, 0.43, 0.06, 0.29);
     let report = crisis_figures("tests/data/crisis/heldout17.jsonl", true).await;
     assert_floors_over(&report, 528, 0.955, 0.085, 0.84);
+}
+
+#[tokio::test]
+async fn the_eighteenth_held_out_crisis_figures_do_not_drop() {
+    // The 22 categories, 12 a category in each of two sets (264
+    // each, half Korean; ten messages also in a training file or an earlier
+    // set dropped), written on 2026-12-07 by two helpers who saw nothing, to
+    // judge a retrained crisis model (not shipped): one in young people's
+    // voice, one in adults'; the even ids (the odd ids are dev14.jsonl). As
+    // they came: rules 0.504 / 0.042 / 0.419, with the models 0.986 / 0.059
+    // / 0.919.
+    let report = crisis_figures("tests/data/crisis/heldout18.jsonl", false).await;
+    assert_floors_over(&report, 260, 0.50, 0.045, 0.41);
+    let report = crisis_figures("tests/data/crisis/heldout18.jsonl", true).await;
+    assert_floors_over(&report, 260, 0.98, 0.06, 0.91);
+}
+
+#[tokio::test]
+async fn the_fifteenth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the same two sets. As they came: rules 0.536 / 0.092 /
+    // 0.308, with the models 0.979 / 0.084 / 0.962; the twentieth session
+    // tuned on them (a denial only "yet" is none): rules 0.543 / 0.092 /
+    // 0.308, with the models 0.986 / 0.084 / 0.962.
+    let report = crisis_figures("tests/data/crisis/dev14.jsonl", false).await;
+    assert_floors_over(&report, 259, 0.54, 0.095, 0.30);
+    let report = crisis_figures("tests/data/crisis/dev14.jsonl", true).await;
+    assert_floors_over(&report, 259, 0.985, 0.085, 0.96);
 }
 
 #[tokio::test]

@@ -219,6 +219,7 @@ struct Markers {
     ko_answered_no: Regex,
     en_answered_no: Regex,
     en_asked_if: Regex,
+    en_not_yet: Regex,
     ko_taken_back: Regex,
     en_taken_back: Regex,
     ko_double_negation: Regex,
@@ -247,6 +248,7 @@ static MARKERS: LazyLock<Markers> = LazyLock::new(|| Markers {
     ko_answered_no: regex(KO_ANSWERED_NO),
     en_answered_no: regex(EN_ANSWERED_NO),
     en_asked_if: regex(EN_ASKED_IF),
+    en_not_yet: regex(EN_NOT_YET),
     ko_taken_back: regex(KO_TAKEN_BACK),
     en_taken_back: regex(EN_TAKEN_BACK),
     ko_double_negation: regex(KO_DOUBLE_NEGATION),
@@ -539,11 +541,12 @@ fn judge(
                 };
             let past = MARKERS.past_sentence.is_match(&sentence.spaced)
                 || found.as_str().starts_with("wanted");
+            let after = &sentence.spaced[found.end()..];
+            // "haven't picked a day yet" is no denial: the plan stands.
             let negated = (MARKERS.en_negation_before.is_match(before)
-                && !MARKERS.en_double_negation.is_match(before))
-                || MARKERS
-                    .en_negation_after
-                    .is_match(&sentence.spaced[found.end()..]);
+                && !MARKERS.en_double_negation.is_match(before)
+                && !MARKERS.en_not_yet.is_match(after))
+                || MARKERS.en_negation_after.is_match(after);
             (negated, someone_else, past)
         }
     };

@@ -399,8 +399,8 @@ static IMMINENT_EN: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bi (?:just |already )?(?:od'd|overdosed|od)\b|\bi (?:just |already )?(?:cut|slit|stabbed)\b|\bbleeding\b|\bwon't stop bleeding\b|\bso much blood\b",
         r"|\b(?:on|at|off|near|standing on|sitting on|on top of|edge of|ledge of|over) (?:the |a |this |my )?(?:bridge|roof|rooftop|ledge|edge|tracks|railing|cliff|balcony|platform|top floor|window ?sill)\b",
         r"|\b(?:gonna|going to|about to|ready to|will) (?:jump|do it|end it|go through with it)\b|\b(?:came|drove|walked|climbed) (?:up |out )?(?:here |there )?to jump\b|\b(?:in my hand|lined up) right now\b",
-        r"|\b(?:tonight|right now|rn|today|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
-        r"|\b(?:end|die|kill|jump|hang|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|in an hour|in a few hours)\b",
+        r"|\b(?:tonight|right now|rn|today|tomorrow|tmrw|this weekend|in an hour|in a few hours|in (?:a few|ten|10|five|5|twenty|20|thirty|30) minutes|this is it|it's time)\b[^.]{0,40}\b(?:end|die|kill|jump|do it|goodbye|bye|over)\b",
+        r"|\b(?:end|die|kill|jump|hang|do it|goodbye)\b[^.]{0,40}\b(?:tonight|right now|rn|today|tomorrow|tmrw|this weekend|in an hour|in a few hours)\b",
         r"|\b(?:goodbye|bye everyone|thanks for everything|sorry for everything|last time i'll|when they find me|took them all|did it|just now|tonight's the night|as soon as everyone|in an hour|walk into the water|the express|ending it|find (?:it|them|me|my \w+) in the morning|take care of my (?:cat|dog|pets?|kids?))\b|\bwrote (?:\w+ )?(?:letters?|notes?) (?:to|for)\b|\bwrote everyone\b",
         r"|\bthis is (?:my )?(?:goodbye|the last (?:message|thing))\b|\bwrote (?:my|a|the) (?:suicide )?note\b|\bthe rope is\b|\blit the charcoal\b",
         // soon, affairs put in order, the means set up, an attempt just made

@@ -78,6 +78,9 @@ pub(super) const EN_TAKEN_BACK: &str = r"^(?:actually|honestly|truthfully|tbh|to
 pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$|^(?:i )?(?:told (?:him|her|them|the doc(?:tor)?|my \w+)|said) no\b|^(?:my |the )?(?:honest |truthful )?answer (?:is|was) no\b";
 /// A sentence that reports a question put to the writer ("the doctor asked
 /// if i ever think about hurting myself"): for the answered-no check, as a
+/// A denial that says it is only not yet ("just haven't picked a day yet",
+/// "haven't done it yet"): matched after the phrase, the plan still stands.
+pub(super) const EN_NOT_YET: &str = r"^[^.,;]{0,25}\byet\b";
 /// question.
 pub(super) const EN_ASKED_IF: &str = r"\b(?:asked|asks|asking) (?:me )?(?:if|whether)\b";
 /// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
