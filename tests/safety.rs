@@ -261,9 +261,19 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     // 업; asking how to die where no one would know.
     ("죽고 싶다는 생각 안 한 날이 업어", Some("E24")),
     ("아무도 모르게 죽으려면 어떻게 해야 돼", Some("E24")),
-    // Twentieth session: a plan denied only "yet" still stands.
+    // Twentieth session: a plan denied only "yet" still stands; a will left
+    // out, a seat by the tracks, jumping asked about.
     (
         "i know how i'd do it, just haven't picked a day yet",
+        Some("E24"),
+    ),
+    ("유서 식탁 위에 두고 나왔어", Some("E24")),
+    (
+        "기찻길 옆에 앉아 있어 다음 열차 오면 들어갈 거야",
+        Some("E24"),
+    ),
+    (
+        "would jumping from a 6th floor balcony be fatal or could i survive it",
         Some("E24"),
     ),
 ];
@@ -540,6 +550,9 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ),
     ("담임쌤이 자해하냐고 물어봤는데 나 진짜 안 해", Some("E24")),
     ("요즘 지치긴 해도 자살 생각 같은 건 안 들어", Some("E24")),
+    // Taking the train home (들어가다 is also going home).
+    ("막차 오면 타고 들어가려고", None),
+    ("다음 열차 오면 타고 집에 들어가려고 피곤하다", Some("E24")),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),
@@ -1781,9 +1794,12 @@ fn a_plan_for_the_next_hour_or_a_means_made_ready_leads_with_the_emergency_numbe
         "죽고 싶다 퇴근하면 끝낼 거야",
         "i want to kill myself. in 10 mins",
         "i want to die. got the stuff ready",
-        // Tomorrow, this weekend: a plan with a day.
+        // Tomorrow, this weekend: a plan with a day; a night named, a
+        // train awaited.
         "i want to die. i'm going to end it tomorrow",
         "i want to kill myself, doing it this weekend",
+        "죽고 싶어. 복귀 전날 밤에 끝낼 거다",
+        "죽고 싶어 다음 열차 오면 뛰어들 거야",
     ] {
         let reading = crisis::read(text, &[], None, Some(&little));
         assert_eq!(reading.severity, Severity::Imminent, "{text}: {reading:?}");
@@ -2231,6 +2247,35 @@ async fn the_seventeenth_held_out_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 528, 0.43, 0.06, 0.29);
     let report = crisis_figures("tests/data/crisis/heldout17.jsonl", true).await;
     assert_floors_over(&report, 528, 0.955, 0.085, 0.84);
+}
+
+#[tokio::test]
+async fn the_nineteenth_held_out_crisis_figures_do_not_drop() {
+    // The 22 categories, 12 a category in each of two sets (264
+    // each, half Korean; eleven messages also in a training file or an
+    // earlier set dropped), written on 2026-12-07 by two helpers who saw
+    // nothing, to judge the same retrained crisis model a second time (not
+    // shipped): one in the voices of older people, dialects and English as
+    // a second language, one in late-night voices; the even ids (the odd
+    // ids are dev15.jsonl). As they came: rules 0.440 / 0.058 / 0.339, with
+    // the models 0.894 / 0.058 / 0.774.
+    let report = crisis_figures("tests/data/crisis/heldout19.jsonl", false).await;
+    assert_floors_over(&report, 261, 0.43, 0.06, 0.33);
+    let report = crisis_figures("tests/data/crisis/heldout19.jsonl", true).await;
+    assert_floors_over(&report, 261, 0.89, 0.06, 0.77);
+}
+
+#[tokio::test]
+async fn the_sixteenth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the same two sets. As they came: rules 0.543 / 0.068 /
+    // 0.347, with the models 0.942 / 0.034 / 0.837; the twentieth session
+    // tuned on them (유서 left on the table, a seat by the tracks, a train
+    // awaited, a night named, jumping asked about): rules 0.572 / 0.068 /
+    // 0.388, with the models 0.949 / 0.034 / 0.898.
+    let report = crisis_figures("tests/data/crisis/dev15.jsonl", false).await;
+    assert_floors_over(&report, 256, 0.57, 0.07, 0.38);
+    let report = crisis_figures("tests/data/crisis/dev15.jsonl", true).await;
+    assert_floors_over(&report, 256, 0.945, 0.035, 0.89);
 }
 
 #[tokio::test]

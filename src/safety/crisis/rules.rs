@@ -611,12 +611,13 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:누가|누군가|나찾는사람)[가-힣]{0,6}(?:물어보면|찾으면|있으면)[가-힣]{0,20}(?:전해줘|해줘|말해줘|부탁)|마지막대화|마지막으로대화|(?:다들|사람들|모두)(?:한테|에게)[가-힣]{0,4}(?:고맙다고|미안하다고)[가-힣]{0,4}(?:하고다|말하고다|인사하고다|하는중|다니)",
     )
     .unless(&[C::Farewell]),
-    // Farewells with things put in order: 편지 써놨어, 물건 다 줬어, 유서; 먼저 갈게
+    // Farewells with things put in order: 편지 써놨어, 물건 다 줬어, 유서 (써 놨어,
+    // 식탁 위에 두고 나왔어); 먼저 갈게
     // with an apology or love (alone it is everyday leave-taking: 피곤해서 먼저 갈게).
     ko(
         PlanOrMeans,
         Strong,
-        r"유서(?:를|을|가|다|써|썼|남|쓰|야|는|도|$)|(?:미안|사랑|고마웠|울지마|잘있어|잘지내)[가-힣]{0,10}먼저(?:갈게|가서|간다)|먼저(?:갈게|가서|간다)[가-힣]{0,10}(?:미안|사랑|고마웠|울지마|슬퍼하지|잘있어|잘지내)|(?:편지|쪽지)[를을]?써놨|물건[가-힣]{0,6}다줬|정리다됐|마지막으로[가-힣]{0,8}(?:말하고|인사|보고)|마지막(?:날|인사|메시지|이야)|맡아줄사람|날짜(?:를)?정했",
+        r"유서(?:를|을|가|다|써|썼|남|쓰|야|는|도|$)|(?:미안|사랑|고마웠|울지마|잘있어|잘지내)[가-힣]{0,10}먼저(?:갈게|가서|간다)|먼저(?:갈게|가서|간다)[가-힣]{0,10}(?:미안|사랑|고마웠|울지마|슬퍼하지|잘있어|잘지내)|(?:편지|쪽지)[를을]?써놨|물건[가-힣]{0,6}다줬|정리다됐|마지막으로[가-힣]{0,8}(?:말하고|인사|보고)|마지막(?:날|인사|메시지|이야)|맡아줄사람|날짜(?:를)?정했|유서[가-힣]{0,8}(?:두고|놔두|놔뒀|놓고|놓았|놨|올려)",
     )
     .unless(&[C::Farewell, C::Task, C::Workshop])
     .topic(),
@@ -630,13 +631,14 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다|죽으려|죽을거|죽을꺼)|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안",
+        r"(?:밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때)[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다|죽으려|죽을거|죽을꺼)|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안|(?:열차|기차|전철|지하철)[가-힣]{0,4}(?:오면|올때|들어오면)(?:바로|그냥|선로로|선로에|철로로|앞으로)?(?:들어가|뛰어들|뛰어내)",
     ),
-    // A high or dangerous place now: 한강 다리 위야, 선로 앞에 서 있어, 난간에 걸터앉아.
+    // A high or dangerous place now: 한강 다리 위야, 선로 앞에 서 있어, 난간에 걸터앉아,
+    // 기찻길 옆에 앉아 있어.
     ko(
         PlanOrMeans,
         Borderline,
-        r"(?:다리|대교|옥상|선로|철로|난간|절벽|베란다|낭떠러지|꼭대기|최상층)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
+        r"(?:다리|대교|옥상|선로|철로|기찻길|기차길|철길|난간|절벽|베란다|낭떠러지|꼭대기|최상층)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|앉아있|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
     )
     .unless(&[C::Outing, C::Commute]),
     // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
@@ -1039,11 +1041,12 @@ pub(super) const RULES: &[Rule] = &[
     ),
     // Asking whether a lethal method works or hurts: "does carbon monoxide in a
     // closed garage actually work", "would hanging hurt", "does running the car
-    // in a closed garage work fast".
+    // in a closed garage work fast", "would jumping from a 6th floor balcony be
+    // fatal or could i survive it".
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)?|(?:car|engine) running) in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b",
+        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)?|(?:car|engine) running) in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b|\b(?:would|will|does|is|can|could)\b[^.?]{0,50}\b(?:jumping|falling) (?:off|from)\b[^.?]{0,50}\b(?:fatal|lethal|kill me|survive|be enough)\b",
     ),
     // Which way to cut a wrist or an arm: "down the arm, not across".
     en(
