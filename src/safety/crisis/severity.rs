@@ -20,7 +20,7 @@ use regex::Regex;
 
 use super::words::{
     EN_SAFE, KO_SAFE, SAFE_QUALIFIED, SAFE_TAKEN_BACK, overdose_ko, poison_swallowed_ko,
-    story_media_en, story_media_ko, ten_pills_or_more_ko,
+    story_media_en, story_media_ko, ten_pills_or_more_ko, train_awaited_ko,
 };
 use super::{
     Category, CrisisAssessment, Sentence, SetAside, assess, assess_after, learned, sentences,
@@ -389,7 +389,8 @@ static IMMINENT: LazyLock<Regex> = LazyLock::new(|| {
         r"|준비해놨|준비해뒀|준비다했|다준비했|준비끝|준비완료|세팅해놨|세팅끝",
         // a plan given a night (a weekend alone is risk, as the sets' writers
         // label it), a train awaited
-        r"|(?:내일|모레|그날|전날|주말)(?:밤|새벽)(?:에|에는)?[가-힣]{0,8}(?:끝낼|끝내려|할거|할게|하려고|죽을|죽으려)|(?:열차|기차|전철|지하철)[가-힣]{0,4}(?:오면|올때|들어오면)(?:바로|그냥|선로로|선로에|철로로|앞으로)?(?:들어가|뛰어들|뛰어내)",
+        r"|(?:내일|모레|그날|전날|주말)(?:밤|새벽)(?:에|에는)?[가-힣]{0,8}(?:끝낼|끝내려|할거|할게|하려고|죽을|죽으려)|",
+        train_awaited_ko!(),
         // a farewell to be read later, a plan for when the drink is finished
         r"|(?:읽을|볼|들을|받을|확인할)때(?:쯤|즈음)?(?:이면|엔|에는|에|면)?[가-힣]{0,6}(?:없을|없겠|떠났|세상에없|여기없)|(?:다|마저)(?:마시|먹|피우|비우)(?:면|고나면|고나서)[가-힣]{0,4}(?:하려고|할거|할게|실행|갈게|끝낼)",
     ))

@@ -76,11 +76,11 @@ pub(super) const EN_TAKEN_BACK: &str = r"^(?:actually|honestly|truthfully|tbh|to
 /// A bare "no" is not enough ("no one would notice"), nor "not tonight",
 /// "never mind" or "i'm not kidding".
 pub(super) const EN_ANSWERED_NO: &str = r"^(?:no|nope|nah|of course not|absolutely not|hell no|not at all)\s*,?\s*(?:(?:i'm|im|i am) not (?:suicidal|going to|gonna|planning|thinking)|i'd never|i would never|i'm fine|im fine|i'm ok|i'm okay|i'm good|i'm safe|i(?:'ve| have) (?:got )?too much to live for|i love my life|i (?:want|wanna) to live|just (?:(?:really|so|very|kinda|a bit) )?(?:tired|exhausted|sad|stressed|venting|curious|asking|kidding|joking))\b|^(?:no|nope|nah)\s*,?\s*never\s*$|^(?:of course not|absolutely not|hell no|not at all)\s*$|^(?:i )?(?:told (?:him|her|them|the doc(?:tor)?|my \w+)|said) no\b|^(?:my |the )?(?:honest |truthful )?answer (?:is|was) no\b";
-/// A sentence that reports a question put to the writer ("the doctor asked
-/// if i ever think about hurting myself"): for the answered-no check, as a
 /// A denial that says it is only not yet ("just haven't picked a day yet",
 /// "haven't done it yet"): matched after the phrase, the plan still stands.
 pub(super) const EN_NOT_YET: &str = r"^[^.,;]{0,25}\byet\b";
+/// A sentence that reports a question put to the writer ("the doctor asked
+/// if i ever think about hurting myself"): for the answered-no check, as a
 /// question.
 pub(super) const EN_ASKED_IF: &str = r"\b(?:asked|asks|asking) (?:me )?(?:if|whether)\b";
 /// The writer says they are safe or want to live (`내 목숨은 소중해`, `나 안전해`,
@@ -160,6 +160,16 @@ macro_rules! overdose_ko {
     };
 }
 pub(super) use overdose_ko;
+
+/// Waiting for a train to go in front of it (「다음 열차 오면 들어가려고」):
+/// nothing between but 바로, 선로로 and the like, as 「막차 오면 타고
+/// 들어가려고」 is going home. A crisis, and danger now.
+macro_rules! train_awaited_ko {
+    () => {
+        r"(?:열차|기차|전철|지하철)[가-힣]{0,4}(?:오면|올때|들어오면)(?:바로|그냥|선로로|선로에|철로로|앞으로)?(?:들어가|뛰어들|뛰어내)"
+    };
+}
+pub(super) use train_awaited_ko;
 
 /// Medicines by the names people give them (English, `\b`-bounded where used).
 macro_rules! medicines_en {
