@@ -276,6 +276,15 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         "would jumping from a 6th floor balcony be fatal or could i survive it",
         Some("E24"),
     ),
+    // Twenty-first session: a height asked about for certainty, a fall
+    // jumped asked about, the family better off without me.
+    ("우리 빌라 4층인데 거기서 뛰면 확실할까", Some("E24")),
+    ("이 높이면 확실히 죽겠지", Some("E24")),
+    (
+        "does jumping off a parking garage actually kill a person",
+        Some("E24"),
+    ),
+    ("나 없으면 엄마 아빠 좀 편해지겠지", Some("E24")),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -553,6 +562,14 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     // Taking the train home (들어가다 is also going home).
     ("막차 오면 타고 들어가려고", None),
     ("다음 열차 오면 타고 집에 들어가려고 피곤하다", Some("E24")),
+    // A fall asked about as an accident; a height asked about a view.
+    (
+        "can falling off a ladder kill you? my dad keeps climbing on the roof",
+        None,
+    ),
+    ("이 높이면 전망 확실히 좋겠다", None),
+    ("조심해 이 높이에서 떨어지면 죽어", None),
+    ("회의실 5층인 거 확실해?", None),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),
@@ -2077,7 +2094,8 @@ async fn the_ninth_held_out_crisis_figures_do_not_drop() {
     // Thirteenth session's rules (a question about a dose taken by mistake,
     // the writer's promise that they are okay): 0.950 / 0.061 / 0.873.
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
-    // fresh sets): 0.958 / 0.061 / 0.898.
+    // fresh sets): 0.958 / 0.061 / 0.898; then its rules (a height asked
+    // about for certainty, …): 0.961 / 0.061 / 0.898.
     assert_floors(&report, 0.955, 0.065, 0.895);
 }
 
@@ -2344,7 +2362,9 @@ async fn the_twenty_first_held_out_crisis_figures_do_not_drop() {
 async fn the_seventeenth_development_crisis_figures_do_not_drop() {
     // The odd ids of the twentieth held-out part's two sets. With the model
     // before it: rules 0.525 / 0.025 / 0.431, with the models 0.863 / 0.033
-    // / 0.784; with the retrained model 0.942 / 0.042 / 0.902.
+    // / 0.784; with the retrained model 0.942 / 0.042 / 0.902; after the
+    // twenty-first session's rules tuned on it (a height asked about for
+    // certainty, the family better off without me) 0.957 / 0.042 / 0.902.
     let report = crisis_figures("tests/data/crisis/dev16.jsonl", false).await;
     assert_floors_over(&report, 259, 0.525, 0.03, 0.43);
     let report = crisis_figures("tests/data/crisis/dev16.jsonl", true).await;
@@ -2355,7 +2375,9 @@ async fn the_seventeenth_development_crisis_figures_do_not_drop() {
 async fn the_eighteenth_development_crisis_figures_do_not_drop() {
     // The odd ids of the twenty-first held-out part's two sets. With the
     // model before it: rules 0.454 / 0.052 / 0.442, with the models 0.885 /
-    // 0.087 / 0.904; with the retrained model 0.977 / 0.070 / 0.962.
+    // 0.087 / 0.904; with the retrained model 0.977 / 0.070 / 0.962; after
+    // the twenty-first session's rules ("does jumping from 5 floors
+    // actually kill you") 0.985 / 0.070 / 0.962.
     let report = crisis_figures("tests/data/crisis/dev17.jsonl", false).await;
     assert_floors_over(&report, 245, 0.45, 0.055, 0.44);
     let report = crisis_figures("tests/data/crisis/dev17.jsonl", true).await;

@@ -395,7 +395,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         Burden,
         Strong,
-        r"(?:내가|나만|나하나|나)없으면[가-힣]{0,8}?(?:편하|편할|행복|나을|나아질|좋을|좋아지|잘살|평화|웃을|덜힘들)",
+        r"(?:내가|나만|나하나|나)없으면[가-힣]{0,8}?(?:편하|편할|편해|행복|나을|나아질|좋을|좋아지|잘살|평화|웃을|덜힘들)",
     )
     .unless(&[C::Task]),
     ko(
@@ -547,11 +547,12 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:질식|익사|목매|투신|손목그)(?:하면|으면|하는데|을때)[가-힣]{0,8}(?:얼마나|몇분|아파|고통|죽|걸려)",
     ),
     // ----- Korean: methods, means and attempts in the words people use -----
-    // Asking how much or how high: 몇 알 먹으면 죽어, 몇 층에서 떨어져야, 치사량.
+    // Asking how much or how high: 몇 알 먹으면 죽어, 몇 층에서 떨어져야, 치사량,
+    // 5층밖에 안 되는데 그 높이면 확실한가요.
     ko(
         PlanOrMeans,
         Strong,
-        r"(?:몇알|몇개|얼마나|몇통|몇층|몇미터)[가-힣0-9]{0,12}(?:죽|안깨|못깨|영원히)|치사량|(?:떨어져야|뛰어내려야|그어야)[가-힣]{0,8}(?:죽|확실|깊)|깊게베|(?:면도칼|커터칼|칼날)[가-힣]{0,12}(?:깊게|깊이|어디(?:를|에)?대)|목(?:을)?매(?:는|달|면|려)|확실하게죽|(?:어디를|어떻게)그어",
+        r"(?:몇알|몇개|얼마나|몇통|몇층|몇미터)[가-힣0-9]{0,12}(?:죽|안깨|못깨|영원히)|[0-9]+층[가-힣0-9]{0,14}(?:뛰|떨어|높이)[가-힣0-9]{0,8}(?:확실(?:한가|할까|하나|하겠)|죽을까|죽나|죽겠지)|(?:그|이|이정도|그정도)높이(?:면|에서)(?:확실(?:한가|할까|하나|해|하겠)|[가-힣]{0,4}죽(?:을까|나|겠지|을수있))|치사량|(?:떨어져야|뛰어내려야|그어야)[가-힣]{0,8}(?:죽|확실|깊)|깊게베|(?:면도칼|커터칼|칼날)[가-힣]{0,12}(?:깊게|깊이|어디(?:를|에)?대)|목(?:을)?매(?:는|달|면|려)|확실하게죽|(?:어디를|어떻게)그어",
     ),
     // Means put aside: 밧줄 사놨어, 수면제 모으고 있어, 커터칼 넣어뒀어 필요할 때.
     ko(
@@ -675,7 +676,7 @@ pub(super) const RULES: &[Rule] = &[
     ko(
         PassiveWish,
         Borderline,
-        r"사라지고싶|없어지고싶|없어지면[가-힣]{0,6}(?:편|나을|좋)|없는게나|짐밖에|짐이(?:될|돼|되)|출구가없|이제그만하고싶|그만살고|영원히(?:자고|잠들|눈감)|안깨어났으면|눈(?:을)?안떴으면|태어나지말",
+        r"사라지고싶|없어지고싶|없어지면[가-힣]{0,6}(?:편|나을|좋)|없는게(?:오히려|차라리|더|훨씬)?(?:나|도와|도움|편)|짐밖에|짐이(?:될|돼|되)|출구가없|이제그만하고싶|그만살고|영원히(?:자고|잠들|눈감)|안깨어났으면|눈(?:을)?안떴으면|태어나지말",
     )
     .unless(&[C::Escape, C::Embarrassment, C::Task, C::Luggage]),
     // The past coming back: 예전에 시도한 적 있는데 또, 흉터 보면서 또 긋고 싶다.
@@ -1046,11 +1047,19 @@ pub(super) const RULES: &[Rule] = &[
     // Asking whether a lethal method works or hurts: "does carbon monoxide in a
     // closed garage actually work", "would hanging hurt", "does running the car
     // in a closed garage work fast", "would jumping from a 6th floor balcony be
-    // fatal or could i survive it".
+    // fatal or could i survive it", "does jumping from 5 floors actually kill
+    // you" (jumping only: whether a fall kills you is asked about accidents).
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)?|(?:car|engine) running) in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b|\b(?:would|will|does|is|can|could)\b[^.?]{0,50}\b(?:jumping|falling) (?:off|from)\b[^.?]{0,50}\b(?:fatal|lethal|kill me|survive|be enough)\b",
+        r"\b(?:does|do|would|will|is|can|could|how (?:long|fast|quickly))\b[^.?]{0,50}\b(?:hanging|carbon monoxide|co poisoning|charcoal|helium|car exhaust|slitting|slit (?:my )?wrists?|drowning|(?:(?:running|leaving) (?:the|a|my) (?:car|engine)(?: on| running)?|(?:car|engine) running) in (?:a|the|my) (?:closed |shut |locked )?garage)\b[^.?]{0,40}\b(?:work|works|hurt|hurts|painful|kill|kills|fatal|lethal|take)\b|\b(?:would|will|does|is|can|could)\b[^.?]{0,50}\b(?:jumping|falling) (?:off|from)\b[^.?]{0,50}\b(?:fatal|lethal|kill me|survive|be enough)\b|\b(?:would|will|does|is|can|could)\b[^.?]{0,50}\bjumping (?:off|from)\b[^.?]{0,50}\bkill (?:you|a person|someone)\b",
+    ),
+    // An engine left running in a shut space: "sits in the truck in the barn
+    // with the engine running". Borderline: warming a car up is ordinary.
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\bengine (?:running|on)\b[^.]{0,30}\b(?:garage|barn|shed)\b|\b(?:garage|barn|shed)\b[^.]{0,30}\bengine (?:running|on)\b",
     ),
     // Which way to cut a wrist or an arm: "down the arm, not across".
     en(
