@@ -285,6 +285,18 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         Some("E24"),
     ),
     ("나 없으면 엄마 아빠 좀 편해지겠지", Some("E24")),
+    // 죽었으면 좋겠다 said of oneself, 죽어 spelled by sound, feeling a
+    // burden, a past said to be over that is not.
+    (
+        "요즘 눈 뜨면 차라리 죽었으면 좋겠다는 생각부터 들어",
+        Some("E24"),
+    ),
+    ("주거싶다 진짜 다 싫어", Some("E24")),
+    ("i feel like a burden to my whole family", Some("E24")),
+    (
+        "20대 때 자살 시도 했었어. 이제 괜찮은 줄 알았는데 회사 잘리고 나서 그 생각이 들어",
+        Some("E24"),
+    ),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -570,6 +582,11 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("이 높이면 전망 확실히 좋겠다", None),
     ("조심해 이 높이에서 떨어지면 죽어", None),
     ("회의실 5층인 거 확실해?", None),
+    // Someone else's words, quoted.
+    (
+        "오늘 아들한테 충격적인 말을 들었어. 내가 죽었으면 좋겠다고 하더라.",
+        None,
+    ),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),
@@ -2377,7 +2394,9 @@ async fn the_twentieth_development_crisis_figures_do_not_drop() {
     // The odd ids of the twenty-third held-out part's two sets. With the
     // lexical model before it: with the models 0.921 / 0.075 / 0.961; with
     // the retrained one: rules 0.489 / 0.042 / 0.431, with the models 0.921
-    // / 0.075 / 0.961.
+    // / 0.075 / 0.961; after the twenty-first session's rules tuned on it
+    // (죽었으면 좋겠다, 주거싶다, "i feel like a burden", a past thought over
+    // that came back): with the models 0.950 / 0.075 / 0.961.
     let report = crisis_figures("tests/data/crisis/dev19.jsonl", false).await;
     assert_floors_over(&report, 259, 0.485, 0.045, 0.43);
     let report = crisis_figures("tests/data/crisis/dev19.jsonl", true).await;

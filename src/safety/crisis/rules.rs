@@ -304,6 +304,15 @@ pub(super) const RULES: &[Rule] = &[
     // 이렇게 사느니 죽는 게 나아 — also "I'd rather die than eat this".
     ko(Ideation, Borderline, r"죽는게(?:낫|나을|나아|편할|편하|답|맞)"),
     ko(Ideation, Strong, r"죽으면(?:편할|편해질|끝날|다끝)"),
+    // 차라리 죽었으면 좋겠다: the wish said of oneself (of someone else it is
+    // anger, which the subject check sets aside). Not when quoted (`… 좋겠다고
+    // 말하는 거야`: someone else's words).
+    ko(
+        Ideation,
+        Strong,
+        r"(?:차라리|그냥|걍|빨리|나|내가)죽었으면(?:좋겠(?:어|네|음|습|는|다(?:$|[^고]))|하|싶)",
+    )
+    .unless(&[C::Idiom]),
     // Asking how: 안 아프게 죽는 법, 자살 방법, 죽으려면 어떻게 해 (a game's 죽는 방법 is a task).
     ko(
         Ideation,
@@ -646,8 +655,9 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:다리|대교|옥상|선로|철로|기찻길|기차길|철길|난간|절벽|베란다|낭떠러지|꼭대기|최상층)[가-힣0-9]{0,6}(?:위야|위에있|앞에서있|앞이야|걸터앉|앉아있|서있|와있|올라왔|올라와|내려다보)|바다[가-힣]{0,4}(?:걸어들어|들어가려)",
     )
     .unless(&[C::Outing, C::Commute]),
-    // Slang and shortcuts: 죽고 십다, 현생 하차, 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
-    ko(Ideation, Strong, r"죽고십|죽고시퍼|(?:인생|현생|삶|세상)[가-힣]{0,4}하차|(?:인생|현생|삶|생)[을를]?강종|인생강제종료|살고싶지않|사는게지옥"),
+    // Slang and shortcuts: 죽고 십다, 주거싶다 (죽어 spelled by sound), 현생 하차,
+    // 자살각 (Borderline above), ㅈㅅ (normalised to 자살).
+    ko(Ideation, Strong, r"죽고십|죽고시퍼|주거싶|주거시퍼|(?:인생|현생|삶|세상)[가-힣]{0,4}하차|(?:인생|현생|삶|생)[을를]?강종|인생강제종료|살고싶지않|사는게지옥"),
     // 오디 is an overdose (OD) when it is done: 오디할까, 오디했어.
     ko(
         PlanOrMeans,
@@ -830,7 +840,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         Burden,
         Borderline,
-        r"\bi'm (?:just |such |only )?a (?:burden|waste of space)\b|\bi'm (?:just )?in everyone's way\b",
+        r"\bi(?:'m| am| feel like) (?:just |such |only )?a (?:burden|waste of space)\b|\bi'm (?:just )?in everyone's way\b",
     ),
     // ----- English: no reason to live -----
     en(
