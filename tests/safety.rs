@@ -294,6 +294,14 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("주거싶다 진짜 다 싫어", Some("E24")),
     ("i feel like a burden to my whole family", Some("E24")),
     (
+        "part of me wants to live but most of me wants to die",
+        Some("E24"),
+    ),
+    (
+        "i need to exit this game called life. seriously",
+        Some("E24"),
+    ),
+    (
         "20대 때 자살 시도 했었어. 이제 괜찮은 줄 알았는데 회사 잘리고 나서 그 생각이 들어",
         Some("E24"),
     ),
@@ -1640,6 +1648,34 @@ fn a_goodbye_that_leaving_explains_in_the_message_before_is_weak_evidence() {
         assert!(
             reading.is_crisis(),
             "{goodbye} after {distress}: {reading:?}"
+        );
+    }
+}
+
+#[test]
+fn wanting_to_join_the_dead_counts_when_the_death_was_told_in_an_earlier_message() {
+    use maeum::safety::crisis;
+    let sad = emotion(Some("E24"));
+    let cases = [
+        ("나도 곧 만나러 갈게", "엄마가 작년 이맘때 돌아가셨어"),
+        (
+            "i just want to be with her again",
+            "my wife passed away in march",
+        ),
+    ];
+    for (wish, death) in cases {
+        assert!(
+            crisis::read(wish, &[death], sad.as_ref(), None).is_crisis(),
+            "{wish} after {death}"
+        );
+        // Alone, or after an ordinary message, it is a plan to meet someone.
+        assert!(
+            !crisis::read(wish, &[], sad.as_ref(), None).is_crisis(),
+            "{wish}"
+        );
+        assert!(
+            !crisis::read(wish, &["주말에 친구랑 약속 있어"], sad.as_ref(), None).is_crisis(),
+            "{wish} after an ordinary message"
         );
     }
 }

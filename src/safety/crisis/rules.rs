@@ -756,7 +756,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         Ideation,
         Strong,
-        r"\b(?:want|wanna|wanted|would like|need) to die\b|\bwish (?:i was|i were|to be|i could be) dead\b|\bwish i could die\b|\bbetter off dead\b",
+        r"\b(?:want|wanna|wanted|would like|need) to die\b|\b(?:most|part|half|a big part|every part|all) of me (?:still |just |really )?wants to die\b|\bwish (?:i was|i were|to be|i could be) dead\b|\bwish i could die\b|\bbetter off dead\b",
     )
     .unless(&[C::Idiom])
     .hyperbole(&[C::Embarrassment]),
@@ -788,6 +788,12 @@ pub(super) const RULES: &[Rule] = &[
         .hyperbole(&[C::Embarrassment]),
     // Internet shorthand for "kill myself": as often a groan as a cry.
     en(Ideation, Borderline, r"\bkms\b"),
+    // Leaving life as a game: "i need to exit this game called life".
+    en(
+        Ideation,
+        Strong,
+        r"\b(?:exit|quit|leave|log out of|log off|uninstall) (?:this |the )?game called life\b",
+    ),
     // ----- English: not wanting to exist -----
     en(
         PassiveWish,
