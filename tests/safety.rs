@@ -2440,6 +2440,62 @@ async fn the_twentieth_development_crisis_figures_do_not_drop() {
 }
 
 #[tokio::test]
+async fn the_twenty_fourth_held_out_crisis_figures_do_not_drop() {
+    // The 22 categories, 12 a category in each of four sets (264
+    // each, half Korean; 14 messages already in a training file or a part
+    // dropped), written on 2026-12-07 (twenty-second session) by four helpers
+    // who saw nothing, to judge a crisis model retrained with train27–28
+    // (not shipped): teenagers and students; working adults in plain voices;
+    // long messages with the danger buried, many with earlier messages;
+    // family life, new parents, LGBTQ+ young adults, code-switching. The even
+    // ids (the odd ids are dev20.jsonl). As they came, with the twenty-second
+    // session's rules: rules 0.477 / 0.050 / 0.402, with the models 0.968 /
+    // 0.088 / 0.880.
+    let report = crisis_figures("tests/data/crisis/heldout24.jsonl", false).await;
+    assert_floors_over(&report, 519, 0.475, 0.055, 0.4);
+    let report = crisis_figures("tests/data/crisis/heldout24.jsonl", true).await;
+    assert_floors_over(&report, 519, 0.965, 0.09, 0.88);
+}
+
+#[tokio::test]
+async fn the_twenty_fifth_held_out_crisis_figures_do_not_drop() {
+    // Four more sets of 264 from four more helpers who saw nothing, the
+    // second judge of the same retrain: people in their twenties and thirties
+    // living alone in big cities; people over 55 and their families;
+    // high-achievers in demanding institutions, with their dark humour;
+    // understated writers (metaphor, euphemism, religious language) and the
+    // same metaphors used harmlessly. Ten messages dropped; the even ids (the
+    // odd ids are dev21.jsonl). As they came: rules 0.413 / 0.046 / 0.350,
+    // with the models 0.972 / 0.050 / 0.900.
+    let report = crisis_figures("tests/data/crisis/heldout25.jsonl", false).await;
+    assert_floors_over(&report, 524, 0.41, 0.05, 0.35);
+    let report = crisis_figures("tests/data/crisis/heldout25.jsonl", true).await;
+    assert_floors_over(&report, 524, 0.97, 0.055, 0.9);
+}
+
+#[tokio::test]
+async fn the_twenty_first_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-fourth held-out part's four sets. As they
+    // came: rules 0.570 / 0.033 / 0.452, with the models 0.940 / 0.063 /
+    // 0.885.
+    let report = crisis_figures("tests/data/crisis/dev20.jsonl", false).await;
+    assert_floors_over(&report, 523, 0.57, 0.035, 0.45);
+    let report = crisis_figures("tests/data/crisis/dev20.jsonl", true).await;
+    assert_floors_over(&report, 523, 0.94, 0.065, 0.88);
+}
+
+#[tokio::test]
+async fn the_twenty_second_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-fifth held-out part's four sets. As they
+    // came: rules 0.473 / 0.054 / 0.430, with the models 0.933 / 0.050 /
+    // 0.830.
+    let report = crisis_figures("tests/data/crisis/dev21.jsonl", false).await;
+    assert_floors_over(&report, 522, 0.47, 0.055, 0.43);
+    let report = crisis_figures("tests/data/crisis/dev21.jsonl", true).await;
+    assert_floors_over(&report, 522, 0.93, 0.055, 0.83);
+}
+
+#[tokio::test]
 async fn the_twentieth_held_out_crisis_figures_do_not_drop() {
     // The 22 categories, 12 a category in each of two sets (264
     // each, half Korean; eight messages also in a training file or an
