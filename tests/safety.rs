@@ -302,6 +302,18 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
         Some("E24"),
     ),
     (
+        "혹시 나한테 무슨 일 생기면 우리 고양이 좀 부탁해. 이름은 보리야.",
+        Some("E24"),
+    ),
+    (
+        "if anything happens to me please look after my dog",
+        Some("E24"),
+    ),
+    (
+        "engine's running, garage door is down. i'm ok with it",
+        Some("E24"),
+    ),
+    (
         "20대 때 자살 시도 했었어. 이제 괜찮은 줄 알았는데 회사 잘리고 나서 그 생각이 들어",
         Some("E24"),
     ),
@@ -595,6 +607,12 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
         "오늘 아들한테 충격적인 말을 들었어. 내가 죽었으면 좋겠다고 하더라.",
         None,
     ),
+    // Arrangements that ask no one to look after anything.
+    (
+        "if anything happens to me on the hike, the map is in my car",
+        None,
+    ),
+    ("나한테 무슨 일 생기면 바로 연락할게", None),
     // Plain days.
     ("오늘 점심 뭐 먹지?", None),
     ("Today was great, I aced my exam", Some("E60")),
@@ -2466,9 +2484,10 @@ async fn the_twenty_fifth_held_out_crisis_figures_do_not_drop() {
     // understated writers (metaphor, euphemism, religious language) and the
     // same metaphors used harmlessly. Ten messages dropped; the even ids (the
     // odd ids are dev21.jsonl). As they came: rules 0.413 / 0.046 / 0.350,
-    // with the models 0.972 / 0.050 / 0.900.
+    // with the models 0.972 / 0.050 / 0.900; with the rules tuned on dev21:
+    // rules 0.416 / 0.046 / 0.350, with the models the same.
     let report = crisis_figures("tests/data/crisis/heldout25.jsonl", false).await;
-    assert_floors_over(&report, 524, 0.41, 0.05, 0.35);
+    assert_floors_over(&report, 524, 0.415, 0.05, 0.35);
     let report = crisis_figures("tests/data/crisis/heldout25.jsonl", true).await;
     assert_floors_over(&report, 524, 0.97, 0.055, 0.9);
 }
@@ -2488,11 +2507,13 @@ async fn the_twenty_first_development_crisis_figures_do_not_drop() {
 async fn the_twenty_second_development_crisis_figures_do_not_drop() {
     // The odd ids of the twenty-fifth held-out part's four sets. As they
     // came: rules 0.473 / 0.054 / 0.430, with the models 0.933 / 0.050 /
-    // 0.830.
+    // 0.830; after the twenty-second session's rules tuned on it (an engine
+    // running in a shut garage, "if anything happens to me, look after …"):
+    // rules 0.484 / 0.054 / 0.430, with the models 0.9397 / 0.050 / 0.830.
     let report = crisis_figures("tests/data/crisis/dev21.jsonl", false).await;
-    assert_floors_over(&report, 522, 0.47, 0.055, 0.43);
+    assert_floors_over(&report, 522, 0.48, 0.055, 0.43);
     let report = crisis_figures("tests/data/crisis/dev21.jsonl", true).await;
-    assert_floors_over(&report, 522, 0.93, 0.055, 0.83);
+    assert_floors_over(&report, 522, 0.935, 0.055, 0.83);
 }
 
 #[tokio::test]

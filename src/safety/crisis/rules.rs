@@ -632,6 +632,14 @@ pub(super) const RULES: &[Rule] = &[
     )
     .unless(&[C::Farewell, C::Task, C::Workshop])
     .topic(),
+    // Arrangements for after one is gone: 나한테 무슨 일 생기면 우리 고양이 좀
+    // 부탁해. Borderline: before an operation or a long trip people say the
+    // same, and the model may clear it.
+    ko(
+        PlanOrMeans,
+        Borderline,
+        r"(?:나한테|나에게|내게)(?:무슨|뭔)?일(?:이)?(?:생기면|있으면|나면)[가-힣]{0,20}(?:부탁|맡아|챙겨|돌봐|키워|데려가)",
+    ),
     // A time for it: 오늘 밤에 끝낼 거야, 시험 끝나면 죽으려고, 그때 하려고.
     ko(
         PlanOrMeans,
@@ -831,6 +839,13 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:want|need) (?:it|everything|all of (?:it|this)|the pain|this pain|this) to (?:end|stop)\b|\b(?:want to|wanna|gonna|going to|i'll|will) end (?:it|everything)(?: all)?(?: tonight| today| soon| now)?\b",
     )
     .unless(&[C::Task]),
+    // Arrangements for after one is gone: "if anything happens to me,
+    // please look after my dog". Borderline, as in Korean.
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\bif (?:anything|something) (?:ever )?(?:happens|were to happen|should happen) to me\b[^.?!]{0,40}\b(?:take care of|look after|feed|adopt|take in)\b",
+    ),
     // ----- English: a burden -----
     en(
         Hopelessness,
@@ -1075,7 +1090,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Borderline,
-        r"\bengine (?:running|on)\b[^.]{0,30}\b(?:garage|barn|shed)\b|\b(?:garage|barn|shed)\b[^.]{0,30}\bengine (?:running|on)\b",
+        r"\bengine(?:'s| is)? (?:running|on)\b[^.]{0,30}\b(?:garage|barn|shed)\b|\b(?:garage|barn|shed)\b[^.]{0,30}\bengine(?:'s| is)? (?:running|on)\b",
     ),
     // Which way to cut a wrist or an arm: "down the arm, not across".
     en(
