@@ -492,8 +492,8 @@ fn judge(
     emotion: Option<&Emotion>,
 ) -> Judgement {
     let rule = &compiled.rule;
-    // The death may have been told in an earlier message: `엄마 돌아가신 지
-    // 1년 됐어` and then `나도 곧 보러 갈게`.
+    // The death may have been told in an earlier message: `엄마가 작년에
+    // 돌아가셨어` and then `나도 곧 만나러 갈게`.
     if rule.after_death
         && !message.death_mentioned
         && !message.earlier.iter().any(|e| e.matches(&MARKERS.death))

@@ -839,13 +839,6 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:want|need) (?:it|everything|all of (?:it|this)|the pain|this pain|this) to (?:end|stop)\b|\b(?:want to|wanna|gonna|going to|i'll|will) end (?:it|everything)(?: all)?(?: tonight| today| soon| now)?\b",
     )
     .unless(&[C::Task]),
-    // Arrangements for after one is gone: "if anything happens to me,
-    // please look after my dog". Borderline, as in Korean.
-    en(
-        PlanOrMeans,
-        Borderline,
-        r"\bif (?:anything|something) (?:ever )?(?:happens|were to happen|should happen) to me\b[^.?!]{0,40}\b(?:take care of|look after|feed|adopt|take in)\b",
-    ),
     // ----- English: a burden -----
     en(
         Hopelessness,
@@ -895,6 +888,13 @@ pub(super) const RULES: &[Rule] = &[
     .unless(&[C::Accident]),
     en(SelfHarm, Borderline, r"\boverdos(?:e|ed|ing)\b").unless(&[C::Treat, C::Task]),
     // ----- English: means, places, preparations, farewells -----
+    // Arrangements for after one is gone: "if anything happens to me,
+    // please look after my dog". Borderline, as in Korean.
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\bif (?:anything|something) (?:ever )?(?:happens|were to happen|should happen) to me\b[^.?!]{0,40}\b(?:take care of|look after|feed|adopt|take in)\b",
+    ),
     en(
         PlanOrMeans,
         Strong,
