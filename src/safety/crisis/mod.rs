@@ -154,6 +154,9 @@ pub(super) fn assess_after(
     let sentences = sentences(text);
     let mut message = Message::new(&sentences);
     message.earlier = earlier.iter().flat_map(|e| self::sentences(e)).collect();
+    // The death may have been told in an earlier message: `엄마가 작년에
+    // 돌아가셨어` and then `나도 곧 만나러 갈게`.
+    message.death_mentioned |= any_sentence_matches(&message.earlier, &MARKERS.death);
     let mut first_set_aside = None;
     for sentence in &sentences {
         for rule in RULES_COMPILED.iter() {
@@ -435,6 +438,8 @@ fn sentences(text: &str) -> Vec<Sentence> {
 
 /// Facts about the whole message.
 struct Message {
+    /// A death is told in the message or in the writer's earlier messages
+    /// (what the after-death phrases need).
     death_mentioned: bool,
     despair: bool,
     resolved: bool,
@@ -492,12 +497,7 @@ fn judge(
     emotion: Option<&Emotion>,
 ) -> Judgement {
     let rule = &compiled.rule;
-    // The death may have been told in an earlier message: `엄마가 작년에
-    // 돌아가셨어` and then `나도 곧 만나러 갈게`.
-    if rule.after_death
-        && !message.death_mentioned
-        && !message.earlier.iter().any(|e| e.matches(&MARKERS.death))
-    {
+    if rule.after_death && !message.death_mentioned {
         return Judgement::NoMatch;
     }
     let first_person = sentence.first_person();
