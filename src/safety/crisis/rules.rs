@@ -70,6 +70,9 @@ pub(super) enum Context {
     Cutting,
     /// A pet or a child who swallowed something: `강아지가 쥐약 먹었어`.
     PetOrChild,
+    /// A dose asked about for an illness: "how many mg of tylenol can I
+    /// take while breastfeeding", "for a headache", "per day".
+    Dosing,
     /// Laughing at it: `넘어져서 죽고 싶었음ㅋㅋㅋ`, "lol". Makes every phrase
     /// borderline, never clears it: it still counts, unless the crisis model
     /// reads plainly none.
@@ -144,20 +147,23 @@ impl Context {
             Context::PetOrChild => {
                 r"강아지|고양이|댕댕이|냥이|개가|애가|아기|아이가|조카|\b(?:dog|puppy|cat|kitten|pet|toddler|baby|kid|child|son|daughter)\b"
             }
+            Context::Dosing => {
+                r"\b(?:per day|a day|daily|max(?:imum)? (?:daily )?dose|while (?:breastfeeding|pregnant|nursing)|for (?:a |my |the )?(?:headache|fever|cramps|period pain|toothache|cold|flu|migraine|back pain)|pharmacist|prescribed|safe(?:ly)? to take|can i safely take|is it safe)\b"
+            }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
             Context::Story => {
                 concat!(
                     story_media_ko!(),
-                    r"|대본|희곡|대사|주인공|캐릭터|등장인물|배역|역할|노래가사|가사(?:중|에서|가|를|는|처럼|야|인데|나오|에나오|있는)|노래제목|무슨노래|노래이름|게임속|게임에서|장면|\b(?:",
+                    r"|대본|희곡|대사|주인공|캐릭터|등장인물|배역|역할|노래가사|작사|후렴|가사(?:중|에서|가|를|는|처럼|야|인데|나오|에나오|있는)|노래제목|무슨노래|노래이름|게임속|게임에서|장면|\b(?:",
                     story_media_en!(),
-                    r"|fiction|characters?|screenplay|script|scene|lyrics?|respawn|in the game|short story)\b"
+                    r"|webtoons?|manhwa|comics?|fiction|characters?|screenplay|script|scene|lyrics?|respawn|in the game|short story)\b"
                 )
             }
         }
     }
 
-    pub(super) const ALL: [Context; 23] = [
+    pub(super) const ALL: [Context; 24] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -179,6 +185,7 @@ impl Context {
         Context::Grill,
         Context::Cutting,
         Context::PetOrChild,
+        Context::Dosing,
         Context::Laughter,
         Context::Story,
     ];
@@ -327,6 +334,12 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:그냥|차라리|이제|이대로)죽을(?:래|거야|꺼야|까)|죽어야겠",
     )
     .unless(&[C::Idiom]),
+    // Ending one's life, wished: 제 손으로 생을 끝내고 싶다 (not 고생을 끝내고 싶어).
+    ko(
+        Ideation,
+        Strong,
+        r"(?:^|[^고학선])생을(?:끝내|마치|마감하)고싶|삶을(?:끝내|마치|마감하)고싶",
+    ),
     // The news's euphemisms: 극단적 선택, 스스로 목숨을 끊다, 생을 마감하다.
     ko(
         Ideation,
@@ -688,6 +701,12 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"죽으면[가-힣]{0,6}보험금|보험금(?:이라도)?(?:남기|받게해|타게해)|자살[가-힣]{0,4}보험(?:금)?(?:나와|나오|받을수|돼|되)",
     ),
+    // A crash made to pass for an accident: 가드레일 박아버리면 사고로 처리되겠지.
+    ko(
+        PlanOrMeans,
+        Strong,
+        r"(?:박|받|부딪치|부딪히|처박)[가-힣]{0,3}(?:버리|불|뿌)면[가-힣]{0,12}사고(?:로|처럼|사)",
+    ),
     // 살기 싫어 — unless it is where to live (서울 살기 싫어).
     ko(Ideation, Strong, r"살기싫").unless(&[C::Residence, C::Task]),
     // Wanting to vanish, being a burden, no way out, stopping.
@@ -1020,11 +1039,21 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"\blife insurance\b[^.]{0,60}\b(?:suicide|kill myself|if i die|if i died|when i'm gone|after i'm gone)\b|\b(?:suicide|kill myself)\b[^.]{0,40}\blife insurance\b|\b(?:she'd|he'd|they'd|she would|he would|they would|family would|kids would) (?:at least )?get (?:the|my) (?:life )?insurance\b",
     ),
+    // A death made to pass for an accident: "life insurance pays double if
+    // it's an accident", "make it look like an accident".
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:how many (?:pills|tablets|mg)|how much [a-z]+ (?:would be|is) lethal|lethal (?:dose|amount)|painless way to die|high enough to (?:definitely )?die|bleed out|does hanging hurt|hang myself|nobody would stop me|to not wake up)\b",
+        r"\blife insurance\b[^.]{0,60}\b(?:if|when|as long as) (?:it's|its|it is|it was|it looks like|it looked like) (?:an |a car )?accident\b|\b(?:make|made|making) it look like an accident\b",
     ),
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:how much [a-z]+ (?:would be|is) lethal|lethal (?:dose|amount)|painless way to die|high enough to (?:definitely )?die|bleed out|does hanging hurt|hang myself|nobody would stop me|to not wake up)\b",
+    ),
+    // Unless it is a dose for an illness: "how many mg of tylenol can I take
+    // while breastfeeding".
+    en(PlanOrMeans, Strong, r"\bhow many (?:pills|tablets|mg)\b").unless(&[C::Dosing]),
     en(
         PlanOrMeans,
         Strong,
@@ -1050,7 +1079,14 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:took|swallowed|taken|downed) (?:like |about |all |every |everything|them all|\d+)[^.]{0,30}|\btook them all\b|\bcut too deep\b|\bwon't stop bleeding\b|\bbleeding a lot\b|\btried to hang\b|\btried to jump(?: (?:off|from) (?:the |a |my )?(?:bridge|roof|rooftop|building|ledge|balcony|window|cliff|overpass)| but\b| and (?:failed|couldn't)|[.,!]|$)|\bdid it\b",
+        concat!(
+            r"\b(?:swallowed|downed) (?:like |about |all |every |everything|them all|\d+)[^.]{0,30}|\btook them all\b|\bcut too deep\b|\bwon't stop bleeding\b|\bbleeding a lot\b|\btried to hang\b|\btried to jump(?: (?:off|from) (?:the |a |my )?(?:bridge|roof|rooftop|building|ledge|balcony|window|cliff|overpass)| but\b| and (?:failed|couldn't)|[.,!]|$)|\bdid it\b",
+            // Took many of something that can kill: not "the bus took about
+            // 40 minutes", "took 3 photos", "took 2 advil for my headache".
+            r"|\b(?:took|taken) (?:like |about |almost |nearly |all |every |everything|a bunch of |a handful of |(?:[5-9]|\d{2,})\b)[^.]{0,30}\b(?:",
+            medicines_en!(),
+            r"|bottle|pack|packet|box|strip|handful|cabinet|cupboard|drawer|of (?:my|them|those|these|it|the))\b",
+        ),
     )
     .unless(&[C::Accident, C::Treat, C::Task]),
     en(

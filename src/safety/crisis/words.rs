@@ -55,8 +55,9 @@ pub(super) const KO_NEGATION: &str = concat!(
 );
 /// Negations that keep the phrase: a negation of a negation
 /// (`죽고 싶다는 생각 안 한 날이 없어`), or of joking (`죽고 싶다 웃는 거 아님`,
-/// `장난 아니고`).
-pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:(?:다고|라고)(?:한|말한|했던)(?:건|거|게)(?:그냥)?(?:농담|장난|뻥|거짓말)(?:이|가)?(?:아니|아냐|아님)|[가-힣]{0,4}?(?:않은|아닌|없는)척|[가-힣]{0,8}?(?:안|않|못)[가-힣]{0,3}(?:날|적|때|순간)(?:이|은|도|가)?(?:없|업|하루도없)|없지(?:는|도)?않|없진않|없는건아니|(?:lol)?[가-힣]{0,3}?(?:웃|장난|농담|뻥|구라)[가-힣]{0,3}?(?:거|게|건)?(?:아님|아냐|아니야|아니고|아니라|아니거든|아닌데|아니에요))";
+/// `장난 아니고`), or a stretch without it that has ended (`자해 안 했었는데
+/// 요즘 다시 하고 싶어`).
+pub(super) const KO_DOUBLE_NEGATION: &str = r"^(?:(?:은|는|을|를)?안(?:했|한)[가-힣]{0,20}?(?:다시|또)(?:하고싶|하고파|할것같|할거같|하게|했|시작|손)|(?:다고|라고)(?:한|말한|했던)(?:건|거|게)(?:그냥)?(?:농담|장난|뻥|거짓말)(?:이|가)?(?:아니|아냐|아님)|[가-힣]{0,4}?(?:않은|아닌|없는)척|[가-힣]{0,8}?(?:안|않|못)[가-힣]{0,3}(?:날|적|때|순간)(?:이|은|도|가)?(?:없|업|하루도없)|없지(?:는|도)?않|없진않|없는건아니|(?:lol)?[가-힣]{0,3}?(?:웃|장난|농담|뻥|구라)[가-힣]{0,3}?(?:거|게|건)?(?:아님|아냐|아니야|아니고|아니라|아니거든|아닌데|아니에요))";
 /// The phrase explained away later in its sentence: `…사라지고 싶다 싶은데 그런 의미는 아니고`.
 pub(super) const KO_EXPLAINED_AWAY: &str =
     r"그런(?:의미|뜻|말|생각)(?:는|은|이|가|로|으로)?(?:아니|한거아니|한게아니)";
@@ -174,7 +175,7 @@ pub(super) use train_awaited_ko;
 /// Medicines by the names people give them (English, `\b`-bounded where used).
 macro_rules! medicines_en {
     () => {
-        "pills|meds|medication|medicine|tablets|sleeping pills|sleeping tablets|painkillers|antidepressants|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|citalopram|xanax|ambien|zolpidem|tylenol|paracetamol|acetaminophen|ibuprofen|seroquel|quetiapine|lithium|insulin|oxy|oxycodone|benzos|klonopin|valium|diazepam|trazodone|gabapentin|codeine"
+        "pills|meds|medication|medicine|tablets|sleeping pills|sleeping tablets|painkillers|antidepressants|sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|citalopram|xanax|ambien|zolpidem|tylenol|paracetamol|acetaminophen|ibuprofen|advil|motrin|aleve|aspirin|melatonin|benadryl|nyquil|tramadol|hydrocodone|vicodin|percocet|oxycontin|morphine|fentanyl|opioids|adderall|ativan|lorazepam|alprazolam|clonazepam|seroquel|quetiapine|lithium|insulin|oxy|oxycodone|benzos|klonopin|valium|diazepam|trazodone|gabapentin|codeine"
     };
 }
 pub(super) use medicines_en;
