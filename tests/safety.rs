@@ -328,6 +328,9 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ),
     ("took like 40 advil an hour ago", None),
     ("took everything in the medicine cabinet", None),
+    // A time for it: after the debts are paid, on a named day.
+    ("적금 다 찾고 나서 죽을 거야", None),
+    ("졸업식 하는 날 죽을 거임", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -626,6 +629,7 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("나한테 무슨 일 생기면 바로 연락할게", None),
     // Hardships ended, doses asked about, things that take time.
     ("이번 프로젝트 끝나면 이 고생을 끝내고 싶어", None),
+    ("오늘 너무 더워서 죽을 거 같아", None),
     ("how many mg of ibuprofen can i take per day?", None),
     ("took 2 tylenol for my cramps, can i have another?", None),
     ("the bus took about 40 minutes today", None),
