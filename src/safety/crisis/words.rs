@@ -113,6 +113,17 @@ macro_rules! story_media_ko {
 }
 pub(super) use story_media_ko;
 
+/// When a plan is set for (오늘, 밤에, 시험 끝나면, 자면, 그때 …): the words
+/// before 하려고, 끝낼 거 or 죽으려 in `rules.rs`'s "a time for it". Dying
+/// adds more (나서, 다음날, 그날 …); ending keeps to these, as 숙제 내일 끝낼
+/// 거야 is a task.
+macro_rules! time_for_it_ko {
+    () => {
+        "밤에|오늘|새벽에|내일|끝나면|가면|자면|주말에|그때"
+    };
+}
+pub(super) use time_for_it_ko;
+
 /// A poison, or sleeping pills all at once, swallowed with a word or two
 /// between (「소주에 수면제 타서 다 마셨다」, 「농약 쪼까 마셨는디」): a crisis phrase
 /// (`rules.rs`) and a sign of danger now (`severity.rs`). Korean is matched
