@@ -540,6 +540,16 @@ pub(super) const RULES: &[Rule] = &[
         r"(?:내|제)?(?:물건|옷|책)(?:들)?(?:을|를)?(?:다|전부)?(?:정리하고있|정리했|나눠주|나눠줬|처분)",
     )
     .unless(&[C::Declutter, C::Farewell]),
+    // Giving one's things away, a list or a recipient between: 내 물건 다
+    // 나눠줌, 내 물건들 하나씩 친구들한테 나눠주고 있어, 옷이랑 책이랑 노트북 다 동생
+    // 줬어. (이제 나 없어도 was tried and dropped: a job handed over says it
+    // too, and the model reads that as a crisis.)
+    ko(
+        PlanOrMeans,
+        Borderline,
+        r"(?:물건|옷|책|굿즈|소지품)(?:들)?[가-힣0-9]{0,12}(?:다|전부|하나씩|싹|몽땅)(?:[가-힣]{1,5}(?:한테|에게|께)|[가-힣]{0,3})(?:나눠주|나눠줬|나눠줌|나눔했|나눔함|줬어|줬다|줬음|줌$)",
+    )
+    .unless(&[C::Declutter, C::Farewell, C::Escape, C::Task]),
     // Farewells in other words: 남은 사람들한테 연락하라고, 마지막으로 … 이제 가야지,
     // 편지 남겼어 내일 아침에 보시겠지.
     ko(
@@ -959,6 +969,19 @@ pub(super) const RULES: &[Rule] = &[
         r"\b(?:giving|gave) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions)\b",
     )
     .unless(&[C::Declutter]),
+    // Giving one's things to people ("giving my guitar and my xbox to my
+    // little brother"), and what to do for them when the writer is gone ("if
+    // i stop showing up can someone feed my cat").
+    en(
+        PlanOrMeans,
+        Borderline,
+        r"\b(?:giving|gave|give) (?:away )?(?:all )?my (?:\w+ ){1,3}and my (?:\w+ ){1,2}to\b|\b(?:giving|gave|give) (?:away )?all (?:of )?my (?:\w+ ){1,3}to\b|\bif i (?:stop showing up|disappear|go quiet|stop answering|don't come back|never come back|go missing|stop posting)\b[^.]{0,60}\b(?:feed|look after|take care of|tell|thank|give|let)\b",
+    )
+    .unless(&[C::Declutter]),
+    // "gave my dog to my neighbor": borderline, as "gave my old phone to my
+    // mom" says it too; a sale beside it ("sold my bike, gave my dog …") is
+    // no clear-out here.
+    en(PlanOrMeans, Borderline, r"\bgave my [a-z ]{1,30} to my\b").unless(&[C::Farewell]),
     // Farewells in other words: "signing off for good", "if anyone reads this",
     // "it wasn't anyone's fault", "it's over for good".
     en(
@@ -1098,7 +1121,7 @@ pub(super) const RULES: &[Rule] = &[
     en(
         PlanOrMeans,
         Strong,
-        r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|gave my [a-z ]{1,30} to my|ending it|i'm doing it(?: tonight| today| now| rn)?$|finally do it|how many (?:pills|tablets|mg|tylenol|advil|ibuprofen|paracetamol|sleeping pills|meds|units) (?:does|would|will) it take|none of this will matter|that's it for me|won't be around anymore)\b",
+        r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|ending it|i'm doing it(?: tonight| today| now| rn)?$|finally do it|how many (?:pills|tablets|mg|tylenol|advil|ibuprofen|paracetamol|sleeping pills|meds|units) (?:does|would|will) it take|none of this will matter|that's it for me|won't be around anymore)\b",
     )
     .unless(&[C::Farewell]),
     en(
