@@ -331,6 +331,10 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     // A time for it: after the debts are paid, on a named day.
     ("적금 다 찾고 나서 죽을 거야", None),
     ("졸업식 하는 날 죽을 거임", None),
+    // A time for it at the end of a day's work: the work is the time.
+    ("퇴근하고 죽을 거야", None),
+    ("after this shift i'm going to end it", None),
+    ("once my exams are over, i'm ending it all", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -341,6 +345,12 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("got charcoal for the barbecue tonight", None),
     ("주말에 오디 따러 가자", None),
     ("what does life insurance cover", None),
+    // A relationship or a task ended after work.
+    ("after work i'm going to end it with him", None),
+    (
+        "after this season i'm ending it, the team needs a new coach",
+        None,
+    ),
     // Swallowed by a pet or a child, or food poisoning.
     ("우리 강아지가 쥐약 먹은 것 같아 어떡해", Some("E34")),
     ("강아지가 진통제를 열두 알 먹었어 어떡해", Some("E34")),
@@ -2586,11 +2596,14 @@ async fn the_twenty_seventh_held_out_crisis_figures_do_not_drop() {
     // Six messages already in a part or a training file dropped; the even
     // ids (the odd ids are dev23.jsonl). As they came, and the same after
     // the twenty-fourth session's rules: rules 0.514 / 0.021 / 0.331, with
-    // the models 0.990 / 0.042 / 0.949.
+    // the models 0.990 / 0.042 / 0.949 on an AMD EPYC (AVX2). On an Intel
+    // Xeon with VNNI (twenty-fifth session) the models read 0.986 / 0.042 /
+    // 0.941: one imminent crisis, the model's P(crisis) about 0.34 against
+    // its threshold of 0.35, falls on the other side; the floors hold both.
     let report = crisis_figures("tests/data/crisis/heldout27.jsonl", false).await;
     assert_floors_over(&report, 527, 0.51, 0.025, 0.33);
     let report = crisis_figures("tests/data/crisis/heldout27.jsonl", true).await;
-    assert_floors_over(&report, 527, 0.985, 0.045, 0.945);
+    assert_floors_over(&report, 527, 0.985, 0.045, 0.94);
 }
 
 #[tokio::test]
@@ -2625,11 +2638,41 @@ async fn the_twenty_third_development_crisis_figures_do_not_drop() {
 async fn the_twenty_first_development_crisis_figures_do_not_drop() {
     // The odd ids of the twenty-fourth held-out part's four sets. As they
     // came: rules 0.570 / 0.033 / 0.452, with the models 0.940 / 0.063 /
-    // 0.885.
+    // 0.885; after the twenty-fifth session's "after this shift i'm going
+    // to end it": rules 0.588 / 0.033 / 0.462, with the models 0.954 /
+    // 0.063 / 0.894.
     let report = crisis_figures("tests/data/crisis/dev20.jsonl", false).await;
-    assert_floors_over(&report, 523, 0.57, 0.035, 0.45);
+    assert_floors_over(&report, 523, 0.585, 0.035, 0.46);
     let report = crisis_figures("tests/data/crisis/dev20.jsonl", true).await;
-    assert_floors_over(&report, 523, 0.94, 0.065, 0.88);
+    assert_floors_over(&report, 523, 0.95, 0.065, 0.89);
+}
+
+#[tokio::test]
+async fn the_twenty_eighth_held_out_crisis_figures_do_not_drop() {
+    // Worry for someone else told laughing (「친구가 '나 죽으면 내 폰 포맷 좀
+    // ㅋㅋ' 이러는데 요즘 분위기가 좀 달라서…」, "my sister laughed and said she
+    // wrote goodbye letters 'for fun'") against jokes about others told
+    // laughing, Korean and English, written on 2026-12-07 by two helpers
+    // who saw nothing; the even ids (the odd ids are dev24.jsonl). Written
+    // to judge a rule that would not let the model raise worry in a laughing
+    // message: on the odd ids it lost 28 of 66 crises to spare 10 false
+    // alarms, and was dropped (docs/safety-history.md). As they came, with
+    // the twenty-fifth session's detector: rules 0.370 / 0.030 / —, with the
+    // models 0.852 / 0.227 / — (no imminent case).
+    let report = crisis_figures("tests/data/crisis/heldout28.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.365, 0.035, 0.0);
+    let report = crisis_figures("tests/data/crisis/heldout28.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.85, 0.23, 0.0);
+}
+
+#[tokio::test]
+async fn the_twenty_fifth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-eighth held-out part's two sets. As they
+    // came: rules 0.394 / 0.056 / —, with the models 0.788 / 0.204 / —.
+    let report = crisis_figures("tests/data/crisis/dev24.jsonl", false).await;
+    assert_floors_over(&report, 120, 0.39, 0.06, 0.0);
+    let report = crisis_figures("tests/data/crisis/dev24.jsonl", true).await;
+    assert_floors_over(&report, 120, 0.785, 0.205, 0.0);
 }
 
 #[tokio::test]

@@ -680,7 +680,7 @@ pub(super) const RULES: &[Rule] = &[
             time_for_it_ko!(),
             r")[가-힣]{0,6}(?:끝낼거|끝내려|끝낸다)|(?:",
             time_for_it_ko!(),
-            r"|나서|다음에|다음날|지나면|끝나고|는날|그날)[가-힣]{0,6}(?:죽으려|죽을(?:거|꺼)(?:야|임|다|에요|예요|라고|거든|니까|$))|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안|",
+            r"|나서|다음에|다음날|지나면|끝나고|퇴근하고|마치고|는날|그날)[가-힣]{0,6}(?:죽으려|죽을(?:거|꺼)(?:야|임|다|에요|예요|라고|거든|니까|$))|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안|",
             train_awaited_ko!(),
         ),
     ),
@@ -1002,6 +1002,15 @@ pub(super) const RULES: &[Rule] = &[
         r"\bthat's when i'll do it\b|\b(?:i'll|i will|i'm gonna|im gonna|i'm going to|gonna) do it (?:tonight|today|after (?:work|school|class|this|they|everyone)|on (?:the|my|his|her)|at \d|before|this (?:weekend|week))\b",
     )
     .unless(&[C::Task, C::Routine]),
+    // Ending it when a shift, a class or a day's work is over: the task is
+    // the time, not what is ended, so the Task context that sets aside "end
+    // it" does not apply ("after this shift i'm going to end it"; not "…
+    // end it with him").
+    en(
+        PlanOrMeans,
+        Strong,
+        r"\b(?:after|once|when) (?:this |my |the |today's )?(?:shift|work|class|school|exams?|finals)(?: (?:is|are) (?:over|done)| ends| tonight| today)? ,? ?(?:i'm (?:going to|gonna|about to) end|i'm ending|i'll end|i will end) (?:it all|it|everything)(?: (?:tonight|today|for good|once and for all|for real))?(?: ,|$)",
+    ),
     // How a method works, asked: "what height is guaranteed to be fatal",
     // "will my insulin kill me if i take all of it", "drowning is peaceful".
     en(
