@@ -2658,21 +2658,51 @@ async fn the_twenty_eighth_held_out_crisis_figures_do_not_drop() {
     // message: on the odd ids it lost 28 of 66 crises to spare 10 false
     // alarms, and was dropped (docs/safety-history.md). As they came, with
     // the twenty-fifth session's detector: rules 0.370 / 0.030 / —, with the
-    // models 0.852 / 0.227 / — (no imminent case).
+    // models 0.852 / 0.227 / — (no imminent case). The floors of these
+    // small parts are one message under the reading: a message whose
+    // P(crisis) is near the threshold may read otherwise on another CPU.
     let report = crisis_figures("tests/data/crisis/heldout28.jsonl", false).await;
-    assert_floors_over(&report, 120, 0.365, 0.035, 0.0);
+    assert_floors_over(&report, 120, 0.35, 0.046, 0.0);
     let report = crisis_figures("tests/data/crisis/heldout28.jsonl", true).await;
-    assert_floors_over(&report, 120, 0.85, 0.23, 0.0);
+    assert_floors_over(&report, 120, 0.83, 0.245, 0.0);
+}
+
+#[tokio::test]
+async fn the_twenty_ninth_held_out_crisis_figures_do_not_drop() {
+    // English plans timed by a task — "after this shift", "once finals are
+    // over" — with kill myself, kms, unalive, end it, against the same time
+    // clauses with hyperbole and other endings ("after finals i'm gonna
+    // kms... kill my sleep debt"), written on 2026-12-07 by a helper who saw
+    // nothing; the even ids (the odd ids are dev25.jsonl). Written to judge
+    // a rule that was dropped (a task word that only gives the time; no
+    // reading of the odd ids changed). As they came: rules 0.741 / 0.030 /
+    // 0.278, with the models 0.926 / 0.121 / 0.611. Floors one message
+    // under the reading (see the twenty-eighth).
+    let report = crisis_figures("tests/data/crisis/heldout29.jsonl", false).await;
+    assert_floors_over(&report, 60, 0.70, 0.065, 0.22);
+    let report = crisis_figures("tests/data/crisis/heldout29.jsonl", true).await;
+    assert_floors_over(&report, 60, 0.885, 0.155, 0.55);
+}
+
+#[tokio::test]
+async fn the_twenty_sixth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the twenty-ninth held-out part's set. As they came:
+    // rules 0.576 / 0.111 / 0.222, with the models 0.970 / 0.259 / 0.722.
+    let report = crisis_figures("tests/data/crisis/dev25.jsonl", false).await;
+    assert_floors_over(&report, 60, 0.54, 0.15, 0.16);
+    let report = crisis_figures("tests/data/crisis/dev25.jsonl", true).await;
+    assert_floors_over(&report, 60, 0.935, 0.30, 0.66);
 }
 
 #[tokio::test]
 async fn the_twenty_fifth_development_crisis_figures_do_not_drop() {
     // The odd ids of the twenty-eighth held-out part's two sets. As they
     // came: rules 0.394 / 0.056 / —, with the models 0.788 / 0.204 / —.
+    // Floors one message under the reading (see the twenty-eighth).
     let report = crisis_figures("tests/data/crisis/dev24.jsonl", false).await;
-    assert_floors_over(&report, 120, 0.39, 0.06, 0.0);
+    assert_floors_over(&report, 120, 0.375, 0.075, 0.0);
     let report = crisis_figures("tests/data/crisis/dev24.jsonl", true).await;
-    assert_floors_over(&report, 120, 0.785, 0.205, 0.0);
+    assert_floors_over(&report, 120, 0.77, 0.225, 0.0);
 }
 
 #[tokio::test]
