@@ -1592,6 +1592,25 @@ fn head(probabilities: [f32; 4]) -> maeum::emotion::CrisisSignal {
 /// The head reads plainly nothing.
 const CALM: [f32; 4] = [0.91, 0.03, 0.03, 0.03];
 
+/// `text` rests on weak evidence: the rules alone answer it as a crisis,
+/// and the model reading plainly nothing clears it.
+fn assert_weak_evidence_a_calm_model_clears(
+    text: &str,
+    earlier: &[&str],
+    emotion: Option<&Emotion>,
+) {
+    use maeum::safety::crisis;
+    assert!(
+        crisis::read(text, earlier, emotion, None).is_crisis(),
+        "{text}"
+    );
+    let reading = crisis::read(text, earlier, emotion, Some(&head(CALM)));
+    assert!(
+        !reading.is_crisis() && reading.cleared_by_model,
+        "{text}: {reading:?}"
+    );
+}
+
 #[test]
 fn a_phrase_said_laughing_or_of_a_story_is_weak_evidence_the_model_may_clear() {
     use maeum::safety::crisis;
@@ -1603,22 +1622,14 @@ fn a_phrase_said_laughing_or_of_a_story_is_weak_evidence_the_model_may_clear() {
         "in my script the hero says i want to die before the final scene",
         "드라마 대사 중에 '이제 그만 살고 싶어' 이거 누가 썼어?",
     ] {
-        // The rules alone answer it with care, even with a sad emotion read.
-        assert!(
-            crisis::read(text, &[], sad.as_ref(), None).is_crisis(),
-            "{text}"
-        );
-        // So does the model when it reads danger…
+        // The rules alone answer it with care, even with a sad emotion read,
+        // and a model reading plainly nothing may clear it…
+        assert_weak_evidence_a_calm_model_clears(text, &[], sad.as_ref());
+        // …but not one reading danger.
         let alarmed = head([0.01, 0.02, 0.9, 0.07]);
         assert!(
             crisis::read(text, &[], sad.as_ref(), Some(&alarmed)).is_crisis(),
             "{text}"
-        );
-        // …and when it reads plainly nothing, it may clear it.
-        let reading = crisis::read(text, &[], sad.as_ref(), Some(&head(CALM)));
-        assert!(
-            !reading.is_crisis() && reading.cleared_by_model,
-            "{text}: {reading:?}"
         );
     }
     // Without the laughter the same words are a plain phrase of danger.
@@ -1639,17 +1650,9 @@ fn a_danger_told_in_the_past_is_weak_evidence_unless_it_came_back() {
         "스무 살 때 자살 시도 했었어. 남친한테 처음 말했는데 꼭 안아주더라",
         "i tried to kill myself when i was 16. told my wife about it last night",
     ] {
-        // A history of attempts is answered with care by the rules alone…
-        assert!(
-            crisis::read(text, &[], sad.as_ref(), None).is_crisis(),
-            "{text}"
-        );
-        // …but the model, reading it plainly calm, may clear it.
-        let reading = crisis::read(text, &[], sad.as_ref(), Some(&head(CALM)));
-        assert!(
-            !reading.is_crisis() && reading.cleared_by_model,
-            "{text}: {reading:?}"
-        );
+        // A history of attempts is answered with care by the rules alone,
+        // but the model, reading it plainly calm, may clear it.
+        assert_weak_evidence_a_calm_model_clears(text, &[], sad.as_ref());
     }
     // Come back: a plain phrase of danger, whatever the model reads.
     let again = crisis::read(
@@ -1683,13 +1686,9 @@ fn a_goodbye_that_leaving_explains_in_the_message_before_is_weak_evidence() {
         ),
     ];
     for (goodbye, leaving, distress) in cases {
-        let reading = crisis::read(goodbye, &[leaving], sad.as_ref(), Some(&head(CALM)));
-        assert!(
-            reading.cleared_by_model && !reading.is_crisis(),
-            "{goodbye}: {reading:?}"
-        );
-        // The rules alone still answer it; so does a model that reads danger.
-        assert!(crisis::read(goodbye, &[leaving], sad.as_ref(), None).is_crisis());
+        // The rules alone still answer it, and a calm model clears it; a
+        // model that reads danger does not.
+        assert_weak_evidence_a_calm_model_clears(goodbye, &[leaving], sad.as_ref());
         let alarmed = head([0.01, 0.02, 0.37, 0.6]);
         assert!(crisis::read(goodbye, &[leaving], sad.as_ref(), Some(&alarmed)).is_crisis());
         // After distress nothing explains it: the phrase stands.
@@ -1951,15 +1950,7 @@ fn giving_ones_things_away_is_a_crisis_unless_it_is_a_clear_out_or_the_model_rea
     // still answer it with care, and the model reading plainly none clears it.
     let glad = emotion(Some("E60"));
     let text = "gave my old phone to my mom since i upgraded";
-    assert!(
-        crisis::read(text, &[], glad.as_ref(), None).is_crisis(),
-        "{text}"
-    );
-    let reading = crisis::read(text, &[], glad.as_ref(), Some(&head(CALM)));
-    assert!(
-        !reading.is_crisis() && reading.cleared_by_model,
-        "{text}: {reading:?}"
-    );
+    assert_weak_evidence_a_calm_model_clears(text, &[], glad.as_ref());
 }
 
 #[test]
