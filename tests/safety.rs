@@ -335,6 +335,22 @@ const POSITIVES: &[(&str, Option<&str>)] = &[
     ("퇴근하고 죽을 거야", None),
     ("after this shift i'm going to end it", None),
     ("once my exams are over, i'm ending it all", None),
+    // Ending it after a breakup, or with a means that is someone's: not a
+    // breakup.
+    ("남친이랑 헤어지고 오늘 다 끝낼 거야", None),
+    (
+        "i ended things with him and tonight i'm going to end it all",
+        None,
+    ),
+    ("i'm going to end it with my friend's pills", None),
+    // A breakup in the same sentence as another phrase of danger: the
+    // parting explains only its own words.
+    ("ended things with him so i'm going to kms tonight", None),
+    (
+        "i ended things with her and when they find me they'll know why",
+        None,
+    ),
+    ("걔랑 정리했어 오늘 다 끝낼 거야", None),
 ];
 
 /// None may be recognised as a crisis: idioms, jokes, talk about others and
@@ -347,6 +363,14 @@ const NEGATIVES: &[(&str, Option<&str>)] = &[
     ("what does life insurance cover", None),
     // A relationship or a task ended after work.
     ("after work i'm going to end it with him", None),
+    // Ending it with someone: a breakup, a friendship.
+    ("i'm going to end it with him tonight", None),
+    (
+        "I'm ending it with her after dinner, I can't do this relationship anymore",
+        None,
+    ),
+    ("i keep thinking about ending it with her", None),
+    ("그 사람이랑 오늘 끝낼 거야", None),
     (
         "after this season i'm ending it, the team needs a new coach",
         None,
@@ -705,6 +729,11 @@ fn set_aside_phrases_say_why() {
         (
             "숙제 빨리 다 끝내고 싶어",
             Some("E24"),
+            SetAside::OrdinaryContext,
+        ),
+        (
+            "i'm going to end it with him tonight",
+            None,
             SetAside::OrdinaryContext,
         ),
         (
@@ -2673,6 +2702,64 @@ async fn the_twenty_ninth_held_out_crisis_figures_do_not_drop() {
     assert_floors_over(&report, 60, 0.70, 0.065, 0.22);
     let report = crisis_figures("tests/data/crisis/heldout29.jsonl", true).await;
     assert_floors_over(&report, 60, 0.885, 0.155, 0.55);
+}
+
+#[tokio::test]
+async fn the_thirty_first_held_out_crisis_figures_do_not_drop() {
+    // Leaving and quitting — a job, school, a team, social media, a flat
+    // ("deleting all my accounts tonight, goodbye internet", 「사직서 냈어
+    // 오늘이 마지막 출근」) — against crises told in the words of leaving,
+    // Korean and English, written on 2026-12-08 by a helper who saw nothing;
+    // the even ids (the odd ids are dev27.jsonl). As they came: rules 0.525
+    // / 0.125 / 0.25, with the models 0.975 / 0.300 / 0.875; the false
+    // alarms are the crisis model's reading of quitting and going offline
+    // as a farewell. Floors one message under the reading (see the
+    // twenty-eighth).
+    let report = crisis_figures("tests/data/crisis/heldout31.jsonl", false).await;
+    assert_floors_over(&report, 80, 0.495, 0.155, 0.18);
+    let report = crisis_figures("tests/data/crisis/heldout31.jsonl", true).await;
+    assert_floors_over(&report, 80, 0.945, 0.33, 0.81);
+}
+
+#[tokio::test]
+async fn the_twenty_eighth_development_crisis_figures_do_not_drop() {
+    // The odd ids of the thirty-first held-out part's set. As they came:
+    // rules 0.450 / 0.125 / 0.409, with the models 0.950 / 0.175 / 0.864.
+    let report = crisis_figures("tests/data/crisis/dev27.jsonl", false).await;
+    assert_floors_over(&report, 80, 0.42, 0.155, 0.36);
+    let report = crisis_figures("tests/data/crisis/dev27.jsonl", true).await;
+    assert_floors_over(&report, 80, 0.92, 0.205, 0.81);
+}
+
+#[tokio::test]
+async fn the_thirtieth_held_out_crisis_figures_do_not_drop() {
+    // Ending it with someone — a breakup, a friendship, a band ("i'm ending
+    // it with sam this weekend", 「걔랑 이제 끝낼래」) — against crises told
+    // with a breakup or with "end it with" and a means, Korean and English,
+    // written on 2026-12-08 by a helper who saw nothing; the even ids (the
+    // odd ids are dev26.jsonl). Written to judge the Parting context
+    // (rules.rs). As they came: rules 0.744 / 0.463 / 0.55, with the models
+    // 0.974 / 0.659 / 0.95; with the Parting context rules 0.744 / 0.366 /
+    // 0.55, with the models 0.974 / 0.610 / 0.95. Most false alarms left
+    // are the crisis model's: it reads ending a relationship as ending a
+    // life (docs/safety.md, limits). Floors one message under the reading
+    // (see the twenty-eighth).
+    let report = crisis_figures("tests/data/crisis/heldout30.jsonl", false).await;
+    assert_floors_over(&report, 80, 0.715, 0.39, 0.50);
+    let report = crisis_figures("tests/data/crisis/heldout30.jsonl", true).await;
+    assert_floors_over(&report, 80, 0.945, 0.635, 0.90);
+}
+
+#[tokio::test]
+async fn the_twenty_seventh_development_crisis_figures_do_not_drop() {
+    // The odd ids of the thirtieth held-out part's set. As they came: rules
+    // 0.732 / 0.487 / 0.591, with the models 0.976 / 0.769 / 0.909; with the
+    // Parting context rules 0.732 / 0.333 / 0.591, with the models 0.976 /
+    // 0.692 / 0.909.
+    let report = crisis_figures("tests/data/crisis/dev26.jsonl", false).await;
+    assert_floors_over(&report, 80, 0.70, 0.36, 0.54);
+    let report = crisis_figures("tests/data/crisis/dev26.jsonl", true).await;
+    assert_floors_over(&report, 80, 0.95, 0.72, 0.86);
 }
 
 #[tokio::test]

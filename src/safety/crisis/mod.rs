@@ -568,8 +568,13 @@ fn judge(
     if rule.topic && is_topic(rule.lang, sentence, found, first_person) {
         return Judgement::SetAside(SetAside::Topic);
     }
+    let haystack = match rule.lang {
+        Lang::Ko => &sentence.compact,
+        Lang::En => &sentence.spaced,
+    };
     if rule.unless.iter().any(|c| {
-        c.found_in(sentence) || (c.reaches_back() && message.earlier.iter().any(|e| c.found_in(e)))
+        c.explains(sentence, haystack, found)
+            || (c.reaches_back() && message.earlier.iter().any(|e| c.found_in(e)))
     }) {
         return Judgement::SetAside(SetAside::OrdinaryContext);
     }

@@ -82,6 +82,11 @@ pub(super) enum Context {
     /// makes every phrase borderline and never clears it. (Korean is matched
     /// without spaces, so 가사 only with what follows it: 내가 사라져도 is no song.)
     Story,
+    /// Ending it with someone, a breakup: "i'm going to end it with him
+    /// tonight", `남친이랑 오늘 끝낼 거야`. Only right after the person, so
+    /// "… end it with my dad's pills" is no breakup; and it explains only
+    /// the phrase it holds (`Context::explains`).
+    Parting,
 }
 
 impl Context {
@@ -152,6 +157,12 @@ impl Context {
             }
             // ㅋㅋ, ㅎㅎ and 😂 arrive as `lol` (`Sentence::new`).
             Context::Laughter => r"크크|\b(?:lol|lmao|lmfao|haha+|hehe)\b",
+            Context::Parting => concat!(
+                r"(?:남친|여친|남자친구|여자친구|애인|남편|와이프|아내|마누라|신랑|걔|쟤|그사람|그놈|그녀|그애|그분|친구|썸남|썸녀|전남친|전여친|연인|그남자|그여자|룸메|동업자)",
+                r"(?:이랑|랑|하고|와|과)(?:은|는|도)?(?:이제|오늘|진짜|그냥|정말|확실히|완전히|깔끔하게|아예|드디어|결국)*(?:끝낼|끝내려|끝내야|끝냈|끝내기로|끝내고싶|끝내고파|끝내자|끝내는|끝내버릴|정리할|정리하려|정리했|정리하기로|정리하고싶|정리해야)",
+                r"|\b(?:end|ending|ended|break|breaking|broke|call|calling|called) (?:it|things)(?: off)? with (?:him|her|them|(?:my|the|this|that|our|his|her) (?:[a-z-]+ ){0,2}",
+                r"(?:bf|gf|boyfriend|girlfriend|partner|husband|wife|hubby|fiance|fiancee|ex|friend|bestie|bff|roommate|flatmate|landlord|guy|girl|man|woman|dude|situationship|relationship|band|team|club|group|therapist|boss|job|company|date|crush|lover|affair|family))(?:[^'’a-z]|$)",
+            ),
             Context::Story => {
                 concat!(
                     story_media_ko!(),
@@ -163,7 +174,7 @@ impl Context {
         }
     }
 
-    pub(super) const ALL: [Context; 24] = [
+    pub(super) const ALL: [Context; 25] = [
         Context::Task,
         Context::Embarrassment,
         Context::Escape,
@@ -188,6 +199,7 @@ impl Context {
         Context::Dosing,
         Context::Laughter,
         Context::Story,
+        Context::Parting,
     ];
 
     pub(super) fn regex(self) -> &'static Regex {
@@ -207,6 +219,26 @@ impl Context {
 
     pub(super) fn found_in(self, sentence: &Sentence) -> bool {
         sentence.matches(self.regex())
+    }
+
+    /// Whether the context explains the phrase `found` in `haystack`, the
+    /// form of the sentence its rule reads: found anywhere in the sentence,
+    /// but a parting only where it holds the phrase itself ("ended things
+    /// with him, gonna kms tonight" keeps the kms; 「걔랑 정리했어 오늘 다
+    /// 끝낼 거야」 in one sentence keeps 오늘 다 끝낼 거야).
+    pub(super) fn explains(
+        self,
+        sentence: &Sentence,
+        haystack: &str,
+        found: regex::Match<'_>,
+    ) -> bool {
+        match self {
+            Context::Parting => self
+                .regex()
+                .find_iter(haystack)
+                .any(|m| m.start() < found.end() && found.start() < m.end()),
+            _ => self.found_in(sentence),
+        }
     }
 }
 
@@ -401,7 +433,7 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"(?:오늘밤|오늘|내일|이번주|곧|이제)(?:에|밤에)?(?:다)?끝낼(?:거야|꺼야|게|래)",
     )
-    .unless(&[C::Task]),
+    .unless(&[C::Task, C::Parting]),
     ko(
         PassiveWish,
         Strong,
@@ -683,7 +715,8 @@ pub(super) const RULES: &[Rule] = &[
             r"|나서|다음에|다음날|지나면|끝나고|퇴근하고|마치고|는날|그날)[가-힣]{0,6}(?:죽으려|죽을(?:거|꺼)(?:야|임|다|에요|예요|라고|거든|니까|$))|내마지막날|내인생(?:의)?마지막|(?:이메시지|이메세지|이글|이말)[가-힣]{0,4}(?:보내고|쓰고|남기고)[가-힣]{0,3}(?:갈게|떠날게|끝낼게|끝낼거|할게)|(?:층|알|개|미터)이면충분|약[을를]?먹었어[가-힣]{0,2}미안|",
             train_awaited_ko!(),
         ),
-    ),
+    )
+    .unless(&[C::Parting]),
     // A high or dangerous place now: 한강 다리 위야, 선로 앞에 서 있어, 난간에 걸터앉아,
     // 기찻길 옆에 앉아 있어.
     ko(
@@ -825,7 +858,8 @@ pub(super) const RULES: &[Rule] = &[
         Ideation,
         Strong,
         r"\b(?:think|thinking|thought) about (?:dying|killing myself|ending it|ending my life)\b",
-    ),
+    )
+    .unless(&[C::Parting]),
     en(Ideation, Strong, r"\b(?:just |please |pls )?let me die\b")
         .unless(&[C::Idiom])
         .hyperbole(&[C::Embarrassment]),
@@ -873,7 +907,7 @@ pub(super) const RULES: &[Rule] = &[
         Borderline,
         r"\b(?:want|need) (?:it|everything|all of (?:it|this)|the pain|this pain|this) to (?:end|stop)\b|\b(?:want to|wanna|gonna|going to|i'll|will) end (?:it|everything)(?: all)?(?: tonight| today| soon| now)?\b",
     )
-    .unless(&[C::Task]),
+    .unless(&[C::Task, C::Parting]),
     // ----- English: a burden -----
     en(
         Hopelessness,
@@ -1031,7 +1065,7 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:kms|kys myself|unalive (?:myself|me)|off myself|sewerslide|sewer slide|ctb|catch the bus|end it all|end it)\b",
     )
-    .unless(&[C::Task, C::Treat]),
+    .unless(&[C::Task, C::Treat, C::Parting]),
     en(
         PassiveWish,
         Borderline,
@@ -1132,7 +1166,7 @@ pub(super) const RULES: &[Rule] = &[
         Strong,
         r"\b(?:thanks for everything|goodbye everyone|tying up loose ends|when they find me|last time i'll (?:talk|speak)|wrote letters? for|say bye properly|ending it|i'm doing it(?: tonight| today| now| rn)?$|finally do it|how many (?:pills|tablets|mg|tylenol|advil|ibuprofen|paracetamol|sleeping pills|meds|units) (?:does|would|will) it take|none of this will matter|that's it for me|won't be around anymore)\b",
     )
-    .unless(&[C::Farewell]),
+    .unless(&[C::Farewell, C::Parting]),
     en(
         PlanOrMeans,
         Borderline,
