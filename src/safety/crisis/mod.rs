@@ -160,11 +160,7 @@ pub(super) fn assess_after(
     let mut first_set_aside = None;
     for sentence in &sentences {
         for rule in RULES_COMPILED.iter() {
-            let haystack = match rule.rule.lang {
-                Lang::Ko => &sentence.compact,
-                Lang::En => &sentence.spaced,
-            };
-            for found in rule.pattern.find_iter(haystack) {
+            for found in rule.pattern.find_iter(sentence.form(rule.rule.lang)) {
                 match judge(rule, sentence, &message, found, emotion) {
                     Judgement::NoMatch => {}
                     Judgement::Crisis(category) => return CrisisAssessment::Crisis(category),
@@ -342,6 +338,15 @@ impl Sentence {
             question,
             answered_no: false,
             taken_back: false,
+        }
+    }
+
+    /// The form a rule in `lang` reads: Korean without spaces, English
+    /// with them.
+    fn form(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ko => &self.compact,
+            Lang::En => &self.spaced,
         }
     }
 
@@ -568,12 +573,8 @@ fn judge(
     if rule.topic && is_topic(rule.lang, sentence, found, first_person) {
         return Judgement::SetAside(SetAside::Topic);
     }
-    let haystack = match rule.lang {
-        Lang::Ko => &sentence.compact,
-        Lang::En => &sentence.spaced,
-    };
     if rule.unless.iter().any(|c| {
-        c.explains(sentence, haystack, found)
+        c.explains(sentence, rule.lang, found)
             || (c.reaches_back() && message.earlier.iter().any(|e| c.found_in(e)))
     }) {
         return Judgement::SetAside(SetAside::OrdinaryContext);

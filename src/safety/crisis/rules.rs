@@ -221,21 +221,16 @@ impl Context {
         sentence.matches(self.regex())
     }
 
-    /// Whether the context explains the phrase `found` in `haystack`, the
-    /// form of the sentence its rule reads: found anywhere in the sentence,
+    /// Whether the context explains the phrase `found` in the sentence's
+    /// form its rule (in `lang`) reads: found anywhere in the sentence,
     /// but a parting only where it holds the phrase itself ("ended things
     /// with him, gonna kms tonight" keeps the kms; 「걔랑 정리했어 오늘 다
     /// 끝낼 거야」 in one sentence keeps 오늘 다 끝낼 거야).
-    pub(super) fn explains(
-        self,
-        sentence: &Sentence,
-        haystack: &str,
-        found: regex::Match<'_>,
-    ) -> bool {
+    pub(super) fn explains(self, sentence: &Sentence, lang: Lang, found: regex::Match<'_>) -> bool {
         match self {
             Context::Parting => self
                 .regex()
-                .find_iter(haystack)
+                .find_iter(sentence.form(lang))
                 .any(|m| m.start() < found.end() && found.start() < m.end()),
             _ => self.found_in(sentence),
         }
